@@ -1,0 +1,40 @@
+"""The `nnlessons` command.
+
+    nnlessons release      generate exercises/ from solutions/
+    nnlessons grade ...    grade submitted notebooks
+    nnlessons doctor       check that this machine is ready for the course
+"""
+import argparse
+import importlib
+import sys
+
+# subcommand -> module with `add_arguments(parser)` and `run(args) -> exit status`
+COMMANDS = {
+    "release": ("nnlessons.grading.release", "generate exercises/ from solutions/"),
+    "grade": ("nnlessons.grading.cli", "grade submitted notebooks"),
+    "doctor": ("nnlessons.doctor", "check that this machine is ready for the course"),
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="nnlessons", description="How neural networks learn.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        modules[name] = module
+        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return modules[args.command].run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

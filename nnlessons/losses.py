@@ -1,0 +1,134 @@
+r"""Loss functions and their gradients (lesson 02).
+
+A loss is one number that says how wrong the network is. Every loss here takes
+`(outputs, targets)` in that order and is a **mean** over the batch, so its size does not grow with
+the number of examples. Each `*_gradient` returns $\partial L/\partial\,\text{outputs}$, an array
+shaped like `outputs`.
+"""
+import numpy as np
+
+from . import _validate as v
+from .activations import sigmoid, softmax
+
+# Probabilities are kept in [EPS, 1 - EPS] before a log, so log(0) = -inf never happens.
+EPS = 1e-12
+
+
+def _pair(outputs, targets):
+    outputs = v.as_array("outputs", outputs)
+    targets = v.as_array("targets", targets)
+    v.check_same_shape("outputs", outputs, "targets", targets)
+    return outputs, targets
+
+
+def squared_error(outputs, targets):
+    r"""$(\text{target} - \text{output})^2$, elementwise: the error made positive.
+
+    >>> squared_error(350, 500)
+    22500.0
+    """
+    outputs, targets = _pair(outputs, targets)
+    error = targets - outputs
+    return error ** 2
+
+
+def mse(outputs, targets):
+    r"""Mean squared error: $L = \frac{1}{N}\sum (t - y)^2$ over every output of every example."""
+    outputs, targets = _pair(outputs, targets)
+    return float(np.mean((targets - outputs) ** 2))
+
+
+def mse_gradient(outputs, targets):
+    r"""$\partial L/\partial y = \frac{2}{N}(y - t)$."""
+    outputs, targets = _pair(outputs, targets)
+    return 2.0 * (outputs - targets) / outputs.size
+
+
+def binary_cross_entropy(probabilities, labels):
+    r"""$L = -\frac{1}{N}\sum \big[y \log p + (1 - y)\log(1 - p)\big]$ for labels $y \in \{0, 1\}$.
+
+    $p$ is clipped to $[10^{-12}, 1 - 10^{-12}]$, so a confident wrong answer costs about 27.6,
+    never infinity.
+    """
+    p, y = _pair(probabilities, labels)
+    v.check_probabilities("probabilities", p)
+    v.check_binary_labels("labels", y)
+    p = np.clip(p, EPS, 1 - EPS)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def binary_cross_entropy_gradient(probabilities, labels):
+    r"""$\partial L/\partial p = \frac{1}{N}\,\frac{p - y}{p(1 - p)}$ (with $p$ clipped as above)."""
+    p, y = _pair(probabilities, labels)
+    v.check_probabilities("probabilities", p)
+    v.check_binary_labels("labels", y)
+    p = np.clip(p, EPS, 1 - EPS)
+    return (p - y) / (p * (1 - p)) / p.size
+
+
+def binary_cross_entropy_from_logits(logits, labels):
+    r"""Binary cross-entropy of $p = \sigma(z)$, computed from the score $z$ without forming $p$:
+    $\max(z, 0) - zy + \log(1 + e^{-|z|})$, exact and finite for any $z$."""
+    z, y = _pair(logits, labels)
+    v.check_binary_labels("labels", y)
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+
+def binary_cross_entropy_from_logits_gradient(logits, labels):
+    r"""$\partial L/\partial z = \frac{1}{N}(\sigma(z) - y)$."""
+    z, y = _pair(logits, labels)
+    v.check_binary_labels("labels", y)
+    return (sigmoid(z) - y) / z.size
+
+
+def _probabilities_and_labels(name, values, labels):
+    values = v.as_array(name, values, ndim=2)
+    labels = v.as_class_labels("labels", labels, values.shape[1], values.shape[0])
+    return values, labels
+
+
+def categorical_cross_entropy(probabilities, labels):
+    r"""$L = -\frac{1}{n}\sum_i \log p_{i, y_i}$: the mean of minus the log of the probability the
+    network gave the right class. `probabilities` is (n, classes); `labels` are class indices (n,)
+    or one-hot rows (n, classes)."""
+    p, labels = _probabilities_and_labels("probabilities", probabilities, labels)
+    v.check_probabilities("probabilities", p)
+    rows = np.arange(len(labels))
+    return float(-np.mean(np.log(np.clip(p[rows, labels], EPS, 1.0))))
+
+
+def categorical_cross_entropy_gradient(probabilities, labels):
+    r"""$\partial L/\partial p_{ik} = -\frac{1}{n}\,[k = y_i] / p_{ik}$: only the right class's
+    probability matters."""
+    p, labels = _probabilities_and_labels("probabilities", probabilities, labels)
+    v.check_probabilities("probabilities", p)
+    rows = np.arange(len(labels))
+    grad = np.zeros_like(p)
+    grad[rows, labels] = -1.0 / np.clip(p[rows, labels], EPS, 1.0) / len(labels)
+    return grad
+
+
+def categorical_cross_entropy_from_logits(logits, labels):
+    r"""Cross-entropy of $\mathrm{softmax}(z)$ from the scores $z$:
+    $\log\sum_k e^{z_k} - z_{y}$ (log-sum-exp, shifted by the row maximum), finite for any $z$."""
+    z, labels = _probabilities_and_labels("logits", logits, labels)
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_sum_exp = np.log(np.exp(shifted).sum(axis=1))
+    rows = np.arange(len(labels))
+    return float(np.mean(log_sum_exp - shifted[rows, labels]))
+
+
+def categorical_cross_entropy_from_logits_gradient(logits, labels):
+    r"""$\partial L/\partial z = \frac{1}{n}(\mathrm{softmax}(z) - \text{onehot}(y))$."""
+    z, labels = _probabilities_and_labels("logits", logits, labels)
+    grad = softmax(z)
+    grad[np.arange(len(labels)), labels] -= 1.0
+    return grad / len(labels)
+
+
+def one_hot(labels, n_classes):
+    """Turn class indices (n,) into rows of zeros with a single 1, shape (n, n_classes)."""
+    labels = v.as_class_labels("labels", labels, n_classes, len(np.asarray(labels)))
+    out = np.zeros((len(labels), n_classes))
+    out[np.arange(len(labels)), labels] = 1.0
+    return out
