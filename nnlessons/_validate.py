@@ -31,7 +31,7 @@ def check_finite(name, array):
     if not np.all(np.isfinite(array)):
         where = np.argwhere(~np.isfinite(array))[0]
         position = tuple(int(i) for i in where)
-        raise ValueError(f"{name} must hold only finite numbers; found {array[position]!r} "
+        raise ValueError(f"{name} must hold only finite numbers; found {array[position].item()!r} "
                          f"at index {position if len(position) != 1 else position[0]}")
 
 
@@ -44,13 +44,13 @@ def check_same_shape(name_a, a, name_b, b):
 def check_probabilities(name, p):
     if np.any(p < 0) or np.any(p > 1):
         bad = p[(p < 0) | (p > 1)].flat[0]
-        raise ValueError(f"{name} must be probabilities in [0, 1]; found {bad!r}")
+        raise ValueError(f"{name} must be probabilities in [0, 1]; found {bad.item()!r}")
 
 
 def check_binary_labels(name, y):
     if np.any((y != 0) & (y != 1)):
         bad = y[(y != 0) & (y != 1)].flat[0]
-        raise ValueError(f"{name} must be 0 or 1; found {bad!r}")
+        raise ValueError(f"{name} must be 0 or 1; found {bad.item()!r}")
 
 
 def as_class_labels(name, labels, n_classes, n_examples):

@@ -1,0 +1,122 @@
+"""The worked numbers of the curriculum, and stability at the extremes (no warnings, no inf/NaN)."""
+import warnings
+
+import numpy as np
+import pytest
+
+from nnlessons import activations as act
+from nnlessons import losses
+from nnlessons.calculus import numerical_derivative
+from nnlessons.descent import (BOWL_MINIMUM, bowl_gradient, bowl_loss, bumpy_gradient, bumpy_loss,
+                               gradient_descent)
+from nnlessons.neuron import layer_forward, neuron, weighted_sum
+
+EXTREME = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
+
+
+def test_crowd_squared_errors():
+    assert losses.squared_error(350, 500) == 22500
+    assert losses.squared_error(600, 500) == 10000
+    assert losses.squared_error(500, 500) == 0
+
+
+def test_crowd_derivatives():
+    loss = lambda y: (y - 500) ** 2  # noqa: E731
+    assert numerical_derivative(loss, 350) == pytest.approx(-300, abs=1e-6)
+    assert numerical_derivative(loss, 600) == pytest.approx(200, abs=1e-6)
+
+
+def test_sigmoid_and_softmax_are_finite_and_quiet_at_extremes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = act.sigmoid(EXTREME)
+        p = act.softmax(np.vstack([EXTREME, -EXTREME, np.full(7, 1e4)]))
+        d = act.sigmoid_prime(EXTREME)
+    assert np.all(np.isfinite(s)) and s[0] == 0.0 and s[-1] == 1.0 and s[3] == 0.5
+    assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=1), 1.0)
+    assert np.all(np.isfinite(d))
+
+
+@pytest.mark.parametrize("name", act.NAMES)
+def test_every_activation_is_quiet_at_extremes(name):
+    f, _ = act.get(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = f(EXTREME[None, :])
+    assert np.all(np.isfinite(out))
+
+
+def test_cross_entropy_is_finite_for_probabilities_at_0_and_1():
+    p = np.array([[0.0], [1.0], [0.0], [1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bce = losses.binary_cross_entropy(p, y)
+        bce_grad = losses.binary_cross_entropy_gradient(p, y)
+        probs = np.array([[1.0, 0.0], [0.0, 1.0]])
+        cce = losses.categorical_cross_entropy(probs, [1, 1])
+        cce_grad = losses.categorical_cross_entropy_gradient(probs, [1, 1])
+        logits = losses.categorical_cross_entropy_from_logits([[1e4, -1e4]], [1])
+        bce_logits = losses.binary_cross_entropy_from_logits([[1e4], [-1e4]], [[0.0], [1.0]])
+    for value in (bce, cce, logits, bce_logits):
+        assert np.isfinite(value)
+    assert np.all(np.isfinite(bce_grad)) and np.all(np.isfinite(cce_grad))
+    assert logits == pytest.approx(2e4)  # exact: log-sum-exp loses nothing
+
+
+def test_losses_are_means_not_sums():
+    y = np.zeros((4, 1))
+    assert losses.mse(np.ones((4, 1)), y) == 1.0
+    assert losses.mse(np.ones((40, 1)), np.zeros((40, 1))) == 1.0
+    half = np.full((6, 1), 0.5)
+    assert losses.binary_cross_entropy(half, np.ones((6, 1))) == pytest.approx(np.log(2))
+
+
+def test_logit_losses_agree_with_probability_losses():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(5, 3))
+    labels = rng.integers(0, 3, size=5)
+    assert losses.categorical_cross_entropy_from_logits(z, labels) == pytest.approx(
+        losses.categorical_cross_entropy(act.softmax(z), labels))
+    y = rng.integers(0, 2, size=(5, 3))
+    assert losses.binary_cross_entropy_from_logits(z, y) == pytest.approx(
+        losses.binary_cross_entropy(act.sigmoid(z), y))
+
+
+def test_one_hot_and_one_hot_labels_are_accepted():
+    probs = act.softmax(np.random.default_rng(1).normal(size=(3, 4)))
+    labels = np.array([0, 3, 1])
+    assert losses.categorical_cross_entropy(probs, losses.one_hot(labels, 4)) == pytest.approx(
+        losses.categorical_cross_entropy(probs, labels))
+
+
+def test_neuron_arithmetic():
+    assert weighted_sum([1.0, 2.0], [0.5, -1.0], 0.25)[0] == pytest.approx(-1.25)
+    X = np.array([[1.0, 2.0], [0.0, 0.0]])
+    assert neuron(X, [0.0, 0.0], 0.0).tolist() == [0.5, 0.5]
+    out = layer_forward(X, np.ones((2, 3)), np.zeros(3), "relu")
+    assert out.shape == (2, 3) and out[0].tolist() == [3.0, 3.0, 3.0]
+
+
+def test_gradient_descent_finds_the_bowl_minimum():
+    path = gradient_descent(bowl_gradient, [0.0, 0.0], learning_rate=0.3, steps=300, loss=bowl_loss)
+    assert not path.diverged
+    np.testing.assert_allclose(path.final, BOWL_MINIMUM, atol=1e-6)
+    assert path.losses[-1] < 1e-10 and len(path.points) == 301
+    assert np.all(np.diff(path.losses) <= 1e-12)  # a good rate never goes uphill on a bowl
+
+
+def test_gradient_descent_diverges_with_a_message_and_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = gradient_descent(bowl_gradient, [0.0, 0.0], learning_rate=50.0, steps=1000,
+                                loss=bowl_loss)
+    assert path.diverged and "too large" in path.message
+    assert np.all(np.isfinite(path.points)) and np.all(np.isfinite(path.losses))
+
+
+def test_the_start_decides_which_valley_descent_finds():
+    left = gradient_descent(bumpy_gradient, [-0.5], 0.05, 300).final[0]
+    right = gradient_descent(bumpy_gradient, [0.5], 0.05, 300).final[0]
+    assert left == pytest.approx(-1.47, abs=0.01) and right == pytest.approx(1.35, abs=0.01)
+    assert bumpy_loss(left) < bumpy_loss(right)  # left is the global minimum
