@@ -39,6 +39,15 @@ def l2_penalty(net, l2):
     return 0.5 * l2 * sum(float(np.sum(W * W)) for W in net.weights)
 
 
+def sgd_step(net, grads, learning_rate, l2=0.0):
+    r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
+    $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place."""
+    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
+        gW = grads[f"W{l}"] + l2 * W if l2 else grads[f"W{l}"]
+        W -= learning_rate * gW
+        b -= learning_rate * grads[f"b{l}"]
+
+
 def accuracy(net, X, y):
     """The share of examples whose predicted class equals the label."""
     y = np.asarray(y).reshape(len(X), -1)[:, 0] if np.ndim(y) > 1 else np.asarray(y)
@@ -106,30 +115,24 @@ def fit(net, X, y, loss="cross_entropy", epochs=20, batch_size=32, learning_rate
         labels_val = targets_val.argmax(axis=1) if loss == "cross_entropy" else targets_val
     history = History()
     best_loss, best_params, waited = np.inf, None, 0
-    last_good = {k: p.copy() for k, p in net.parameters().items()}
+    last_good = _snapshot(net)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
                 value, grads = net._loss_and_gradients(X_batch, t_batch, loss)
                 history.update_loss.append(value + (l2_penalty(net, l2) if l2 else 0.0))
-                for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
-                    gW = grads[f"W{l}"]
-                    if l2:
-                        gW = gW + l2 * W
-                    W -= learning_rate * gW
-                    b -= learning_rate * grads[f"b{l}"]
+                sgd_step(net, grads, learning_rate, l2)
 
             train_loss, train_accuracy = _score(net, X, targets, labels, loss)
-            if not np.isfinite(train_loss) or not all(np.all(np.isfinite(p))
-                                                      for p in net.parameters().values()):
+            if not (np.isfinite(train_loss) and all(np.all(np.isfinite(p)) for p in net.parameters().values())):
                 history.diverged = True
                 history.message = (f"training diverged in epoch {epoch}: the loss became "
-                                   f"infinite. The learning rate {learning_rate:g} is too large; "
+                                   f"infinite or NaN. The learning rate {learning_rate:g} is too large; "
                                    f"the weights of epoch {epoch - 1} were put back.")
                 net.set_parameters(last_good)
                 break
-            last_good = {k: p.copy() for k, p in net.parameters().items()}
+            last_good = _snapshot(net)
             history.train_loss.append(train_loss)
             if classify:
                 history.train_accuracy.append(train_accuracy)
@@ -140,7 +143,7 @@ def fit(net, X, y, loss="cross_entropy", epochs=20, batch_size=32, learning_rate
                     history.val_accuracy.append(val_accuracy)
                 if val_loss < best_loss:
                     best_loss, waited, history.best_epoch = val_loss, 0, epoch
-                    best_params = {k: p.copy() for k, p in net.parameters().items()}
+                    best_params = _snapshot(net)
                 else:
                     waited += 1
             if on_epoch_end is not None and on_epoch_end(epoch, history):
@@ -156,6 +159,11 @@ def fit(net, X, y, loss="cross_entropy", epochs=20, batch_size=32, learning_rate
     if not history.message:
         history.message = f"trained {history.epochs} epochs"
     return history
+
+
+def _snapshot(net):
+    """A copy of every parameter, to put back later (best epoch, last finite epoch)."""
+    return {name: p.copy() for name, p in net.parameters().items()}
 
 
 def _score(net, X, targets, labels, loss):

@@ -122,3 +122,14 @@ def test_training_does_not_modify_the_data():
     X0, y0 = X.copy(), y.copy()
     fit(MLP([2, 4, 2], ["relu", "softmax"]), X, y, epochs=2)
     assert np.array_equal(X, X0) and np.array_equal(y, y0)
+
+
+def test_sgd_step_is_the_update_rule_with_weight_decay():
+    net = MLP([2, 1], "identity")
+    net.weights[0][:] = [[1.0], [2.0]]
+    net.biases[0][:] = [0.5]
+    grads = {"W1": np.array([[0.1], [0.2]]), "b1": np.array([1.0])}
+    from nnlessons.training import sgd_step
+    sgd_step(net, grads, learning_rate=0.5, l2=0.1)
+    np.testing.assert_allclose(net.weights[0], [[1.0 - 0.5 * (0.1 + 0.1)], [2.0 - 0.5 * (0.2 + 0.2)]])
+    np.testing.assert_allclose(net.biases[0], [0.0])  # biases are not decayed
