@@ -1,0 +1,21 @@
+"""Exercises and their grading.
+
+- `check(exercise, function)`      the learner's self-check inside an exercise notebook
+- `nnlessons release`              exercises/ generated from solutions/ (release.py)
+- `nnlessons grade PATH ...`       grade submitted notebooks safely (cli.py, grader.py)
+
+Files, one job each: suite.py (what a grader is), expect.py (checks and feedback), runner.py
+(running tests through a backend), selfcheck.py (in the learner's kernel), child.py and
+sandbox.py (the learner's code in a child process), grader.py (one submission), report.py
+(JSON, CSV, HTML), release.py, cli.py. Shipped graders live in suites/. See AUTHORING.md.
+"""
+
+
+def check(exercise, function=None):
+    """Run the public tests of `function` (or of every function of `exercise`) on the learner's
+    code, print one line per test with feedback, never raise."""
+    from .selfcheck import check as _check
+    return _check(exercise, function, _depth=2)
+
+
+__all__ = ["check"]

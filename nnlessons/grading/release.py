@@ -1,0 +1,182 @@
+"""`nnlessons release`: generate exercises/ from solutions/, the single source of truth.
+
+In a solution notebook, the lines a learner writes sit between two marker lines in a code cell:
+
+        # BEGIN SOLUTION
+        # HINT: multiply each input by its weight, add them up, then add the bias
+        return X @ weights + bias
+        # END SOLUTION
+
+Each region becomes one line, indented like the BEGIN marker:
+
+        raise NotImplementedError("multiply each input by its weight, add them up, then add ...")
+
+(the `# HINT:` line is optional; without it the stub names the function to write). Outputs and
+execution counts are cleared and the exercise id is recorded in the notebook's metadata
+(`metadata.nnlessons.exercise`). The output depends only on the solutions: byte for byte.
+"""
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+
+BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
+DEF = re.compile(r"^(\s*)def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+class MarkerError(ValueError):
+    """A solution notebook whose markers do not pair up."""
+
+
+def _stub_line(indent, hint):
+    return f"{indent}raise NotImplementedError({json.dumps(hint)})"
+
+
+def _enclosing_function(lines, index, indent):
+    for line in reversed(lines[:index]):
+        match = DEF.match(line)
+        if match and len(match.group(1)) < len(indent):
+            return match.group(2)
+    return None
+
+
+def strip_cell(source, where):
+    """The exercise version of one code cell's source. `where` names the cell in errors."""
+    lines = source.split("\n")
+    out, region_start, region_hint, region_indent = [], None, None, ""
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if region_start is not None:
+                raise MarkerError(f"{where}: line {number} opens a '{BEGIN}' inside the region "
+                                  f"opened at line {region_start}; regions cannot be nested")
+            region_start, region_hint = number, None
+            region_indent = line[:len(line) - len(line.lstrip())]
+            function = _enclosing_function(lines, number - 1, region_indent + " ")
+        elif stripped == END:
+            if region_start is None:
+                raise MarkerError(f"{where}: line {number} has '{END}' without a "
+                                  f"'{BEGIN}' before it")
+            hint = region_hint or (f"write the body of {function} here (see its docstring), "
+                                   f"then run the check below" if function else
+                                   "write your code here, then run the check below")
+            out.append(_stub_line(region_indent, hint))
+            region_start = None
+        elif stripped.startswith(("# BEGIN", "# END")) and "SOLUTION" in stripped.upper():
+            raise MarkerError(f"{where}: line {number} looks like a marker but is not exactly "
+                              f"'{BEGIN}' or '{END}': {stripped!r}")
+        elif region_start is not None:
+            if stripped.startswith(HINT) and region_hint is None:
+                region_hint = stripped[len(HINT):].strip()
+        else:
+            out.append(line)
+    if region_start is not None:
+        raise MarkerError(f"{where}: the '{BEGIN}' at line {region_start} has no "
+                          f"'{END}' after it")
+    return "\n".join(out)
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def make_exercise(solution, exercise, name="notebook"):
+    """The exercise notebook (a dict) made from the solution notebook (a dict)."""
+    nb = copy.deepcopy(solution)
+    regions = 0
+    for index, cell in enumerate(nb.get("cells", [])):
+        cell.setdefault("id", f"cell-{index}")
+        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items()
+                            if k not in ("execution", "collapsed", "scrolled")}
+        source = _source(cell)
+        if cell.get("cell_type") == "code":
+            where = f"{name}, cell {index + 1}"
+            stripped = strip_cell(source, where)
+            regions += sum(line.strip() == BEGIN for line in source.split("\n"))
+            cell["source"] = stripped
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        else:
+            cell["source"] = source
+            if BEGIN in source or END in source:
+                raise MarkerError(f"{name}, cell {index + 1}: solution markers belong in code "
+                                  f"cells; this one is {cell.get('cell_type')}")
+    if regions == 0:
+        raise MarkerError(f"{name}: no '{BEGIN}' region in any code cell; an exercise "
+                          f"notebook needs at least one")
+    metadata = {"kernelspec": {"display_name": "Python 3", "language": "python",
+                               "name": "python3"},
+                "language_info": {"name": "python"},
+                "nnlessons": {"exercise": exercise}}
+    nb["metadata"] = metadata
+    nb["nbformat"], nb["nbformat_minor"] = 4, 5
+    return nb
+
+
+def render(nb):
+    """Bytes exactly as written to disk (nbformat's layout: indent 1, sorted keys)."""
+    return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def plan(solutions, exercises):
+    """{exercise path: bytes it should hold} for every solution notebook."""
+    solutions, exercises = Path(solutions), Path(exercises)
+    result = {}
+    for path in sorted(solutions.glob("*.ipynb")):
+        try:
+            solution = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise MarkerError(f"{path}: not a valid notebook ({error})") from None
+        result[exercises / path.name] = render(make_exercise(solution, path.stem, str(path)))
+    return result
+
+
+def stale(solutions, exercises):
+    """The exercise files that differ from what release would write (or should not exist)."""
+    wanted = plan(solutions, exercises)
+    out = [path for path, data in wanted.items()
+           if not path.exists() or path.read_bytes() != data]
+    out += [path for path in sorted(Path(exercises).glob("*.ipynb")) if path not in wanted]
+    return out
+
+
+def add_arguments(parser):
+    parser.add_argument("--solutions", default="solutions", metavar="DIR",
+                        help="folder of solution notebooks (default: solutions)")
+    parser.add_argument("--exercises", default="exercises", metavar="DIR",
+                        help="folder to write the exercise notebooks to (default: exercises)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 and list the files that are out of date")
+
+
+def run(args):
+    solutions = Path(args.solutions)
+    if not solutions.is_dir():
+        print(f"nnlessons release: no folder {solutions} (give --solutions DIR)", file=sys.stderr)
+        return 2
+    try:
+        if args.check:
+            out = stale(solutions, args.exercises)
+            if out:
+                print("exercises out of date with solutions (run `nnlessons release`):",
+                      file=sys.stderr)
+                for path in out:
+                    why = "should not exist (no solution)" if not (
+                        solutions / path.name).exists() else "stale" if path.exists() else \
+                        "missing"
+                    print(f"  {path}: {why}", file=sys.stderr)
+                return 1
+            print(f"exercises up to date ({len(plan(solutions, args.exercises))} notebooks)")
+            return 0
+        wanted = plan(solutions, args.exercises)
+    except MarkerError as error:
+        print(f"nnlessons release: {error}", file=sys.stderr)
+        return 2
+    Path(args.exercises).mkdir(parents=True, exist_ok=True)
+    for path, data in wanted.items():
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            print(f"wrote {path}")
+    return 0

@@ -1,0 +1,137 @@
+"""Run a suite's tests against a learner's functions, wherever those functions live.
+
+A *backend* makes the calls: `LocalBackend` (selfcheck.py) calls functions in the learner's own
+kernel; `SandboxBackend` (grader.py) sends each call to the child process. Both give the same
+`student` object to tests, so a test is written once and means the same in both places.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .expect import Expect, Failed, Forbidden, Missing, StudentProblem, TimedOut
+
+
+@dataclass
+class TestResult:
+    name: str
+    function: str
+    points: float
+    hidden: bool
+    status: str  # passed, failed, error, timeout
+    output: str = ""
+    lines: list = field(default_factory=list)  # the feedback, line by line
+
+    @property
+    def score(self):
+        return self.points if self.status == "passed" else 0
+
+    def as_dict(self):
+        return {"name": self.name, "function": self.function, "hidden": self.hidden,
+                "score": self.score, "max_score": self.points, "status": self.status,
+                "output": self.output}
+
+
+class StudentFunction:
+    """`student.NAME`: calling it calls the learner's function NAME through the backend."""
+
+    def __init__(self, backend, name):
+        self._backend, self._name = backend, name
+
+    def __call__(self, *args, **kwargs):
+        result, _ = self._backend.call(self._name, args, kwargs, False)
+        return result
+
+    def call_checking_inputs(self, *args, **kwargs):
+        """Call, and also say which arguments the learner's function modified.
+        Returns (result, changed) where changed lists e.g. ["X (argument 1)"]: pass it to
+        `expect.unchanged(changed)`."""
+        result, after = self._backend.call(self._name, args, kwargs, True)
+        after_args, after_kwargs = after
+        changed = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(args, after_args))
+                   if not same_data(a, b)]
+        changed += [f"{k}=" for k in kwargs if not same_data(kwargs[k], after_kwargs.get(k))]
+        return result, changed
+
+    def __repr__(self):
+        return f"<the learner's function {self._name}>"
+
+
+class Student:
+    """The learner's functions, reached as attributes: `student.weighted_sum(X, w, b)`."""
+
+    def __init__(self, backend):
+        self._backend = backend
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return StudentFunction(self._backend, name)
+
+
+def same_data(a, b):
+    """Structural equality of plain data, arrays compared by shape, dtype and value."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
+    if isinstance(a, (list, tuple)):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(same_data(x, y) for x, y in zip(a, b)))
+    if isinstance(a, dict):
+        return (isinstance(b, dict) and a.keys() == b.keys()
+                and all(same_data(a[k], b[k]) for k in a))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b
+
+
+def run_test(test, backend):
+    """Run one test; never raises. Returns a TestResult."""
+    expect = Expect()
+    try:
+        test.run(Student(backend), expect)
+    except Failed as failure:
+        lines = failure.feedback.lines()
+        return TestResult(test.name, test.function, test.points, test.hidden, "failed",
+                          "\n".join(lines), lines)
+    except StudentProblem as problem:
+        return TestResult(test.name, test.function, test.points, test.hidden, problem.status,
+                          problem.message, [problem.message])
+    except Exception as error:  # the answer broke the test's own code: a wrong kind of answer
+        message = (f"the answer could not be checked ({type(error).__name__}: "
+                   f"{str(error)[:300]}); check what your function returns")
+        return TestResult(test.name, test.function, test.points, test.hidden, "failed",
+                          message, [message])
+    return TestResult(test.name, test.function, test.points, test.hidden, "passed")
+
+
+def run_tests(tests, backend, known_problems=None):
+    """Run `tests` in order. `known_problems` maps a function to a StudentProblem found before
+    any test ran (missing, forbidden): its tests get that result without a call. A function
+    that runs out of time twice is not called again."""
+    problems = dict(known_problems or {})
+    timeouts = {}
+    results = []
+    for test in tests:
+        problem = problems.get(test.function)
+        if problem is not None:
+            results.append(TestResult(test.name, test.function, test.points, test.hidden,
+                                      problem.status, problem.message, [problem.message]))
+            continue
+        result = run_test(test, backend)
+        results.append(result)
+        if result.status == "timeout":
+            timeouts[test.function] = timeouts.get(test.function, 0) + 1
+            if timeouts[test.function] >= 2:
+                problems[test.function] = TimedOut(
+                    f"not run: {test.function} ran out of time twice already")
+    return results
+
+
+def missing_problem(function):
+    return Missing(f"your notebook has no function named {function}; keep the name and the "
+                   f"signature the exercise gives")
+
+
+def forbidden_problem(function, names):
+    return Forbidden(f"not allowed: {function} calls {', '.join(names)}; write it yourself "
+                     f"with NumPy instead of calling the course's reference code")

@@ -1,0 +1,159 @@
+"""The self-check cell of an exercise notebook: `check("01_neuron", "weighted_sum")`.
+
+Runs the PUBLIC tests of one function in the learner's own kernel and prints a line per test with
+the feedback. It never raises, so "Run all" goes on past an unfinished exercise. Answers travel
+through the same plain-data round trip as in the grader, so a function passes here exactly when
+its public tests pass at grading.
+"""
+import inspect
+import os
+import signal
+import sys
+import threading
+
+from .codec import EncodeError, round_trip
+from .expect import Forbidden, Missing, NotWritten, StudentError, TimedOut
+from .forbidden import ForbiddenCallError, Traps, static_uses
+from .runner import forbidden_problem, missing_problem, run_tests
+from .suite import SuiteNotFound, load_suite
+
+CALL_TIMEOUT = 20.0
+
+
+class _Alarm(BaseException):
+    pass
+
+
+class LocalBackend:
+    """Calls the learner's functions directly, in this kernel."""
+
+    def __init__(self, namespace, traps):
+        self.namespace, self.traps = namespace, traps
+
+    def call(self, function, args, kwargs, return_args):
+        target = self.namespace.get(function)
+        if not callable(target):
+            raise missing_problem(function)
+        args, kwargs = round_trip(list(args), True), round_trip(dict(kwargs), True)
+        self.traps.used, self.traps.current = [], function
+        use_alarm = threading.current_thread() is threading.main_thread()
+        previous = None
+        try:
+            if use_alarm:
+                def on_alarm(signum, frame):
+                    raise _Alarm()
+                previous = signal.signal(signal.SIGALRM, on_alarm)
+                signal.setitimer(signal.ITIMER_REAL, CALL_TIMEOUT)
+            try:
+                result = target(*args, **kwargs)
+            finally:
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.signal(signal.SIGALRM, previous)
+                self.traps.current = None
+            result = round_trip(result)
+            after = round_trip([args, kwargs]) if return_args else None
+        except _Alarm:
+            raise TimedOut(f"{function} ran for more than {CALL_TIMEOUT:g} s (an endless "
+                           f"loop?)") from None
+        except NotImplementedError:
+            raise NotWritten(f"{function} is not written yet") from None
+        except ForbiddenCallError:
+            raise forbidden_problem(function, sorted(set(self.traps.used))) from None
+        except EncodeError as error:
+            raise StudentError(f"{function} returned something that cannot be graded: "
+                               f"{error}") from None
+        except Exception as error:
+            if self.traps.used:
+                raise forbidden_problem(function, sorted(set(self.traps.used))) from None
+            raise StudentError(f"{function} raised {type(error).__name__}: {error}") from None
+        if self.traps.used:
+            raise forbidden_problem(function, sorted(set(self.traps.used)))
+        return result, (after[0], after[1]) if return_args else None
+
+
+def _indent(lines, prefix):
+    return [prefix + line for text in lines for line in str(text).splitlines() or [""]]
+
+
+def report(function, results, hidden_count):
+    """The printed lines for one function's public tests."""
+    if results and all(r.status == "error" and "not written yet" in r.output for r in results):
+        return [f"{function}: not written yet. Replace the `raise NotImplementedError(...)` "
+                f"line with your code, then run this cell again."]
+    passed = sum(r.status == "passed" for r in results)
+    lines = [f"{function}: {passed} of {len(results)} public tests passed"]
+    for r in results:
+        if r.status == "passed":
+            lines.append(f"  passed  {r.name}")
+        else:
+            lines.append(f"  {r.status.upper():7} {r.name}")
+            lines += _indent(r.lines or [r.output], " " * 10)
+    if hidden_count:
+        lines.append(f"  ({hidden_count} hidden test{'s' if hidden_count > 1 else ''} of "
+                     f"{function} will also run when your notebook is graded)")
+    return lines
+
+
+def check(exercise, function=None, namespace=None, _depth=1):
+    """Self-check `function` (or all of the exercise's functions). Prints; returns None."""
+    if os.environ.get("NNLESSONS_GRADING_CHILD") == "1":
+        return None  # inside the grader's sandbox: the grader runs the tests itself
+    try:
+        lines = _check_lines(exercise, function, namespace, _depth + 1)
+    except Exception as error:  # a self-check must never stop "Run all"
+        lines = [f"The self-check could not run: {type(error).__name__}: {error}"]
+    print("\n".join(lines))
+    return None
+
+
+def _check_lines(exercise, function, namespace, depth):
+    try:
+        suite = load_suite(exercise)
+    except SuiteNotFound as error:
+        return [f"No self-check available: {error}"]
+    if namespace is None:
+        frame = sys._getframe(depth)
+        namespace = frame.f_globals
+        wanted = [function] if function else suite.functions
+        if not any(name in namespace for name in wanted):
+            namespace = vars(sys.modules["__main__"])
+    functions = [function] if function else list(suite.functions)
+    unknown = [f for f in functions if f not in suite.functions]
+    if unknown:
+        return [f"Exercise {exercise} has no function {unknown[0]!r}; its functions are: "
+                f"{', '.join(suite.functions)}"]
+    traps = Traps(suite.forbidden, namespace).install()
+    lines = []
+    try:
+        for name in functions:
+            known = {}
+            target = namespace.get(name)
+            if not callable(target):
+                known[name] = missing_problem(name)
+            else:
+                try:
+                    source = inspect.getsource(target)
+                except (OSError, TypeError):
+                    source = ""
+                used = static_uses([_module_source(namespace), source], name,
+                                   suite.forbidden.get(name, []))
+                if used:
+                    known[name] = forbidden_problem(name, used)
+            public = suite.tests_of(name, public_only=True)
+            hidden = len(suite.tests_of(name)) - len(public)
+            results = run_tests(public, LocalBackend(namespace, traps), known)
+            lines += report(name, results, hidden)
+    finally:
+        traps.remove()
+    return lines
+
+
+def _module_source(namespace):
+    """The import lines the notebook ran so far (IPython keeps the cells in `In`)."""
+    cells = namespace.get("In")
+    if isinstance(cells, list):
+        return "\n".join(line for cell in cells if isinstance(cell, str)
+                         for line in cell.splitlines()
+                         if line.startswith(("import ", "from ")) or " = nn" in line)
+    return ""
