@@ -1,0 +1,169 @@
+r"""Lesson 08: activation functions, vanishing gradients and dying ReLUs.
+
+Three views side by side:
+
+1. an activation $f(z)$ and its derivative $f'(z)$;
+2. the size of the gradient $\partial L/\partial W^l$ in every layer of a deep, narrow network, for
+   sigmoid, tanh and ReLU (log scale). Backpropagation multiplies by $f'(z)$ once per layer:
+   sigmoid's slope is at most 1/4, so its gradients shrink geometrically towards the input;
+   the starting weights' scale (initialisation) multiplies in too;
+3. the share of *dead* hidden units (input $z \le 0$ for every training example, so ReLU gives
+   them zero gradient and they never recover) while training on two moons, for ReLU and for
+   leaky ReLU, at a learning rate you choose.
+"""
+import functools
+
+import ipywidgets as w
+import numpy as np
+
+from .. import activations as act
+from .. import data, plots
+from ..network import MLP
+from ..training import fit
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["activation_explorer", "ActivationExplorer", "gradient_sizes", "dead_unit_shares",
+           "ACTIVATIONS", "INITS"]
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
+INITS = {"Xavier / He (auto)": "auto", "small (std 0.01)": 0.01, "large (std 1)": 1.0}
+WIDTH = 32
+DEAD_EPOCHS = 30
+Z = np.linspace(-5.0, 5.0, 201)
+
+
+@functools.lru_cache(maxsize=256)
+def gradient_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
+    r"""Root-mean-square of $\partial L/\partial W^l$ for each of `depth` layers (input side
+    first) of a network `width` wide, for one random batch and $\partial L/\partial a = 1/n$."""
+    if activation not in act.ELEMENTWISE:
+        raise ValueError(f"activation must be one of {', '.join(act.ELEMENTWISE)}; "
+                         f"got {activation!r}")
+    if not (isinstance(depth, (int, np.integer)) and depth >= 1):
+        raise ValueError(f"depth must be a whole number >= 1; got {depth!r}")
+    net = MLP([width] * (depth + 1), activation, seed=seed, init=init)
+    X = np.random.default_rng(seed).normal(size=(64, width))
+    with np.errstate(under="ignore"):
+        out = net.forward(X)
+        grads = net.backward(np.full_like(out, 1.0 / len(X)))
+        return np.array([np.sqrt(np.mean(grads[f"W{l}"] ** 2)) for l in range(1, depth + 1)])
+
+
+@functools.lru_cache(maxsize=128)
+def dead_unit_shares(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
+    """Train a 2-32-32-2 network on two moons; after every epoch record the share of hidden
+    units whose input is <= 0 for every training example. Returns (shares, accuracy, message)."""
+    X, y = data.two_moons(200, 0.1, seed=seed)
+    net = MLP([2, WIDTH, WIDTH, 2], [activation, activation, "softmax"], seed=seed)
+    shares = [_dead_share(net, X)]
+
+    def record(epoch, history):
+        shares.append(_dead_share(net, X))
+
+    history = fit(net, X, y, epochs=epochs, batch_size=20, learning_rate=learning_rate,
+                  seed=seed, on_epoch_end=record)
+    accuracy = history.train_accuracy[-1] if history.train_accuracy else None
+    return np.array(shares), accuracy, history.message if history.diverged else ""
+
+
+def _dead_share(net, X):
+    net.forward(X)
+    return float(np.mean(np.concatenate([np.all(z <= 0, axis=0) for z in net.zs[:-1]])))
+
+
+class ActivationExplorer(Explorer):
+    title = "Activations: slopes, vanishing gradients and dying ReLUs"
+    figsize = (14.0, 4.4)
+    nrows, ncols = 1, 3
+
+    def __init__(self, activation="sigmoid", depth=10, init="Xavier / He (auto)",
+                 learning_rate=0.1):
+        style = {"description_width": "initial"}
+        controls = {
+            "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
+                                     description="activation", style=style),
+            "depth": w.IntSlider(depth, 2, 30, description="layers", style=style),
+            "init": w.Dropdown(options=list(INITS), value=init, description="starting weights",
+                               style=style),
+            "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
+                                              description="learning rate (dead units)",
+                                              style=style),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, activation="sigmoid", depth=10, init="Xavier / He (auto)",
+                learning_rate=0.1):
+        f, f_prime = act.get(activation)
+        scale = INITS[init]
+        sizes = {name: gradient_sizes(name, int(depth), scale) for name in ("sigmoid", "tanh",
+                                                                             "relu")}
+        rate = float(np.round(learning_rate, 6))
+        dead = {name: dead_unit_shares(name, rate) for name in ("relu", "leaky_relu")}
+        notes = [d[2] for d in dead.values() if d[2]]
+        for name, g in sizes.items():
+            positive = g[g > 0]
+            if positive.size < g.size:
+                notes.append(f"{name}: some layers get exactly zero gradient (every unit dead).")
+            elif g[0] < 1e-6 * g[-1]:
+                notes.append(f"{name}: the first layer's gradient is {g[0] / g[-1]:.1e} times the "
+                             f"last layer's; it has all but vanished.")
+            elif g[0] > 1e6 * g[-1]:
+                notes.append(f"{name}: the first layer's gradient is {g[0] / g[-1]:.1e} times the "
+                             f"last layer's; it explodes.")
+        return {"activation": activation, "z": Z, "f": f(Z), "f_prime": f_prime(Z),
+                "depth": int(depth), "init": init, "sizes": sizes, "learning_rate": rate,
+                "dead": dead, "message": " ".join(notes)}
+
+    def draw(self, state):
+        shape, grads, dead = self.axes
+        shape.plot(state["z"], state["f"], color=plots.COLORS["blue"], label="f(z)")
+        shape.plot(state["z"], state["f_prime"], color=plots.COLORS["vermillion"], ls="--",
+                   label="f'(z)")
+        shape.set_ylim(-1.6, 2.6)
+        plots.label(shape, f"{state['activation']} and its slope", "z", "value")
+        colors = {"sigmoid": plots.COLORS["blue"], "tanh": plots.COLORS["orange"],
+                  "relu": plots.COLORS["green"]}
+        layers = np.arange(1, state["depth"] + 1)
+        for name, g in state["sizes"].items():
+            shown = np.where(g > 0, g, np.nan)   # log axes cannot show 0
+            grads.plot(layers, shown, "o-", ms=3, color=colors[name], label=name)
+        grads.set_yscale("log")
+        plots.label(grads, f"Gradient per layer, {state['init'].split(' (')[0]} start",
+                    "layer (1 = nearest the input)", "RMS of dL/dW (log)")
+        for name, color in (("relu", plots.COLORS["green"]),
+                            ("leaky_relu", plots.COLORS["purple"])):
+            shares, accuracy, note = state["dead"][name]
+            label = f"{name}: " + (f"accuracy {accuracy:.2f}" if accuracy is not None
+                                   else "diverged")
+            dead.plot(np.arange(len(shares)), 100 * shares, "o-", ms=3, color=color, label=label)
+        dead.set_ylim(-3, 103)
+        plots.label(dead, f"Units with z ≤ 0 everywhere, rate {state['learning_rate']:g}",
+                    "epoch", "share of hidden units (%)")
+
+    def describe(self, state):
+        sizes = ", ".join(f"{name} {g[0] / g[-1]:.1e}" if g[-1] > 0 else f"{name} n/a"
+                          for name, g in state["sizes"].items())
+        dead = ", ".join(f"{name} {100 * d[0][-1]:.0f}%" for name, d in state["dead"].items())
+        return (f"First layer's gradient / last layer's ({state['depth']} layers): {sizes}. "
+                f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead} "
+                f"(leaky ReLU's still learn through their small slope).")
+
+
+def activation_explorer(activation="sigmoid", depth=10, init="Xavier / He (auto)",
+                        learning_rate=0.1):
+    """An activation and its slope; gradient size per layer for sigmoid, tanh and ReLU; dead
+    ReLU units against leaky ReLU at a chosen learning rate."""
+    return ActivationExplorer(activation, depth, init, learning_rate)
+
+
+def benchmark_cases():
+    settings = [{"activation": a, "depth": d, "init": i, "learning_rate": lr}
+                for a, d, i, lr in (("sigmoid", 10, "Xavier / He (auto)", 0.1),
+                                    ("tanh", 20, "Xavier / He (auto)", 0.1),
+                                    ("relu", 20, "small (std 0.01)", 1.0),
+                                    ("leaky_relu", 5, "large (std 1)", 2.0),
+                                    ("elu", 30, "Xavier / He (auto)", 0.1),
+                                    ("sigmoid", 2, "large (std 1)", 10.0))]
+    return [("activation_explorer", activation_explorer, settings)]

@@ -1,0 +1,247 @@
+r"""Lesson 05: backpropagation, one step at a time, on a network small enough to draw.
+
+The network has 2 inputs, 2 or 3 sigmoid hidden neurons and 1 sigmoid output; it learns one
+example, with the squared error $L = (y - t)^2$. Each *round* is six steps:
+
+1. forward through the hidden layer: $z^1 = x W^1 + b^1$, $h = \sigma(z^1)$;
+2. forward through the output: $z^2 = h W^2 + b^2$, $y = \sigma(z^2)$;
+3. the loss $L = (y - t)^2$;
+4. backward through the output layer: $\delta^2 = 2(y - t)\,\sigma'$, $\partial L/\partial W^2 = h^\top\delta^2$;
+5. backward through the hidden layer: $\delta^1 = (\delta^2 (W^2)^\top) \odot \sigma'$,
+   $\partial L/\partial W^1 = x^\top\delta^1$;
+6. the update $w \leftarrow w - \eta\,\partial L/\partial w$ for every weight and bias.
+
+$\sigma'$ written with the neuron's output $a$ is $a(1 - a)$. The "wrong derivative" switch uses
+$a(a - 1)$ instead, a sign error found in a widely read write-up: the loss climbs, and the
+gradient check (backprop against central differences) fails.
+"""
+import functools
+
+import ipywidgets as w
+import numpy as np
+
+from .. import plots
+from ..calculus import numerical_gradient, relative_error
+from ..network import MLP
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["backprop_stepper", "BackpropStepper", "forward", "backward", "train_rounds",
+           "PHASES", "EXAMPLE", "TARGET"]
+
+PHASES = ("forward: hidden layer", "forward: output", "loss", "backward: output layer",
+          "backward: hidden layer", "update")
+EXAMPLE = np.array([1.0, 0.5])   # the one input the network learns
+TARGET = 0.2                     # ... and its target output
+ROUNDS = 40                      # rounds the stepper can show
+PARAMS = ("W1", "b1", "W2", "b2")
+
+
+def initial_parameters(hidden, seed=3):
+    """Small random starting weights (standard deviation 1), biases 0, as an `MLP` makes them."""
+    net = MLP([2, hidden, 1], "sigmoid", seed=seed, init=1.0)
+    return {name: p.copy() for name, p in net.parameters().items()}
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))  # z stays small here: weights of a 2-3-1 net, one example
+
+
+def forward(params, x=EXAMPLE, target=TARGET):
+    """The forward pass for one example: returns every intermediate value and the loss."""
+    z1 = x @ params["W1"] + params["b1"]
+    h = _sigmoid(z1)
+    z2 = h @ params["W2"] + params["b2"]
+    y = _sigmoid(z2)
+    return {"x": x, "z1": z1, "h": h, "z2": z2, "y": y, "loss": float((y[0] - target) ** 2)}
+
+
+def sigmoid_derivative_from_output(a, wrong=False):
+    """$a(1 - a)$, the sigmoid's slope written with its output; with `wrong`, the buggy $a(a - 1)$."""
+    return a * (a - 1.0) if wrong else a * (1.0 - a)
+
+
+def backward(params, values, target=TARGET, wrong=False):
+    """Backpropagation for one example, the output layer first. Returns the deltas and the
+    gradient of the loss for every parameter."""
+    d2 = 2.0 * (values["y"] - target) * sigmoid_derivative_from_output(values["y"], wrong)
+    grads = {"W2": np.outer(values["h"], d2), "b2": d2}
+    d1 = (params["W2"] @ d2) * sigmoid_derivative_from_output(values["h"], wrong)
+    grads["W1"] = np.outer(values["x"], d1)
+    grads["b1"] = d1
+    return {"delta2": d2, "delta1": d1}, grads
+
+
+def gradient_check(params, grads, x=EXAMPLE, target=TARGET):
+    """Relative error between `grads` and central differences of the loss, over all parameters."""
+    numeric = []
+    for name in PARAMS:
+        def loss_of(p, name=name):
+            trial = dict(params, **{name: p})
+            return forward(trial, x, target)["loss"]
+        numeric.append(numerical_gradient(loss_of, params[name].copy()).ravel())
+    analytic = np.concatenate([grads[name].ravel() for name in PARAMS])
+    return relative_error(analytic, np.concatenate(numeric))
+
+
+@functools.lru_cache(maxsize=64)
+def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3):
+    """Run `rounds` rounds of forward, backward and update. Returns one dict per round with the
+    parameters before the update, the values, deltas, gradients, the gradient check's relative
+    error, and the parameters after the update. Cached: the stepper only replays it."""
+    if hidden not in (2, 3):
+        raise ValueError(f"hidden must be 2 or 3; got {hidden!r}")
+    params = initial_parameters(hidden, seed)
+    history = []
+    for _ in range(rounds):
+        values = forward(params)
+        deltas, grads = backward(params, values, wrong=wrong)
+        new = {name: params[name] - learning_rate * grads[name] for name in PARAMS}
+        history.append({"params": params, "values": values, "deltas": deltas, "grads": grads,
+                        "check": gradient_check(params, grads), "new": new})
+        params = new
+    return tuple(history)
+
+
+class BackpropStepper(Explorer):
+    title = "Backpropagation, step by step"
+    figsize = (12.5, 5.0)
+    nrows, ncols = 1, 2
+
+    def __init__(self, hidden=2, learning_rate=1.0, wrong=False):
+        style = {"description_width": "initial"}
+        controls = {
+            "step": w.IntSlider(0, 0, ROUNDS * len(PHASES) - 1, description="step", style=style,
+                                continuous_update=True, layout=w.Layout(width="420px")),
+            "hidden": w.ToggleButtons(options=[2, 3], value=hidden, description="hidden neurons",
+                                      style=style),
+            "learning_rate": w.FloatSlider(learning_rate, min=0.1, max=5.0, step=0.1,
+                                           description="learning rate", style=style),
+            "wrong": w.Checkbox(wrong, description="wrong sigmoid derivative y(y - 1)",
+                                indent=False),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, step=0, hidden=2, learning_rate=1.0, wrong=False):
+        rounds = train_rounds(int(hidden), float(learning_rate), bool(wrong))
+        right = train_rounds(int(hidden), float(learning_rate), False)
+        buggy = train_rounds(int(hidden), float(learning_rate), True)
+        step = int(np.clip(step, 0, len(rounds) * len(PHASES) - 1))
+        n, phase = divmod(step, len(PHASES))
+        now = rounds[n]
+        message = ""
+        if wrong and phase >= 3:
+            message = (f"Gradient check FAILS: relative error {now['check']:.2g} between "
+                       f"backprop and numerical gradients. The derivative y(y - 1) has the wrong "
+                       f"sign, so the output layer steps uphill and the loss climbs.")
+        return {"round": n, "phase": phase, "phase_name": PHASES[phase], "hidden": int(hidden),
+                "learning_rate": float(learning_rate), "wrong": bool(wrong), "now": now,
+                "losses": [r["values"]["loss"] for r in rounds[:n + 1]],
+                "right_losses": [r["values"]["loss"] for r in right],
+                "wrong_losses": [r["values"]["loss"] for r in buggy],
+                "check": now["check"], "message": message}
+
+    # ---- drawing ---------------------------------------------------------------------------
+    def draw(self, state):
+        graph, curve = self.axes
+        self._draw_graph(graph, state)
+        self._draw_losses(curve, state)
+
+    def _draw_graph(self, ax, state):
+        now, phase, H = state["now"], state["phase"], state["hidden"]
+        params = now["new"] if phase == 5 else now["params"]
+        v, d, g = now["values"], now["deltas"], now["grads"]
+        xs = [(0.0, 0.7), (0.0, -0.7)]
+        hs = [(1.3, y) for y in np.linspace(1.1, -1.1, H)]
+        out = (2.6, 0.0)
+        blue, orange, red = plots.COLORS["blue"], plots.COLORS["orange"], plots.COLORS["vermillion"]
+        for layer, (sources, targets, W) in enumerate(((xs, hs, "W1"), (hs, [out], "W2")), 1):
+            backward_done = (phase >= 4) if layer == 1 else (phase >= 3)
+            for i, (x0, y0) in enumerate(sources):
+                for j, (x1, y1) in enumerate(targets):
+                    ax.plot([x0, x1], [y0, y1], color="0.6", lw=1.2, zorder=1)
+                    t = 0.45 if layer == 1 else 0.52
+                    mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+                    text = f"w={params[W][i, j]:+.3f}"
+                    if backward_done and phase < 5:
+                        text += f"  g={g[W][i, j]:+.4f}"
+                    ax.text(mx, my, text, ha="center", va="center", fontsize=8,
+                            color=red if backward_done and phase < 5 else "black",
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+                            zorder=3)
+        nodes = xs + hs + [out]
+        ax.scatter([p[0] for p in nodes], [p[1] for p in nodes], s=900, c="white",
+                   edgecolors=blue, linewidths=2, zorder=2)
+        for i, (x0, y0) in enumerate(xs):
+            ax.text(x0, y0, f"x{i + 1}\n{v['x'][i]:.2f}", ha="center", va="center", fontsize=8,
+                    zorder=4)
+        for j, (x0, y0) in enumerate(hs):
+            label = f"h{j + 1}"
+            if phase >= 0:
+                label += f"\n{v['h'][j]:.3f}"
+            ax.text(x0, y0, label, ha="center", va="center", fontsize=8, zorder=4)
+            notes = f"b={params['b1'][j]:+.3f}"
+            if phase >= 0:
+                notes = f"z={v['z1'][j]:+.3f}\n" + notes
+            if 4 <= phase < 5:
+                notes += f"\nδ={d['delta1'][j]:+.4f}"
+            ax.text(x0, y0 - 0.24, notes, ha="center", va="top", fontsize=7.5,
+                    color=red if 4 <= phase < 5 else "black", zorder=4)
+        ax.text(out[0], out[1], "y" + (f"\n{v['y'][0]:.3f}" if phase >= 1 else ""),
+                ha="center", va="center", fontsize=8, zorder=4)
+        notes = f"b={params['b2'][0]:+.3f}"
+        if phase >= 1:
+            notes = f"z={v['z2'][0]:+.3f}\n" + notes
+        if 3 <= phase < 5:
+            notes += f"\nδ={d['delta2'][0]:+.4f}"
+        ax.text(out[0], out[1] - 0.24, notes, ha="center", va="top", fontsize=7.5,
+                color=red if 3 <= phase < 5 else "black", zorder=4)
+        if phase >= 2:
+            ax.text(2.85, 0.0, f"L = (y - t)²\n= ({v['y'][0]:.3f} - {TARGET})²\n"
+                               f"= {v['loss']:.4f}", ha="left", va="center", fontsize=9,
+                    color=orange, fontweight="bold")
+        if phase >= 3:
+            ok = state["check"] < 1e-6
+            ax.text(1.3, -1.75, f"gradient check: relative error {state['check']:.1e}  "
+                                f"{'passes' if ok else 'FAILS'}", ha="center", fontsize=9,
+                    color=plots.COLORS["green"] if ok else red, fontweight="bold")
+        if phase == 5:
+            ax.text(1.3, 1.65, f"updated: w ← w - {state['learning_rate']:g} × g",
+                    ha="center", fontsize=9, color=blue)
+        ax.set_xlim(-0.25, 3.75)
+        ax.set_ylim(-1.95, 1.85)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(f"Round {state['round'] + 1}, step {state['phase'] + 1} of 6: "
+                     f"{state['phase_name']}", fontsize=12)
+
+    def _draw_losses(self, ax, state):
+        n = state["round"]
+        rounds = np.arange(1, len(state["right_losses"]) + 1)
+        ax.plot(rounds, state["right_losses"], color=plots.COLORS["blue"], alpha=0.3, lw=1.5,
+                label="right derivative, all rounds")
+        ax.plot(rounds, state["wrong_losses"], color=plots.COLORS["vermillion"], alpha=0.3,
+                lw=1.5, label="wrong derivative, all rounds")
+        color = plots.COLORS["vermillion"] if state["wrong"] else plots.COLORS["blue"]
+        name = "y(y - 1), so far" if state["wrong"] else "y(1 - y), so far"
+        ax.plot(rounds[:n + 1], state["losses"], "o-", color=color, ms=4, label=name)
+        ax.plot(rounds[n], state["losses"][-1], "o", color="black", ms=8, label="this round")
+        plots.label(ax, "Loss before each update", "round", "loss (y - t)²")
+
+
+def backprop_stepper(hidden=2, learning_rate=1.0, wrong=False):
+    """Step through forward pass, loss, backward pass and update of a 2-2-1 (or 2-3-1) network
+    learning one example; every value and gradient is written on the drawing."""
+    return BackpropStepper(hidden, learning_rate, wrong)
+
+
+def benchmark_cases():
+    steps = [{"step": s} for s in range(0, 60, 1)]
+    mixed = [{"step": s, "hidden": h, "wrong": bad}
+             for s, h, bad in ((5, 2, False), (11, 3, True), (40, 2, True), (200, 3, False))]
+    return [("backprop_stepper: stepping", backprop_stepper, steps),
+            ("backprop_stepper: switching", backprop_stepper, mixed)]

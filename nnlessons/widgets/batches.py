@@ -1,0 +1,177 @@
+r"""Lesson 06: full batch, stochastic and mini-batch gradient descent, side by side.
+
+A neuron with two weights and no bias, $\hat y = w_1 x_1 + w_2 x_2$, learns noisy examples of
+$y = 4x_1 + 3x_2$ (the bowl of lesson 04 with noise added). With two weights the whole loss
+surface can be drawn, so the path each way of batching takes across it is visible:
+
+- **full batch**: every example before each update, one update per epoch, a smooth path;
+- **stochastic** (SGD): one example per update, $n$ updates per epoch, a jittery path;
+- **mini-batch** of $b$ examples: $\lceil n/b \rceil$ updates per epoch, in between.
+
+An update is $w \leftarrow w - \eta\,\nabla L_{\text{batch}}(w)$ with
+$\nabla L_{\text{batch}} = \tfrac{2}{b} X_b^\top (X_b w - y_b)$, the gradient of the batch's mean
+squared error.
+"""
+import functools
+
+import ipywidgets as w
+import numpy as np
+
+from .. import data, plots
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["batch_explorer", "BatchExplorer", "batch_data", "run_batches", "full_loss", "START",
+           "N_EXAMPLES"]
+
+N_EXAMPLES = 48
+START = np.array([-1.0, -2.0])  # where every run starts, far enough out to see the path
+LIMIT = 1e6                      # a weight beyond this means the run has diverged
+
+
+@functools.lru_cache(maxsize=4)
+def batch_data(n=N_EXAMPLES, noise=0.5, seed=0):
+    """`n` examples of y = 4 x1 + 3 x2 plus Gaussian `noise`: the noisy bowl."""
+    X, y = data.bowl(n, seed=seed)
+    y = y[:, 0] + np.random.default_rng(seed + 1).normal(0.0, noise, n)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def full_loss(weights, X, y):
+    """Mean squared error over all examples for one weight pair or a stack of them (..., 2)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    residual = weights @ X.T - y          # (..., n)
+    return np.mean(residual ** 2, axis=-1)
+
+
+@functools.lru_cache(maxsize=256)
+def run_batches(batch_size, learning_rate, epochs, reshuffle=True, seed=0):
+    """Train the two weights from `START` by mini-batch gradient descent.
+
+    Returns a dict: `path` (updates + 1, 2) of the weights after each update, `update_loss` (the
+    batch's loss before each update), `epoch_loss` (the full loss at the start and after every
+    epoch), `updates_per_epoch`, `diverged` and `message`. With `reshuffle` off the examples are
+    shuffled once and then visited in that same order every epoch.
+    """
+    X, y = batch_data()
+    n = len(X)
+    if not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be between 1 and {n}; got {batch_size}")
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(n)
+    weights = START.copy()
+    path, update_loss, epoch_loss = [weights.copy()], [], [float(full_loss(weights, X, y))]
+    diverged, message = False, ""
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, epochs + 1):
+            if reshuffle and epoch > 1:
+                order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                rows = order[start:start + batch_size]
+                Xb, yb = X[rows], y[rows]
+                residual = Xb @ weights - yb
+                update_loss.append(float(np.mean(residual ** 2)))
+                weights = weights - learning_rate * (2.0 / len(rows)) * (Xb.T @ residual)
+                path.append(weights.copy())
+                if not np.all(np.abs(weights) < LIMIT):
+                    diverged = True
+                    break
+            if diverged:
+                message = (f"Batch size {batch_size} diverged in epoch {epoch}: a learning rate of "
+                           f"{learning_rate:.3g} makes each step overshoot the valley by more than "
+                           f"it corrects. Lower the learning rate.")
+                break
+            epoch_loss.append(float(full_loss(weights, X, y)))
+    path = np.array(path)
+    return {"path": path, "update_loss": np.array(update_loss), "epoch_loss": np.array(epoch_loss),
+            "updates_per_epoch": -(-n // batch_size), "diverged": diverged, "message": message,
+            "batch_size": batch_size}
+
+
+@functools.lru_cache(maxsize=1)
+def _grid():
+    X, y = batch_data()
+    w1, w2 = np.meshgrid(np.linspace(-2.0, 8.0, 60), np.linspace(-3.0, 7.0, 60))
+    loss = full_loss(np.stack([w1, w2], axis=-1), X, y)
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    return w1, w2, loss, best
+
+
+class BatchExplorer(Explorer):
+    title = "Full batch, stochastic and mini-batch gradient descent"
+    figsize = (12.0, 7.0)
+    nrows, ncols = 2, 2
+
+    def __init__(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
+        style = {"description_width": "initial"}
+        controls = {
+            "batch_size": w.IntSlider(batch_size, 1, N_EXAMPLES, description="mini-batch size",
+                                      style=style),
+            "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=0.5, step=0.05,
+                                              description="learning rate", style=style),
+            "epochs": w.IntSlider(epochs, 1, 30, description="epochs", style=style),
+            "reshuffle": w.Checkbox(reshuffle, description="reshuffle every epoch", indent=False),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
+        batch_size = int(np.clip(batch_size, 1, N_EXAMPLES))
+        args = (float(learning_rate), int(epochs), bool(reshuffle))
+        runs = {"full batch": run_batches(N_EXAMPLES, *args),
+                "stochastic (batch 1)": run_batches(1, *args),
+                f"mini-batch of {batch_size}": run_batches(batch_size, *args)}
+        messages = [run["message"] for run in runs.values() if run["diverged"]]
+        return {"runs": runs, "n": N_EXAMPLES, "learning_rate": args[0], "epochs": args[1],
+                "message": " ".join(dict.fromkeys(messages))}
+
+    def draw(self, state):
+        w1, w2, loss, best = _grid()
+        levels = np.geomspace(0.3, 80, 9)
+        colors = (plots.COLORS["blue"], plots.COLORS["vermillion"], plots.COLORS["green"])
+        for ax, (name, run), color in zip(self.axes.flat, state["runs"].items(), colors):
+            ax.contour(w1, w2, loss, levels=levels, colors="0.6", linewidths=0.8)
+            path = run["path"]
+            ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.2, alpha=0.9,
+                    label=f"{run['updates_per_epoch']} update(s) per epoch")
+            ax.plot(*START, "o", color="black", ms=6, label="start")
+            ax.plot(*best, "*", color=plots.COLORS["orange"], ms=14, label="lowest loss")
+            ax.set_xlim(-2.0, 8.0)
+            ax.set_ylim(-3.0, 7.0)
+            plots.label(ax, f"{name}: {len(path) - 1} updates", "weight w1", "weight w2")
+        ax = self.axes[1, 1]
+        for (name, run), color in zip(state["runs"].items(), colors):
+            per_epoch = run["updates_per_epoch"]
+            x_updates = np.arange(1, len(run["update_loss"]) + 1) / per_epoch
+            if len(x_updates) > len(run["epoch_loss"]):
+                ax.plot(x_updates, run["update_loss"], color=color, lw=0.7, alpha=0.45)
+            ax.plot(np.arange(len(run["epoch_loss"])), run["epoch_loss"], "o-", color=color,
+                    ms=4, label=f"{name}, per epoch")
+        ax.set_yscale("log")
+        top = max(float(np.max(run["epoch_loss"])) for run in state["runs"].values())
+        ax.set_ylim(0.05, min(max(top * 2, 1.0), 1e4))
+        plots.label(ax, "Loss (thin: each update's batch)", "epoch", "mean squared error (log)")
+
+    def describe(self, state):
+        rows = "".join(
+            f"<tr><td>{name}</td><td>{run['updates_per_epoch']}</td>"
+            f"<td>{run['epoch_loss'][-1]:.3f}</td></tr>"
+            for name, run in state["runs"].items())
+        return (f"<table><tr><th>batching</th><th>updates per epoch</th>"
+                f"<th>loss after {state['epochs']} epoch(s)</th></tr>{rows}</table>")
+
+
+def batch_explorer(batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
+    """Full batch, SGD and a mini-batch of your size on the same data: paths on the loss
+    contours, loss per update and per epoch, updates per epoch."""
+    return BatchExplorer(batch_size, learning_rate, epochs, reshuffle)
+
+
+def benchmark_cases():
+    settings = [{"batch_size": b, "learning_rate": lr, "epochs": e, "reshuffle": r}
+                for b, lr, e, r in ((8, 0.1, 10, True), (16, 0.1, 10, True), (4, 0.05, 10, True),
+                                    (32, 0.2, 20, False), (1, 0.02, 5, True),
+                                    (12, 0.1, 10, True), (24, 0.3, 15, True))]
+    return [("batch_explorer", batch_explorer, settings)]

@@ -1,0 +1,211 @@
+r"""Lesson 09: train the digits network, watch it learn, and look at what it remembers.
+
+`train_digits` is the whole recipe in one pure function: split the 8x8 digits into training,
+validation and test sets, train a 64-H-10 network (ReLU, softmax, cross-entropy) with mini-batch
+gradient descent, and score it once on the test set. The trainer shows the loss curves while
+training runs (a progress bar, and the curve redrawn after every epoch), then the first layer's
+weights as 8x8 images, the test set's confusion matrix and some of its mistakes.
+
+Where widgets do not render, `capstone_trainer(text_progress=True)` also prints one line per
+epoch, and the trainer's plain-text form is a summary of the last run.
+"""
+import html
+
+import ipywidgets as w
+import numpy as np
+
+from .. import data, plots
+from ..network import MLP
+from ..training import accuracy, fit
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["capstone_trainer", "CapstoneTrainer", "train_digits", "digits_split",
+           "confusion_matrix", "weight_mosaic"]
+
+SHOWN_UNITS = 16
+SHOWN_MISTAKES = 8
+
+
+def digits_split(seed=0):
+    """Train / validation / test: 60% / 15% / 25% of the 1,797 digits, fixed by `seed`. The
+    test set is never used for choosing anything, so its score is honest."""
+    X, y = data.digits()
+    X_rest, X_test, y_rest, y_test = data.train_test_split(X, y, 0.25, seed=seed)
+    X_train, X_val, y_train, y_val = data.train_test_split(X_rest, y_rest, 0.2, seed=seed)
+    return X_train, X_val, X_test, y_train, y_val, y_test
+
+
+def confusion_matrix(labels, predicted, k=10):
+    """Row = true digit, column = predicted digit, entry = how many test images."""
+    matrix = np.zeros((k, k), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(labels), np.asarray(predicted)), 1)
+    return matrix
+
+
+def weight_mosaic(W, columns=4, gap=1):
+    """Tile the columns of a (64, H) weight matrix as 8x8 images, NaN between the tiles."""
+    units = W.shape[1]
+    rows = -(-units // columns)
+    size = 8 + gap
+    mosaic = np.full((rows * size - gap, columns * size - gap), np.nan)
+    for u in range(units):
+        r, c = divmod(u, columns)
+        mosaic[r * size:r * size + 8, c * size:c * size + 8] = W[:, u].reshape(8, 8)
+    return mosaic
+
+
+def train_digits(hidden=64, epochs=20, learning_rate=0.1, batch_size=32, seed=0,
+                 on_epoch_end=None):
+    """Train a 64-`hidden`-10 network on the digits; return the network, its history, the test
+    accuracy, the confusion matrix and the indices of the test mistakes."""
+    X_train, X_val, X_test, y_train, y_val, y_test = digits_split(seed)
+    net = MLP([64, hidden, 10], ["relu", "softmax"], seed=seed)
+    history = fit(net, X_train, y_train, epochs=epochs, batch_size=batch_size,
+                  learning_rate=learning_rate, validation=(X_val, y_val), seed=seed,
+                  on_epoch_end=on_epoch_end)
+    predicted = net.predict_classes(X_test)
+    return {"net": net, "history": history, "test_accuracy": accuracy(net, X_test, y_test),
+            "confusion": confusion_matrix(y_test, predicted), "predicted": predicted,
+            "mistakes": np.flatnonzero(predicted != y_test), "X_test": X_test, "y_test": y_test}
+
+
+class CapstoneTrainer(Explorer):
+    title = "Train the digits network"
+    figsize = (12.0, 8.0)
+    nrows, ncols = 2, 2
+
+    def __init__(self, hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
+        self.text_progress = text_progress
+        self._runs = {}
+        self.progress = w.IntProgress(0, 0, epochs, description="epochs")
+        self.status = w.HTML()
+        style = {"description_width": "initial"}
+        controls = {
+            "hidden": w.Dropdown(options=[16, 32, 64], value=hidden,
+                                 description="hidden neurons", style=style),
+            "epochs": w.IntSlider(epochs, 1, 40, description="epochs", style=style),
+            "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
+                                              description="learning rate", style=style),
+            "first_unit": w.IntSlider(0, 0, 64 - SHOWN_UNITS, step=SHOWN_UNITS,
+                                      description="weights of neurons from", style=style),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+        children = list(self.widget.children)
+        self.widget.children = children[:2] + [w.HBox([self.progress, self.status])] + children[2:]
+
+    # training, with live progress -----------------------------------------------------------
+    def _train(self, hidden, epochs, learning_rate):
+        key = (hidden, epochs, learning_rate)
+        if key in self._runs:
+            return self._runs[key]
+        self.progress.max, self.progress.value = epochs, 0
+
+        def live(epoch, history):
+            self.progress.value = epoch
+            line = (f"epoch {epoch}/{epochs}: training loss {history.train_loss[-1]:.4f}, "
+                    f"validation accuracy {history.val_accuracy[-1]:.3f}")
+            self.status.value = html.escape(line)
+            if self.text_progress:
+                print(line)
+            ax = self.axes[0, 0]
+            ax.clear()
+            self._draw_losses(ax, history, epochs)
+            self.image.value = plots.to_png(self.fig)
+
+        run = train_digits(hidden, epochs, learning_rate, on_epoch_end=live)
+        self._runs = {key: run}  # keep only the latest run: a network per setting is wasteful
+        return run
+
+    def compute(self, hidden=32, epochs=20, learning_rate=0.1, first_unit=0):
+        run = self._train(int(hidden), int(epochs), float(np.round(learning_rate, 6)))
+        history = run["history"]
+        self.progress.max = int(epochs)
+        self.progress.value = history.epochs
+        first_unit = int(np.clip(first_unit, 0, max(0, int(hidden) - SHOWN_UNITS)))
+        message = history.message if history.diverged else ""
+        if not message and run["test_accuracy"] < 0.5:
+            message = (f"The network has hardly learned (test accuracy "
+                       f"{run['test_accuracy']:.2f}; guessing gives 0.10): the learning rate "
+                       f"{learning_rate:.3g} is too large to settle or too small to get anywhere "
+                       f"in {int(epochs)} epoch(s).")
+        self.status.value = html.escape(
+            f"trained {history.epochs} epochs: test accuracy {run['test_accuracy']:.3f}")
+        return dict(run, hidden=int(hidden), epochs=int(epochs), first_unit=first_unit,
+                    message=message)
+
+    # drawing ------------------------------------------------------------------------------------
+    @staticmethod
+    def _draw_losses(ax, history, epochs):
+        done = np.arange(1, history.epochs + 1)
+        ax.plot(done, history.train_loss, "o-", ms=3, label="training loss")
+        if history.val_loss:
+            ax.plot(done, history.val_loss, "o-", ms=3, label="validation loss")
+        ax.set_xlim(0.5, max(epochs, 1) + 0.5)
+        plots.label(ax, "Loss while training", "epoch", "cross-entropy")
+
+    def draw(self, state):
+        losses, weights, confusion, mistakes = self.axes.flat
+        self._draw_losses(losses, state["history"], state["epochs"])
+        W = state["net"].weights[0][:, state["first_unit"]:state["first_unit"] + SHOWN_UNITS]
+        limit = float(np.max(np.abs(W))) or 1.0
+        weights.imshow(weight_mosaic(W), cmap=plots.DIVERGING, vmin=-limit, vmax=limit)
+        weights.set_xticks([])
+        weights.set_yticks([])
+        weights.grid(False)
+        plots.label(weights, f"First-layer weights, neurons {state['first_unit'] + 1}-"
+                             f"{state['first_unit'] + W.shape[1]} (red +, blue -)",
+                    "8x8 pixels per neuron", "")
+        matrix = state["confusion"]
+        confusion.imshow(np.log1p(matrix), cmap="Blues")
+        for (i, j), count in np.ndenumerate(matrix):
+            if count:
+                confusion.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                               color="white" if i == j else "black")
+        confusion.set_xticks(range(10))
+        confusion.set_yticks(range(10))
+        confusion.grid(False)
+        plots.label(confusion, f"Test set: accuracy {state['test_accuracy']:.3f}",
+                    "predicted digit", "true digit")
+        shown = state["mistakes"][:SHOWN_MISTAKES]
+        if len(shown):
+            tiles = np.full((8, len(shown) * 9 - 1), np.nan)
+            for k, index in enumerate(shown):
+                tiles[:, k * 9:k * 9 + 8] = state["X_test"][index].reshape(8, 8)
+                mistakes.text(k * 9 + 3.5, 9.5, f"{state['y_test'][index]}→"
+                                                f"{state['predicted'][index]}",
+                              ha="center", va="top", fontsize=11)
+            mistakes.imshow(tiles, cmap="gray_r", vmin=0, vmax=1)
+            mistakes.set_ylim(11, -0.5)
+        mistakes.set_xticks([])
+        mistakes.set_yticks([])
+        mistakes.grid(False)
+        plots.label(mistakes, f"Some of the {len(state['mistakes'])} mistakes (true→predicted)",
+                    "", "")
+
+    def describe(self, state):
+        h = state["history"]
+        return (f"{h.epochs} epochs, final training loss {h.train_loss[-1]:.4f}, "
+                f"validation accuracy {h.val_accuracy[-1]:.3f}, test accuracy "
+                f"{state['test_accuracy']:.3f} ({len(state['mistakes'])} of "
+                f"{len(state['y_test'])} test digits wrong).")
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self.state is not None:
+            bundle["text/plain"] = (f"{self.title}: {self.describe(self.state)} "
+                                    f"(interactive: run the notebook to use it)")
+        return bundle
+
+
+def capstone_trainer(hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
+    """Train a 64-H-10 network on the digits with live progress; show its loss curves, its
+    first layer's weights, the test confusion matrix and some mistakes."""
+    return CapstoneTrainer(hidden, epochs, learning_rate, text_progress)
+
+
+def benchmark_cases():
+    # Training is exempt from the latency target; these time a redraw of a trained network.
+    redraws = [{"first_unit": u} for u in (0, 16)]
+    return [("capstone_trainer: redraw", lambda: capstone_trainer(hidden=32), redraws)]

@@ -1,0 +1,172 @@
+r"""Lesson 07: overfitting, and what holds it back.
+
+A network with one input, a hidden layer of tanh neurons and one output learns a few noisy points
+of $\sin(2\pi x)$ (`nnlessons.data.noisy_curve`). A separate validation set, drawn from the same
+curve with the same noise and never trained on, tells how well it does on new points. With many
+hidden neurons and few points, the training loss keeps falling while the validation loss turns up:
+the network memorises the noise. The early-stopping epoch is where the validation loss is lowest.
+
+Training is full-batch gradient descent on the mean squared error with L2 weight decay
+$\tfrac{\lambda}{2}\sum W^2$, the same update as `nnlessons.training.sgd_step`. The learning
+rate shrinks as $2/H$ (at most 0.3) with $H$ hidden neurons: the output layer's steepest
+direction grows with $H$, and a fixed rate would make a wide network diverge.
+"""
+import functools
+
+import ipywidgets as w
+import numpy as np
+
+from .. import data, plots
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["overfitting_explorer", "OverfittingExplorer", "train_curve_fit", "HIDDEN", "L2",
+           "POINTS", "NOISE", "EPOCHS"]
+
+HIDDEN = (1, 2, 3, 5, 10, 20, 40, 60)
+L2 = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
+POINTS = (4, 6, 8, 12, 20, 30, 50, 80)
+NOISE = (0.0, 0.1, 0.2, 0.3, 0.5)
+EPOCHS = 2000
+RATE, RATE_CAP = 2.0, 0.3
+EVERY = 10          # record the losses every EVERY epochs
+N_VALIDATION = 60
+GRID = np.linspace(0.0, 1.0, 150)[:, None]
+
+
+def _predict(params, x):
+    W1, b1, W2, b2 = params
+    return np.tanh((2.0 * x - 1.0) @ W1 + b1) @ W2 + b2  # inputs rescaled from [0, 1] to [-1, 1]
+
+
+@functools.lru_cache(maxsize=512)
+def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
+    """Train a 1-`hidden`-1 tanh network on `n_points` noisy points; return its history.
+
+    Returns a dict with `epochs` (where the losses were recorded), `train_loss`, `val_loss`,
+    `best_epoch` (lowest validation loss), the points, and the fitted curves on `GRID` at the end
+    (`final`) and at the best epoch (`early`).
+    """
+    for name, value, options in (("hidden", hidden, HIDDEN), ("n_points", n_points, POINTS)):
+        if not (isinstance(value, (int, np.integer)) and value >= 1):
+            raise ValueError(f"{name} must be a whole number >= 1 (e.g. one of {options}); "
+                             f"got {value!r}")
+    if not (l2 >= 0 and noise >= 0):
+        raise ValueError(f"l2 and noise must be >= 0; got l2={l2!r}, noise={noise!r}")
+    X, y = data.noisy_curve(n_points, noise, seed=seed)
+    X_val, y_val = data.noisy_curve(N_VALIDATION, noise, seed=seed + 1)
+    x, x_val = 2.0 * X - 1.0, 2.0 * X_val - 1.0
+    rng = np.random.default_rng(seed)
+    # tanh "kinks" spread over the inputs, so every neuron starts with its own piece of the curve
+    W1 = rng.normal(0.0, 4.0, (1, hidden))
+    b1 = -W1[0] * rng.uniform(-1.0, 1.0, hidden)
+    W2 = rng.normal(0.0, 1.0 / np.sqrt(hidden), (hidden, 1))
+    b2 = np.zeros(1)
+    rate = min(RATE_CAP, RATE / hidden)
+    recorded, train_loss, val_loss = [], [], []
+    best, best_params = np.inf, None
+    for epoch in range(epochs + 1):
+        a = np.tanh(x @ W1 + b1)
+        residual = a @ W2 + b2 - y
+        if epoch % EVERY == 0:
+            val = float(np.mean((np.tanh(x_val @ W1 + b1) @ W2 + b2 - y_val) ** 2))
+            recorded.append(epoch)
+            train_loss.append(float(np.mean(residual ** 2)))
+            val_loss.append(val)
+            if val < best:
+                best, best_epoch = val, epoch
+                best_params = (W1.copy(), b1.copy(), W2.copy(), b2.copy())
+        if epoch == epochs:
+            break
+        g = (2.0 / len(x)) * residual                 # dL/d(output)
+        d = (g @ W2.T) * (1.0 - a * a)               # backprop through tanh
+        W2 -= rate * (a.T @ g + l2 * W2)
+        b2 -= rate * g.sum(axis=0)
+        W1 -= rate * (x.T @ d + l2 * W1)
+        b1 -= rate * d.sum(axis=0)
+    return {"epochs": np.array(recorded), "train_loss": np.array(train_loss),
+            "val_loss": np.array(val_loss), "best_epoch": best_epoch, "X": X, "y": y,
+            "final": _predict((W1, b1, W2, b2), GRID)[:, 0],
+            "early": _predict(best_params, GRID)[:, 0],
+            "parameters": 3 * hidden + 1}
+
+
+class OverfittingExplorer(Explorer):
+    title = "Overfitting: training loss against validation loss"
+    figsize = (12.0, 4.6)
+    nrows, ncols = 1, 2
+
+    def __init__(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
+        style = {"description_width": "initial"}
+        controls = {
+            "hidden": w.SelectionSlider(options=HIDDEN, value=hidden,
+                                        description="hidden neurons", style=style),
+            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength", style=style),
+            "n_points": w.SelectionSlider(options=POINTS, value=n_points,
+                                          description="training points", style=style),
+            "noise": w.SelectionSlider(options=NOISE, value=noise, description="noise",
+                                       style=style),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
+        run = train_curve_fit(int(hidden), float(l2), int(n_points), float(noise))
+        final_train, final_val = run["train_loss"][-1], run["val_loss"][-1]
+        best_val = run["val_loss"].min()
+        gap = final_val - final_train
+        message = ""
+        if noise == 0:
+            message = ("With no noise there is nothing to memorise but the curve itself: "
+                       "the validation loss follows the training loss.")
+        return dict(run, hidden=int(hidden), l2=float(l2), n_points=int(n_points),
+                    noise=float(noise), final_train=float(final_train),
+                    final_val=float(final_val), best_val=float(best_val), gap=float(gap),
+                    overfits=bool(final_val > 1.1 * best_val and gap > 0 and final_train
+                                  <= run["train_loss"][run["epochs"] == run["best_epoch"]][0]),
+                    message=message)
+
+    def draw(self, state):
+        losses, curve = self.axes
+        losses.plot(state["epochs"], state["train_loss"], color=plots.COLORS["blue"],
+                    label="training loss")
+        losses.plot(state["epochs"], state["val_loss"], color=plots.COLORS["vermillion"],
+                    label="validation loss")
+        losses.axvline(state["best_epoch"], color="black", ls="--", lw=1.2,
+                       label=f"early stopping: epoch {state['best_epoch']}")
+        losses.set_yscale("log")
+        plots.label(losses, "Loss over training", "epoch", "mean squared error (log)")
+        curve.plot(GRID[:, 0], data.true_curve(GRID[:, 0]), color="0.4", lw=1.5, ls=":",
+                   label="true curve")
+        curve.plot(GRID[:, 0], state["final"], color=plots.COLORS["blue"],
+                   label=f"network after {EPOCHS} epochs")
+        curve.plot(GRID[:, 0], state["early"], color=plots.COLORS["green"], ls="--",
+                   label=f"network at epoch {state['best_epoch']}")
+        curve.plot(state["X"][:, 0], state["y"][:, 0], "o", color=plots.COLORS["orange"],
+                   mec="black", label=f"{state['n_points']} training points")
+        curve.set_ylim(-2.2, 2.2)
+        plots.label(curve, "What the network learned", "x", "y")
+        curve.legend(loc="lower left", fontsize=9, framealpha=0.9)
+
+    def describe(self, state):
+        verdict = ("overfitting: the validation loss has risen "
+                   f"{state['final_val'] / state['best_val']:.2f}x above its lowest"
+                   if state["overfits"] else "no clear overfitting")
+        return (f"{state['parameters']} weights and biases for {state['n_points']} points. "
+                f"Training loss {state['final_train']:.4f}, validation loss "
+                f"{state['final_val']:.4f} (lowest {state['best_val']:.4f} at epoch "
+                f"{state['best_epoch']}): {verdict}.")
+
+
+def overfitting_explorer(hidden=60, l2=0.0, n_points=20, noise=0.3):
+    """Hidden neurons, L2 strength, training points and noise against training and validation
+    loss, with the early-stopping epoch and the fitted curve."""
+    return OverfittingExplorer(hidden, l2, n_points, noise)
+
+
+def benchmark_cases():
+    settings = [{"hidden": h, "l2": l2, "n_points": n, "noise": s}
+                for h, l2, n, s in ((40, 0.0, 12, 0.3), (40, 1e-2, 12, 0.3), (3, 0.0, 12, 0.3),
+                                    (40, 0.0, 50, 0.3), (10, 1e-3, 20, 0.2),
+                                    (60, 0.0, 8, 0.5), (5, 0.0, 80, 0.1))]
+    return [("overfitting_explorer", overfitting_explorer, settings)]

@@ -1,0 +1,244 @@
+"""The demos of lessons 05-09, headless: set every control, check what changed, and check that
+extreme settings give a message instead of a traceback or a NaN."""
+import numpy as np
+import pytest
+
+from nnlessons import data, plots
+from nnlessons.calculus import numerical_gradient, relative_error
+from nnlessons.widgets import activations as act_w
+from nnlessons.widgets import backprop, batches, capstone, overfitting
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def lines(ax):
+    return [line.get_ydata() for line in ax.get_lines()]
+
+
+# ---- lesson 05: backprop stepper ------------------------------------------------------------
+@pytest.mark.parametrize("hidden", [2, 3])
+def test_backprop_gradients_match_numerical_ones(hidden):
+    params = backprop.initial_parameters(hidden)
+    values = backprop.forward(params)
+    _, grads = backprop.backward(params, values)
+    assert backprop.gradient_check(params, grads) < 1e-7
+    for name in backprop.PARAMS:  # each parameter on its own, too
+        def loss_of(p, name=name):
+            return backprop.forward(dict(params, **{name: p}))["loss"]
+        numeric = numerical_gradient(loss_of, params[name].copy())
+        assert relative_error(grads[name], numeric) < 1e-7, name
+
+
+def test_backprop_matches_the_package_network():
+    from nnlessons import MLP
+    params = backprop.initial_parameters(3)
+    net = MLP([2, 3, 1], "sigmoid")
+    net.set_parameters(params)
+    _, grads = net.loss_and_gradients(backprop.EXAMPLE[None, :], [[backprop.TARGET]], "mse")
+    _, ours = backprop.backward(params, backprop.forward(params))
+    for name in backprop.PARAMS:
+        assert np.allclose(grads[name], ours[name])
+
+
+@pytest.mark.parametrize("hidden", [2, 3])
+def test_right_derivative_descends_wrong_one_climbs_and_fails_the_check(hidden):
+    right = backprop.train_rounds(hidden, 1.0, False)
+    wrong = backprop.train_rounds(hidden, 1.0, True)
+    right_losses = [r["values"]["loss"] for r in right]
+    wrong_losses = [r["values"]["loss"] for r in wrong]
+    assert right_losses[-1] < 0.1 * right_losses[0]
+    assert wrong_losses[-1] > 1.5 * wrong_losses[0]
+    assert max(r["check"] for r in right) < 1e-6
+    assert min(r["check"] for r in wrong) > 0.1
+
+
+def test_backprop_stepper_every_control_and_the_ends():
+    e = backprop.backprop_stepper()
+    texts = lambda: " ".join(t.get_text() for t in e.axes[0].texts)  # noqa: E731
+    assert "forward: hidden layer" in e.axes[0].get_title() and "L =" not in texts()
+    e.set(step=2)
+    assert "L =" in texts() and "g=" not in texts()
+    e.set(step=3)
+    assert "g=" in texts() and "passes" in texts() and e.alert.value == ""
+    e.set(step=5)
+    assert "updated" in texts()
+    last = e.controls["step"].max
+    e.set(step=last)
+    assert f"Round {backprop.ROUNDS}," in e.axes[0].get_title()
+    assert len(e.axes[1].get_lines()[2].get_xdata()) == backprop.ROUNDS
+    e.set(wrong=True, step=3)
+    assert "FAILS" in e.alert.value and "FAILS" in texts()
+    e.set(hidden=3)
+    assert sum(t.get_text().startswith("h") for t in e.axes[0].texts) == 3
+    for rate in (e.controls["learning_rate"].min, e.controls["learning_rate"].max):
+        e.set(learning_rate=rate, step=last)
+        assert np.all(np.isfinite(e.axes[1].get_lines()[2].get_ydata()))
+    assert e.update().startswith(PNG)
+
+
+# ---- lesson 06: batch explorer --------------------------------------------------------------
+def test_batch_runs_count_updates_per_epoch():
+    for b, expected in ((1, 48), (8, 6), (10, 5), (48, 1)):
+        run = batches.run_batches(b, 0.1, 3)
+        assert run["updates_per_epoch"] == expected
+        assert len(run["path"]) == 3 * expected + 1
+        assert len(run["epoch_loss"]) == 4
+
+
+def test_every_batch_size_heads_for_the_least_squares_weights():
+    X, y = batches.batch_data()
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    for b in (1, 8, 48):
+        run = batches.run_batches(b, 0.2 if b > 1 else 0.05, 30)
+        assert np.linalg.norm(run["path"][-1] - best) < 0.3
+        assert run["epoch_loss"][-1] < run["epoch_loss"][0]
+
+
+def test_reshuffling_changes_the_order_and_off_repeats_it():
+    on, off = batches.run_batches(4, 0.05, 3, True), batches.run_batches(4, 0.05, 3, False)
+    assert not np.allclose(on["update_loss"], off["update_loss"])
+    first = batches.run_batches(4, 1e-9, 3, False)["update_loss"]  # weights barely move
+    assert np.allclose(first[:12], first[12:24], rtol=1e-6)
+
+
+def test_batch_explorer_every_control_and_divergence_message():
+    e = batches.batch_explorer()
+    assert "mini-batch of 8" in e.axes[1, 0].get_title()
+    e.set(batch_size=1)
+    assert "mini-batch of 1" in e.axes[1, 0].get_title() and "48" in e.readout.value
+    e.set(batch_size=48, epochs=1)
+    assert e.axes[1, 0].get_title().endswith(": 1 updates")
+    e.set(epochs=30, batch_size=12)
+    assert "120 updates" in e.axes[1, 0].get_title()
+    before = e.axes[1, 0].get_lines()[0].get_xdata().copy()
+    e.set(reshuffle=False)
+    assert not np.allclose(before, e.axes[1, 0].get_lines()[0].get_xdata())
+    e.set(learning_rate=10.0 ** e.controls["learning_rate"].min)
+    assert e.alert.value == ""
+    e.set(learning_rate=10.0 ** e.controls["learning_rate"].max, reshuffle=True)
+    assert "diverged" in e.alert.value and "Lower the learning rate" in e.alert.value
+    assert e.update().startswith(PNG)
+
+
+# ---- lesson 07: overfitting explorer --------------------------------------------------------
+def test_big_network_on_few_points_overfits_and_remedies_help():
+    big = overfitting.train_curve_fit(60, 0.0, 20, 0.3)
+    assert big["train_loss"][-1] < 0.5 * big["val_loss"][-1]
+    assert big["val_loss"][-1] > 1.2 * big["val_loss"].min()
+    assert big["best_epoch"] < overfitting.EPOCHS // 4
+    decayed = overfitting.train_curve_fit(60, 1e-2, 20, 0.3)
+    more_data = overfitting.train_curve_fit(60, 0.0, 80, 0.3)
+    assert decayed["val_loss"][-1] < big["val_loss"][-1]
+    assert more_data["val_loss"][-1] < big["val_loss"][-1]
+
+
+def test_overfitting_explorer_every_control_at_both_ends():
+    e = overfitting.overfitting_explorer()
+    assert "overfitting" in e.readout.value
+    assert "early stopping: epoch" in e.axes[0].get_legend().get_texts()[2].get_text()
+    for name in ("hidden", "l2", "n_points", "noise"):
+        options = e.controls[name].options
+        for value in (options[0], options[-1]):
+            e.set(**{name: value})
+            for y in lines(e.axes[0]) + lines(e.axes[1]):
+                assert np.all(np.isfinite(np.asarray(y, dtype=float)))
+        e.set(**{name: {"hidden": 60, "l2": 0.0, "n_points": 20, "noise": 0.3}[name]})
+    e.set(n_points=4)
+    assert "for 4 points" in e.readout.value
+    assert len(e.axes[1].get_lines()[3].get_xdata()) == 4
+    e.set(noise=0.0)
+    assert "no noise" in e.alert.value
+
+
+# ---- lesson 08: activation explorer ---------------------------------------------------------
+def test_sigmoid_gradients_vanish_relu_with_he_does_not():
+    sig = act_w.gradient_sizes("sigmoid", 20)
+    relu = act_w.gradient_sizes("relu", 20)
+    assert sig[0] < 1e-8 * sig[-1]
+    assert 0.1 < relu[0] / relu[-1] < 10
+    assert np.all(np.diff(np.log(sig)) > 0)  # shrinking layer after layer towards the input
+
+
+def test_gradient_sizes_against_numerical_gradient():
+    from nnlessons import MLP
+    net = MLP([4, 4, 4], "tanh", seed=0)
+    X = np.random.default_rng(0).normal(size=(5, 4))
+    out = net.forward(X)
+    grads = net.backward(np.full_like(out, 1 / 5))
+    numeric = numerical_gradient(lambda W: float(np.sum(net.forward(X)) / 5), net.weights[0])
+    assert relative_error(grads["W1"], numeric) < 1e-7
+
+
+def test_large_learning_rate_kills_relus_not_leaky_ones():
+    relu, _, _ = act_w.dead_unit_shares("relu", 2.0)
+    leaky, leaky_acc, _ = act_w.dead_unit_shares("leaky_relu", 2.0)
+    calm, calm_acc, _ = act_w.dead_unit_shares("relu", 0.1)
+    assert relu[-1] > 0.5 and calm[-1] < 0.2
+    assert leaky[-1] < relu[-1]
+
+
+def test_activation_explorer_every_control_and_extremes():
+    e = act_w.activation_explorer()
+    for name in act_w.ACTIVATIONS:
+        e.set(activation=name)
+        assert name in e.axes[0].get_title()
+        f, _ = act_w.act.get(name)
+        assert np.allclose(e.axes[0].get_lines()[0].get_ydata(), f(act_w.Z))
+    e.set(depth=2)
+    assert len(e.axes[1].get_lines()[0].get_xdata()) == 2
+    e.set(depth=30, activation="sigmoid")
+    assert len(e.axes[1].get_lines()[0].get_xdata()) == 30 and "vanished" in e.alert.value
+    for init in act_w.INITS:
+        e.set(init=init)
+        assert init.split(" (")[0] in e.axes[1].get_title()
+    e.set(init="small (std 0.01)", depth=30)
+    assert "sigmoid" in e.alert.value
+    e.set(learning_rate=10.0 ** e.controls["learning_rate"].min)
+    assert "rate 0.01" in e.axes[2].get_title()
+    e.set(learning_rate=10.0 ** e.controls["learning_rate"].max)
+    assert "diverged" in e.alert.value
+    assert any("diverged" in t.get_text() for t in e.axes[2].get_legend().get_texts())
+    assert e.update().startswith(PNG)
+
+
+# ---- lesson 09: capstone --------------------------------------------------------------------
+def test_confusion_matrix_and_mosaic():
+    m = capstone.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], k=3)
+    assert m.tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    W = np.arange(64 * 5, dtype=float).reshape(64, 5)
+    mosaic = capstone.weight_mosaic(W, columns=4)
+    assert mosaic.shape == (17, 35)
+    assert np.array_equal(mosaic[:8, 9:17], W[:, 1].reshape(8, 8))
+    assert np.isnan(mosaic[8]).all()
+
+
+@pytest.mark.slow
+def test_capstone_trainer_trains_shows_and_survives_extremes(capsys):
+    e = capstone.capstone_trainer(hidden=32, epochs=20, text_progress=True)
+    assert e.state["test_accuracy"] >= 0.95
+    assert e.progress.value == 20 and "test accuracy" in e.status.value
+    assert "epoch 20/20" in capsys.readouterr().out
+    assert len(e.axes[0, 0].get_lines()[0].get_ydata()) == 20
+    image = e.axes[0, 1].get_images()[0].get_array()
+    assert np.allclose(image[:8, :8], e.state["net"].weights[0][:, 0].reshape(8, 8))
+    e.set(first_unit=16)
+    image = e.axes[0, 1].get_images()[0].get_array()
+    assert np.allclose(image[:8, :8], e.state["net"].weights[0][:, 16].reshape(8, 8))
+    assert "17-32" in e.axes[0, 1].get_title()
+    e.set(epochs=1, learning_rate=0.01)
+    assert "hardly learned" in e.alert.value and e.progress.value == 1
+    e.set(learning_rate=10.0, epochs=3)
+    assert e.alert.value != ""
+    assert "interactive" in e._repr_mimebundle_()["text/plain"]
+
+
+def test_to_png_renders_png_at_own_and_other_dpi():
+    fig, ax = plots.new_figure()
+    ax.plot([0, 1], [1, 0])
+    small, large = plots.to_png(fig, dpi=50), plots.to_png(fig)
+    assert small.startswith(PNG) and large.startswith(PNG) and len(large) > len(small)
+
+
+def test_digits_split_is_disjoint_and_covers_everything():
+    X_train, X_val, X_test, *_ = capstone.digits_split()
+    assert len(X_train) + len(X_val) + len(X_test) == len(data.digits()[0])
