@@ -143,6 +143,8 @@ class SandboxBackend:
         status = reply.get("status")
         suffix = f"\nyour function printed:\n{output}" if output else ""
         if status == "ok":
+            if output:
+                self.printed = getattr(self, "printed", []) + [output]
             try:
                 value = from_plain(reply.get("value"))
                 after = from_plain(reply["after"]) if return_args else None

@@ -85,7 +85,19 @@ def same_data(a, b):
 
 
 def run_test(test, backend):
-    """Run one test; never raises. Returns a TestResult."""
+    """Run one test; never raises. Returns a TestResult. What the learner's function printed
+    during a test that did not pass is added to its output (capped by the child)."""
+    backend.printed = []
+    result = _run_test(test, backend)
+    printed = "".join(getattr(backend, "printed", []))
+    if printed and result.status != "passed":
+        extra = f"your function printed:\n{printed[:4000]}"
+        result.output = f"{result.output}\n{extra}" if result.output else extra
+        result.lines.append(extra)
+    return result
+
+
+def _run_test(test, backend):
     expect = Expect()
     try:
         test.run(Student(backend), expect)
@@ -123,7 +135,7 @@ def run_tests(tests, backend, known_problems=None):
             timeouts[test.function] = timeouts.get(test.function, 0) + 1
             if timeouts[test.function] >= 2:
                 problems[test.function] = TimedOut(
-                    f"not run: {test.function} ran out of time twice already")
+                    f"not run: {test.function} ran for more than its time limit twice already")
     return results
 
 
