@@ -91,7 +91,7 @@ def run_test(test, backend):
     result = _run_test(test, backend)
     printed = "".join(getattr(backend, "printed", []))
     if printed and result.status != "passed":
-        extra = f"your function printed:\n{printed[:4000]}"
+        extra = f"your function printed:\n{printed[:5000]}"
         result.output = f"{result.output}\n{extra}" if result.output else extra
         result.lines.append(extra)
     return result
