@@ -1,0 +1,80 @@
+"""How fast `nnlessons grade` is: 100 submissions, correct, partial and broken mixed.
+
+    python benchmarks/grading.py [--submissions 100] [--jobs 1 2]
+
+Builds the submissions in a temporary folder (a sub-folder per student) from solutions 01 and 02,
+the wrong-answer fixtures, the blank exercises, and broken notebooks (a syntax error, not JSON, a
+function that calls os._exit), grades them with `nnlessons grade` for each --jobs value, and prints
+the wall time and submissions per second. The target is 100 submissions in under 60 s.
+"""
+import argparse
+import contextlib
+import io
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nnlessons import cli
+from nnlessons.grading.testing import with_extra_cell
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ["01_neuron", "02_loss"]
+
+
+def make_submissions(folder, count):
+    kinds = []
+    for exercise in EXERCISES:
+        solution = ROOT / "solutions" / f"{exercise}.ipynb"
+        kinds.append(("correct", exercise, json.loads(solution.read_text())))
+        for fixture in sorted((ROOT / "tests" / "fixtures" / "wrong" / exercise).glob("*.py")):
+            kinds.append(("partial", exercise, with_extra_cell(solution, fixture.read_text())))
+        kinds.append(("broken", exercise,
+                      json.loads((ROOT / "exercises" / f"{exercise}.ipynb").read_text())))
+        # right functions, plus a cell with a syntax error: full marks, with a note
+        kinds.append(("syntax error cell", exercise, with_extra_cell(solution, "def broken(:\n")))
+        kinds.append(("broken", exercise, with_extra_cell(
+            solution, "import os\n_f = " + ("sigmoid" if exercise == "01_neuron" else "mse")
+            + "\ndef " + ("sigmoid(z)" if exercise == "01_neuron" else "mse(outputs, targets)")
+            + ":\n    os._exit(1)\n")))
+        kinds.append(("broken", exercise, None))  # not JSON at all
+    counts = {}
+    for number in range(count):
+        kind, exercise, notebook = kinds[number % len(kinds)]
+        counts[kind] = counts.get(kind, 0) + 1
+        student = folder / f"student{number:03d}"
+        student.mkdir()
+        path = student / f"{exercise}.ipynb"
+        path.write_text("{ this is not a notebook" if notebook is None else json.dumps(notebook))
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "submissions"
+        folder.mkdir()
+        counts = make_submissions(folder, args.submissions)
+        print(f"{args.submissions} submissions: " +
+              ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+        for jobs in args.jobs:
+            out, err = io.StringIO(), io.StringIO()
+            started = time.perf_counter()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = cli.main(["grade", str(folder), "--jobs", str(jobs),
+                                   "--json", str(Path(tmp) / f"grades{jobs}.json")])
+            elapsed = time.perf_counter() - started
+            grades = json.loads((Path(tmp) / f"grades{jobs}.json").read_text())
+            full = sum(g["score"] == g["max_score"] and g["max_score"] > 0 for g in grades)
+            print(f"--jobs {jobs}: {len(grades)} graded in {elapsed:.1f} s = "
+                  f"{len(grades) / elapsed:.2f} submissions/s (exit status {status}, "
+                  f"{full} with full marks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
