@@ -110,8 +110,9 @@ def linear_output(student, expect):
     got = student.backprop(X, T, **params, output="identity")
     check_gradients(expect, got, reference_gradients(X, T, params, "identity"),
                     "5 examples, a 3-4-2 network, output='identity'",
-                    hint="with a linear output, A2 = Z2 and delta2 is dL/dA2 itself: no "
-                         "sigmoid slope at the output (the hidden layer still has one)")
+                    hint="with a linear output, A2 = Z2 and delta2 is dL/dA2 = 2 (A2 - T) / "
+                         "T.size itself: no sigmoid slope at the output (the hidden layer "
+                         "still has one)")
 
 
 @suite.test(function="backprop", points=1, hidden=True)
