@@ -24,7 +24,7 @@ def table(submissions):
     rows = [("student", "exercise", "score", "not passed")]
     for s in submissions:
         rows.append((s.student, s.exercise, f"{_points(s.score)}/{_points(s.max_score)}",
-                     summary(s)[:70]))
+                     summary(s)[:100]))
     widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
     lines = []
     for number, row in enumerate(rows):
