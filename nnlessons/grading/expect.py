@@ -11,10 +11,11 @@ import numpy as np
 def show(value, limit=300):
     """A short, deterministic text for a value in feedback."""
     if isinstance(value, np.ndarray):
-        with np.printoptions(precision=6, threshold=20, edgeitems=3, linewidth=100):
-            text = np.array2string(value, separator=", ")
-        text = f"array({text})" if value.ndim else text
-        if value.dtype.kind != "f":
+        text = np.array2string(value, separator=", ", threshold=20, edgeitems=3,
+                               max_line_width=10 ** 6,
+                               formatter={"float_kind": lambda x: f"{x:.6g}"})
+        text = " ".join(text.split())  # one line, whatever the shape
+        if value.dtype.kind not in "f":
             text += f" (dtype {value.dtype})"
     elif isinstance(value, float):
         text = f"{value:.10g}"

@@ -1,0 +1,184 @@
+"""The learner's self-check, the plain-data codec, and the forbidden-call guards."""
+import base64
+import io
+import sys
+
+import numpy as np
+import pytest
+
+import nnlessons
+from nnlessons import activations
+from nnlessons.grading import check, codec
+from nnlessons.grading.forbidden import ForbiddenCallError, Traps, static_uses
+from nnlessons.grading.selfcheck import check as check_in
+
+
+def run_check(capsys, namespace, function, exercise="01_neuron"):
+    assert check_in(exercise, function, namespace=namespace) is None
+    return capsys.readouterr().out
+
+
+def good_sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_passing_function_prints_one_line_per_public_test(capsys):
+    out = run_check(capsys, {"sigmoid": good_sigmoid}, "sigmoid")
+    assert out == ("sigmoid: 2 of 2 public tests passed\n"
+                   "  passed  sigmoid_values\n"
+                   "  passed  sigmoid_keeps_shape\n"
+                   "  (2 hidden tests of sigmoid will also run when your notebook is graded)\n")
+
+
+def test_failing_function_gets_input_expected_got_and_hint(capsys):
+    def sigmoid(z):
+        return 1.0 / (1.0 + np.exp(np.asarray(z, dtype=float)))
+    out = run_check(capsys, {"sigmoid": sigmoid}, "sigmoid")
+    assert out.startswith("sigmoid: 0 of 2 public tests passed\n  FAILED  sigmoid_values\n")
+    for field in ("input: z=[-2, 0, 1, 3]", "expected: [0.119203, 0.5", "got: [0.880797",
+                  "hint: 1 / (1 + e^(-z))"):
+        assert field in out
+    assert out == run_check(capsys, {"sigmoid": sigmoid}, "sigmoid")  # deterministic
+
+
+def test_unwritten_and_missing_functions_never_raise(capsys):
+    def sigmoid(z):
+        raise NotImplementedError("use np.exp")
+    out = run_check(capsys, {"sigmoid": sigmoid}, "sigmoid")
+    assert out.startswith("sigmoid: not written yet.")
+    assert "no function named sigmoid" in run_check(capsys, {}, "sigmoid")
+    assert "has no function 'nope'" in run_check(capsys, {}, "nope")
+    assert "No self-check available" in run_check(capsys, {}, "x", exercise="99_nothing")
+
+
+def test_learner_exception_is_reported_without_traceback(capsys):
+    def weighted_sum(X, weights, bias):
+        return X @ weights[:1] + bias
+    out = run_check(capsys, {"weighted_sum": weighted_sum}, "weighted_sum")
+    assert "ERROR   one_example" in out and "weighted_sum raised ValueError" in out
+    assert "Traceback" not in out
+
+
+def test_forbidden_reference_is_caught_statically_and_at_run_time(capsys):
+    namespace = {"nnlessons": nnlessons}
+    exec("def sigmoid(z):\n    return nnlessons.activations.sigmoid(z)\n", namespace)
+    # exec'd code has no source file: only the run-time trap can see it
+    out = run_check(capsys, namespace, "sigmoid")
+    assert "not allowed: sigmoid calls nnlessons.activations.sigmoid" in out
+    alias = {"reference": activations.sigmoid}
+    exec("def sigmoid(z):\n    return reference(z)\n", alias)
+    assert "not allowed" in run_check(capsys, alias, "sigmoid")
+    assert activations.sigmoid.__name__ == "sigmoid" and alias["reference"] is activations.sigmoid
+
+
+def test_check_finds_the_callers_globals(capsys):
+    global sigmoid
+    sigmoid = good_sigmoid
+    try:
+        check("01_neuron", "sigmoid")
+    finally:
+        del sigmoid
+    assert "2 of 2 public tests passed" in capsys.readouterr().out
+
+
+def test_check_is_silent_inside_the_grader(capsys, monkeypatch):
+    monkeypatch.setenv("NNLESSONS_GRADING_CHILD", "1")
+    check("01_neuron", "sigmoid")
+    assert capsys.readouterr().out == ""
+
+
+# --- codec ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [None, True, 3, -2.5, float("nan"), float("inf"), "text",
+                                   [1, [2.0, None]], (1, (2, 3)), {"a": (1, 2)},
+                                   np.arange(6, dtype=np.int32).reshape(2, 3),
+                                   np.array([np.nan, 1.0]), np.zeros((0, 3)),
+                                   np.array([True, False])])
+def test_round_trip_keeps_value_and_type(value):
+    back = codec.loads(codec.dumps({"v": codec.to_plain(value)}))["v"]
+    back = codec.from_plain(back)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and back.shape == value.shape
+        assert np.array_equal(back, value, equal_nan=value.dtype.kind == "f")
+    elif isinstance(value, float) and value != value:
+        assert back != back
+    else:
+        assert back == value and type(back) is type(value)
+
+
+def test_numpy_scalars_and_generators_become_plain():
+    assert codec.round_trip(np.float64(1.5)) == 1.5
+    assert type(codec.round_trip(np.int64(3))) is int
+    assert codec.round_trip(x * x for x in range(4)) == [0, 1, 4, 9]
+
+
+def test_unsupported_values_are_refused():
+    for value in (object(), {1: 2}, np.array(["a"]), np.array([1 + 2j]), {1, 2}, print):
+        with pytest.raises(codec.EncodeError):
+            codec.to_plain(value)
+
+
+def test_pickled_or_malformed_data_is_never_loaded():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+    pickled = {"__ndarray__": base64.b64encode(buffer.getvalue()).decode()}
+    for bad in (pickled, {"__ndarray__": "!!"}, {"x": 1}, {"__float__": "1e5"},
+                {"__ref__": "nnlessons.activations.sigmoid"}, {"__tuple__": 3}):
+        with pytest.raises(codec.DecodeError):
+            codec.from_plain(bad)
+    with pytest.raises(codec.DecodeError):
+        codec.loads(b"[" * 100000)
+    assert codec.from_plain({"__ref__": "nnlessons.activations.sigmoid"},
+                            resolve_refs=True) is activations.sigmoid
+    with pytest.raises(codec.DecodeError):
+        codec.from_plain({"__ref__": "os.system"}, resolve_refs=True)
+    with pytest.raises(ValueError):
+        codec.ref("os.system")
+
+
+# --- forbidden --------------------------------------------------------------------------------
+
+NAMES = ["nnlessons.activations.sigmoid"]
+
+
+@pytest.mark.parametrize("source", [
+    "import nnlessons as nn\ndef sigmoid(z):\n    return nn.activations.sigmoid(z)",
+    "from nnlessons.activations import sigmoid as s\ndef sigmoid(z):\n    return s(z)",
+    "from nnlessons import activations\ndef sigmoid(z):\n    return activations.sigmoid(z)",
+    "import nnlessons.activations\ndef sigmoid(z):\n    return nnlessons.activations.sigmoid(z)",
+    "import nnlessons as nn\nf = nn.activations.sigmoid\ndef sigmoid(z):\n    return f(z)",
+    "def sigmoid(z):\n    from nnlessons.activations import sigmoid as s\n    return s(z)",
+    "from nnlessons.activations import *\ndef sigmoid(z):\n    return globals()['x'] or sigmoid(z)",
+])
+def test_static_check_sees_aliases(source):
+    assert static_uses([source], "sigmoid", NAMES) == NAMES
+
+
+@pytest.mark.parametrize("source", [
+    "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+    "import nnlessons as nn\ndef other(z):\n    return nn.activations.sigmoid(z)\n"
+    "def sigmoid(z):\n    return 0.5",
+    "def sigmoid(z:\n",
+])
+def test_static_check_has_no_false_alarms(source):
+    assert static_uses([source], "sigmoid", NAMES) == []
+
+
+def test_traps_refuse_only_for_the_graded_function_and_restore():
+    original = activations.sigmoid
+    from nnlessons import losses
+    traps = Traps({"sigmoid": NAMES}).install()
+    try:
+        assert activations.sigmoid is not original
+        assert losses.sigmoid is activations.sigmoid  # every module's binding is trapped
+        assert activations.sigmoid(0.0) == 0.5       # nobody graded: works
+        traps.current = "layer_forward"
+        assert activations.sigmoid(0.0) == 0.5       # allowed for another function
+        traps.current = "sigmoid"
+        with pytest.raises(ForbiddenCallError):
+            losses.binary_cross_entropy_from_logits_gradient(np.zeros(2), np.ones(2))
+        assert traps.used == NAMES
+    finally:
+        traps.remove()
+    assert activations.sigmoid is original and losses.sigmoid is original
