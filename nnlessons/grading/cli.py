@@ -146,6 +146,10 @@ def run(args):
                                     memory=args.memory * 1024 ** 2)
         except SuiteNotFound as error:
             result = Submission(student, "?", str(path), error=f"not graded: {error}")
+        except Exception as error:  # a grader bug must not stop the other submissions
+            result = Submission(student, "?", str(path),
+                                error=f"not graded: the grader failed on this notebook "
+                                      f"({type(error).__name__}: {error}); please report it")
         progress.advance(result)
         return result
 

@@ -59,6 +59,7 @@ class SandboxBackend:
         self.child = None
         self.skip = set()           # cells that killed or hung a child: not run again
         self.load_report = None     # the first load: cell errors, which functions exist
+        self.notes = []             # cells that hung or killed a child
         self.next_id = 0
 
     def _remaining(self):
@@ -68,7 +69,8 @@ class SandboxBackend:
         return TimedOut(f"not run: the submission used up its {self.budget:g} s")
 
     def start(self):
-        """Start a child and run the notebook's cells in it."""
+        """Start a child and run the notebook's cells in it. A cell that hung or killed a child
+        is skipped in every later child of this submission."""
         if self._remaining() <= 0:
             raise self._out_of_budget()
         self.child = Child(self.memory)
@@ -84,9 +86,10 @@ class SandboxBackend:
                 self.stop()
                 if running is not None:
                     self.skip.add(running)
-                    why = ("did not stop when its time was up" if isinstance(error, ChildTimeout)
-                           else f"stopped the grader: {error}")
-                    self._note_cell(running, "error", why)
+                    self.notes.append(
+                        f"code cell {running + 1}: " + (
+                            "ran too long and was stopped" if isinstance(error, ChildTimeout)
+                            else f"stopped the grader: {error}") + "; it was skipped")
                 if isinstance(error, ChildTimeout) and self._remaining() <= 0:
                     raise self._out_of_budget()
                 if running is None:
@@ -99,14 +102,12 @@ class SandboxBackend:
             else:
                 self.stop()
                 raise Crashed("your notebook's code broke the grader's connection")
+        for cell in message.get("cells", []):
+            if isinstance(cell, dict) and cell.get("status") == "timeout":
+                self.skip.add(cell.get("index"))
         if self.load_report is None:
             self.load_report = message
         return message
-
-    def _note_cell(self, index, status, message):
-        if self.load_report is None:
-            self.pending_notes = getattr(self, "pending_notes", [])
-            self.pending_notes.append((index, status, message))
 
     def stop(self):
         if self.child is not None:
@@ -222,17 +223,20 @@ def grade_notebook(source, exercise=None, student="", library=None, timeout=DEFA
             result.error = problem.message
             result.tests = _failed_everything(suite, problem.status, problem.message)
             return result
-        for index, status, message in getattr(backend, "pending_notes", []):
-            result.notes.append(f"code cell {index + 1}: {message}")
-        for cell in report.get("cells", []):
-            if isinstance(cell, dict) and cell.get("status") in ("error", "timeout"):
-                result.notes.append(f"code cell {int(cell.get('index', -1)) + 1}: "
+        # the report comes from the child: read it defensively
+        cells_report = report.get("cells")
+        for cell in cells_report if isinstance(cells_report, list) else []:
+            if isinstance(cell, dict) and cell.get("status") in ("error", "timeout") \
+                    and isinstance(cell.get("index"), int):
+                result.notes.append(f"code cell {cell['index'] + 1}: "
                                     f"{str(cell.get('message', ''))[:300]}")
-        exists = report.get("functions", {})
+        exists = report.get("functions")
+        exists = exists if isinstance(exists, dict) else {}
         for function in suite.functions:
-            if not exists.get(function) and function not in known:
+            if exists.get(function) is not True and function not in known:
                 known[function] = missing_problem(function)
         result.tests = run_tests(suite.tests, backend, known)
+        result.notes.extend(backend.notes)
     finally:
         backend.stop()
     return result
