@@ -199,3 +199,36 @@ def test_child_environment_is_minimal(tmp_path):
     output = next(t.output for t in result.tests if t.function == "weighted_sum")
     assert "NNLESSONS_SECRET_FOR_TEST" not in output
     assert "nnlessons-grade-" in output and "[]" in output
+
+
+def test_submission_budget_caps_total_time(tmp_path):
+    code = ("def weighted_sum(X, weights, bias):\n    while True:\n        pass\n"
+            "def sigmoid(z):\n    while True:\n        pass\n")
+    import time
+    started = time.monotonic()
+    result = grade_notebook(hostile_notebook(tmp_path, "slow", code), timeout=1.0, budget=3.0)
+    assert time.monotonic() - started < 10
+    statuses = [t.status for t in result.tests if t.function in ("weighted_sum", "sigmoid")]
+    assert set(statuses) == {"timeout"}
+    assert any("used up its 3 s" in t.output for t in result.tests)
+
+
+def test_other_submissions_keep_their_grades_when_graded_together(tmp_path):
+    """A class of hostile notebooks graded in parallel with two correct ones."""
+    import subprocess
+    import sys
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("os_exit_at_top_level", "allocates_50_gb_numpy", "forges_protocol_messages",
+                 "writes_and_deletes_files", "runs_processes_and_signals"):
+        hostile_notebook(folder, f"{name}_01_neuron", HOSTILE[name][0])
+    (folder / "good1_01_neuron.ipynb").write_text(SOLUTION.read_text())
+    (folder / "good2_01_neuron.ipynb").write_text(SOLUTION.read_text())
+    out = subprocess.run([sys.executable, "-m", "nnlessons.cli", "grade", str(folder), "--jobs",
+                          "2", "--timeout", "2", "--json", str(tmp_path / "g.json")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    grades = {g["student"]: g for g in json.loads((tmp_path / "g.json").read_text())}
+    assert len(grades) == 7
+    assert grades["good1"]["score"] == grades["good2"]["score"] == 23
+    assert (folder / "good1_01_neuron.ipynb").read_text() == SOLUTION.read_text()

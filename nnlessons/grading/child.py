@@ -17,6 +17,7 @@ import sys
 FRAME_HEADER = 12  # ASCII decimal length of the JSON payload that follows
 MAX_REPLY = 32 * 1024 * 1024
 OUTPUT_LIMIT = 4000
+CPU_SECONDS = 600
 
 
 class GraderTimeout(BaseException):
@@ -60,6 +61,8 @@ def limit_resources(memory):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024 * 1024, 16 * 1024 * 1024))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # a last resort against a child left spinning if the grader itself is killed
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing
 
 

@@ -10,6 +10,7 @@ started directly the same way (slower, same isolation).
 Requests and replies travel on two dedicated pipes as length-prefixed JSON; every reply must carry
 the id of the request it answers.
 """
+import atexit
 import json
 import os
 import select
@@ -115,6 +116,18 @@ def _describe_status(status):
     return f"the program exited with status {os.WEXITSTATUS(status)} (sys.exit or os._exit?)"
 
 
+_LIVE = set()  # process groups of running children: killed if the grader exits early
+
+
+@atexit.register
+def _kill_live_children():
+    for pid in list(_LIVE):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 class Child:
     """One running child process."""
 
@@ -138,6 +151,7 @@ class Child:
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     start_new_session=True)
                 self.pid = self.process.pid
+            _LIVE.add(self.pid)
         finally:
             os.close(request_read)
             os.close(reply_write)
@@ -207,6 +221,7 @@ class Child:
         except (ProcessLookupError, PermissionError):
             pass
         self._wait(True)
+        _LIVE.discard(self.pid)
         for fd in (self.request_write, self.reply_read):
             try:
                 os.close(fd)

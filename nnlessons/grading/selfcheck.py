@@ -36,7 +36,9 @@ class LocalBackend:
             raise missing_problem(function)
         args, kwargs = round_trip(list(args), True), round_trip(dict(kwargs), True)
         self.traps.used, self.traps.current = [], function
-        use_alarm = threading.current_thread() is threading.main_thread()
+        # a time limit where the platform has one (not on Windows, not off the main thread)
+        use_alarm = hasattr(signal, "SIGALRM") and \
+            threading.current_thread() is threading.main_thread()
         previous = None
         try:
             if use_alarm:
