@@ -120,7 +120,7 @@ def hostile_notebook(tmp_path, name, code):
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_submission_is_contained(name, tmp_path, sentinel):
     code, losing, status, message = HOSTILE[name]
-    result = grade_notebook(hostile_notebook(tmp_path, name, code), timeout=2.0, budget=60)
+    result = grade_notebook(hostile_notebook(tmp_path, name, code), timeout=1.0, budget=60)
     by_function = {}
     for test in result.tests:
         by_function.setdefault(test.function, []).append(test)

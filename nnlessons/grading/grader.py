@@ -21,7 +21,7 @@ from .suite import SuiteLibrary, SuiteNotFound
 DEFAULT_TIMEOUT = 10.0        # seconds per call, and per notebook cell while loading
 DEFAULT_BUDGET = 120.0        # seconds for a whole submission
 DEFAULT_MEMORY = 2 * 1024 ** 3
-GRACE = 2.0                   # the child's own alarm fires first; this is the backstop
+GRACE = 1.0                   # the child's own alarm fires first; this is the backstop
 
 
 @dataclass
