@@ -1,7 +1,6 @@
 """The learner's self-check, the plain-data codec, and the forbidden-call guards."""
 import base64
 import io
-import sys
 
 import numpy as np
 import pytest

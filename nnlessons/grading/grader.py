@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import notebook as nbfile
 from .codec import DecodeError, EncodeError, from_plain, to_plain
-from .expect import Crashed, Forbidden, Missing, NotWritten, StudentError, TimedOut
+from .expect import Crashed, NotWritten, StudentError, TimedOut
 from .forbidden import static_uses
 from .runner import TestResult, forbidden_problem, missing_problem, run_tests
 from .sandbox import Child, ChildGone, ChildTimeout

@@ -12,7 +12,7 @@ import sys
 import threading
 
 from .codec import EncodeError, round_trip
-from .expect import Forbidden, Missing, NotWritten, StudentError, TimedOut
+from .expect import NotWritten, StudentError, TimedOut
 from .forbidden import ForbiddenCallError, Traps, static_uses
 from .runner import forbidden_problem, missing_problem, run_tests
 from .suite import SuiteNotFound, load_suite

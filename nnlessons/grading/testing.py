@@ -92,10 +92,6 @@ class GraderTests:
             f"exercises/{self.exercise}.ipynb is not what `nnlessons release` writes: run it"
 
     def test_there_are_wrong_answer_fixtures(self):
-        suite = load_suite(self.exercise)
-        covered = set()
-        for path in self.fixtures():
-            covered |= {t.function for t in suite.tests if t.name in fixture_loses(path)}
         assert self.fixtures(), f"no wrong-answer fixture in tests/fixtures/wrong/{self.exercise}"
 
     def test_wrong_answer_loses_points(self, wrong_fixture):
