@@ -181,3 +181,23 @@ def test_traps_refuse_only_for_the_graded_function_and_restore():
     finally:
         traps.remove()
     assert activations.sigmoid is original and losses.sigmoid is original
+
+
+def test_unwritten_helper_is_named(capsys, tmp_path):
+    def sigmoid(z):
+        raise NotImplementedError("use np.exp")
+
+    def layer_forward(X, weights, biases):
+        return sigmoid(X @ weights + biases)
+    out = run_check(capsys, {"sigmoid": sigmoid, "layer_forward": layer_forward},
+                    "layer_forward")
+    assert out == "layer_forward calls sigmoid, which is not written yet; write sigmoid first\n"
+    from nnlessons.grading.grader import grade_notebook
+    from nnlessons.grading.testing import with_extra_cell
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    nb = with_extra_cell(root / "solutions" / "01_neuron.ipynb",
+                         "def sigmoid(z):\n    raise NotImplementedError('use np.exp')\n")
+    result = grade_notebook(nb, exercise="01_neuron")
+    layer = [t.output for t in result.tests if t.function == "layer_forward"]
+    assert layer and all(o == "layer_forward calls sigmoid, which is not written yet"
+                         for o in layer)

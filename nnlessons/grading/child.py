@@ -145,6 +145,14 @@ class Channel:
             view = view[written:]
 
 
+def raised_in(error):
+    """The name of the function whose code raised `error` (the innermost frame)."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_name if tb is not None else None
+
+
 def describe(error):
     try:
         text = str(error)
@@ -222,6 +230,7 @@ class Child:
             return reply | {"status": "timeout", "output": self.output.take()}
         except NotImplementedError as error:
             return reply | {"status": "not_written", "message": describe(error)[1],
+                            "raised_in": raised_in(error),
                             "output": self.output.take()}
         except EncodeError as error:
             return reply | {"status": "error", "error_type": "UnsupportedAnswer",

@@ -160,6 +160,9 @@ class SandboxBackend:
             raise TimedOut(f"{function} ran for more than {self.timeout:g} s and was stopped "
                            f"(an endless loop?){suffix}")
         if status == "not_written":
+            other = reply.get("raised_in")
+            if isinstance(other, str) and other != function and other in self.functions:
+                raise NotWritten(f"{function} calls {other}, which is not written yet")
             raise NotWritten(f"{function} is not written yet (it raises NotImplementedError)")
         if status == "missing":
             raise missing_problem(function)

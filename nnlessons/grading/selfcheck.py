@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 
+from .child import raised_in
 from .codec import EncodeError, round_trip
 from .expect import NotWritten, StudentError, TimedOut
 from .forbidden import ForbiddenCallError, Traps, static_uses
@@ -58,7 +59,11 @@ class LocalBackend:
         except _Alarm:
             raise TimedOut(f"{function} ran for more than {CALL_TIMEOUT:g} s (an endless "
                            f"loop?)") from None
-        except NotImplementedError:
+        except NotImplementedError as error:
+            other = raised_in(error)
+            if other != function and callable(self.namespace.get(other)):
+                raise NotWritten(f"{function} calls {other}, which is not written yet; write "
+                                 f"{other} first") from None
             raise NotWritten(f"{function} is not written yet") from None
         except ForbiddenCallError:
             raise forbidden_problem(function, sorted(set(self.traps.used))) from None
@@ -81,6 +86,8 @@ def _indent(lines, prefix):
 def report(function, results, hidden_count):
     """The printed lines for one function's public tests."""
     if results and all(r.status == "error" and "not written yet" in r.output for r in results):
+        if not results[0].output.startswith(f"{function} is not written yet"):
+            return [results[0].output]  # it calls another function that is not written yet
         return [f"{function}: not written yet. Replace the `raise NotImplementedError(...)` "
                 f"line with your code, then run this cell again."]
     passed = sum(r.status == "passed" for r in results)
