@@ -201,3 +201,21 @@ def test_unwritten_helper_is_named(capsys, tmp_path):
     layer = [t.output for t in result.tests if t.function == "layer_forward"]
     assert layer and all(o == "layer_forward calls sigmoid, which is not written yet"
                          for o in layer)
+
+
+def test_a_forbidden_function_passed_by_ref_arrives_as_the_original(capsys):
+    from nnlessons.grading.suite import Suite, ref
+    from nnlessons.grading.runner import run_tests
+    from nnlessons.grading.selfcheck import LocalBackend
+    suite = Suite("99_refs", forbidden={"apply": NAMES})
+
+    @suite.test(function="apply")
+    def applies(student, expect):
+        expect.close(student.apply(ref("nnlessons.activations.sigmoid"), 0.0), 0.5)
+    namespace = {"apply": lambda f, x: f(x)}
+    traps = Traps(suite.forbidden, namespace).install()
+    try:
+        [result] = run_tests(suite.tests, LocalBackend(namespace, traps))
+    finally:
+        traps.remove()
+    assert result.status == "passed", result.output

@@ -213,8 +213,8 @@ class Child:
         function = self.namespace.get(name)
         if not callable(function):
             return reply | {"status": "missing"}
-        args = from_plain(request["args"], resolve_refs=True)
-        kwargs = from_plain(request["kwargs"], resolve_refs=True)
+        args = from_plain(request["args"], resolve_refs=self.traps.resolve)
+        kwargs = from_plain(request["kwargs"], resolve_refs=self.traps.resolve)
         self.traps.used = []
         self.traps.current = name
         try:

@@ -114,7 +114,8 @@ _TAGS = {"__ndarray__", "__tuple__", "__float__", "__dict__", "__ref__"}
 
 def from_plain(data, resolve_refs=False, depth=0):
     """The inverse of `to_plain`. Refs become functions only where `resolve_refs` is set (the
-    side that runs learner code); anywhere else a ref is refused."""
+    side that runs learner code; a callable there maps the dotted name to the function);
+    anywhere else a ref is refused."""
     if depth > MAX_DEPTH + 2:
         raise DecodeError("message nested too deeply")
     if data is None or isinstance(data, (bool, int, float, str)):
@@ -145,7 +146,7 @@ def from_plain(data, resolve_refs=False, depth=0):
         if tag == "__ref__" and isinstance(body, str):
             if not resolve_refs:
                 raise DecodeError("a function reference cannot come back from learner code")
-            return resolve(body)
+            return resolve_refs(body) if callable(resolve_refs) else resolve(body)
         raise DecodeError(f"malformed {tag}")
     raise DecodeError(f"unexpected {type(data).__name__} in message")
 

@@ -151,6 +151,11 @@ class Traps:
                         self.namespace[key] = trap
         return self
 
+    def resolve(self, name):
+        """The function a ref() names: the original, even while a trap stands in for it."""
+        from .codec import resolve
+        return self.originals.get(name) or resolve(name)
+
     def remove(self):
         for place, key, original in reversed(self._patched):
             if isinstance(place, dict):

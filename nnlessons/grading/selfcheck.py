@@ -35,7 +35,8 @@ class LocalBackend:
         target = self.namespace.get(function)
         if not callable(target):
             raise missing_problem(function)
-        args, kwargs = round_trip(list(args), True), round_trip(dict(kwargs), True)
+        args = round_trip(list(args), self.traps.resolve)
+        kwargs = round_trip(dict(kwargs), self.traps.resolve)
         self.traps.used, self.traps.current = [], function
         # a time limit where the platform has one (not on Windows, not off the main thread)
         use_alarm = hasattr(signal, "SIGALRM") and \
