@@ -48,7 +48,7 @@ def _environment(home):
            "PYTHONDONTWRITEBYTECODE": "1"}
     try:  # matplotlib's font cache of this user, read only, so a child does not rebuild it
         import matplotlib
-        env["MPLCONFIGDIR"] = matplotlib.get_configdir()
+        env["MPLCONFIGDIR"] = matplotlib.get_cachedir()
     except Exception:
         pass
     return env
