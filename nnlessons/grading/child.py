@@ -165,7 +165,9 @@ class Child:
     def __init__(self, channel, workdir):
         from .forbidden import Traps
         self.channel, self.workdir = channel, workdir
-        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        # `display` is a Jupyter builtin that notebooks call freely; here it shows nothing
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__,
+                          "display": lambda *args, **kwargs: None}
         self.output = CappedOutput()
         self.traps = Traps({})
         self.Traps = Traps
