@@ -72,6 +72,15 @@ HOSTILE = {
         f"def weighted_sum(X, weights, bias):\n"
         f"    os.remove('{SENTINEL}/keep.txt')\n",
         ["weighted_sum"], "error", "not allowed while grading"),
+    "reads_solutions_tests_and_parent": (
+        f"import os\n"
+        f"def weighted_sum(X, weights, bias):\n"
+        f"    return open({str(SOLUTION)!r}).read()\n"
+        f"def sigmoid(z):\n"
+        f"    return open({str(ROOT / 'tests' / 'test_grading_hostile.py')!r}).read()\n"
+        f"def layer_forward(X, weights, biases):\n"
+        f"    return open(f'/proc/{{os.getppid()}}/environ', 'rb').read()\n",
+        ["weighted_sum", "sigmoid", "layer_forward"], "error", "not allowed while grading: reading"),
     "runs_processes_and_signals": (
         "import os, subprocess, signal\n"
         "def weighted_sum(X, weights, bias):\n"

@@ -80,23 +80,56 @@ PATH_EVENTS = {"os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "os.chmod": 1, "os.
                "os.link": 2, "os.symlink": 2, "shutil.copyfile": 2, "shutil.move": 2}
 
 
+def readable_roots(workdir):
+    """The folders the learner's code may read: its own, Python and its packages, nnlessons,
+    and the system's shared files. Not the instructor's files, the tests, the solutions or the
+    other submissions."""
+    import nnlessons
+    package_root = os.path.dirname(os.path.dirname(os.path.realpath(nnlessons.__file__)))
+    roots = {workdir, sys.prefix, sys.base_prefix, sys.exec_prefix,
+             os.path.dirname(os.path.realpath(nnlessons.__file__)),
+             os.environ.get("MPLCONFIGDIR", workdir), "/usr", "/lib", "/lib32", "/lib64",
+             "/etc", "/sys", "/dev/null", "/dev/urandom", "/dev/random", "/proc/cpuinfo",
+             "/proc/meminfo"}
+    for entry in sys.path:
+        # site-packages and the standard library, not a source checkout that holds nnlessons
+        if entry and os.path.isdir(entry) and os.path.realpath(entry) != package_root:
+            roots.add(entry)
+    return sorted(os.path.realpath(root) for root in roots)
+
+
 def install_audit_hook(workdir):
     """Refuse, from now on, what the learner's code has no business doing while graded."""
     workdir = os.path.realpath(workdir)
+    readable = tuple(readable_roots(workdir))
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-    abspath, realpath, fspath = os.path.abspath, os.path.realpath, os.fspath
+    abspath, realpath, fspath, getpid = os.path.abspath, os.path.realpath, os.fspath, os.getpid
+
+    def resolved(path):
+        if isinstance(path, int):
+            return None  # a file descriptor already open
+        path = fspath(path)
+        if isinstance(path, bytes):
+            path = path.decode("utf-8", "replace")
+        return realpath(abspath(path))
+
+    def under(full, roots):
+        return any(full == root or full.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in roots)
 
     def inside(path):
         try:
-            if isinstance(path, int):
-                return True  # a file descriptor already open
-            path = fspath(path)
-            if isinstance(path, bytes):
-                path = path.decode("utf-8", "replace")
-            full = realpath(abspath(path))
+            full = resolved(path)
         except Exception:
             return False
-        return full == workdir or full.startswith(workdir + os.sep)
+        return full is None or under(full, (workdir,))
+
+    def may_read(path):
+        try:
+            full = resolved(path)
+        except Exception:
+            return False
+        return full is None or under(full, readable + (f"/proc/{getpid()}",))
 
     def hook(event, args):
         if event in BLOCKED:
@@ -107,6 +140,8 @@ def install_audit_hook(workdir):
                       (mode is None and isinstance(flags, int) and flags & write_flags)
             if writing and not inside(path):
                 raise PermissionError(f"not allowed while grading: writing {path!r}")
+            if not writing and not may_read(path):
+                raise PermissionError(f"not allowed while grading: reading {path!r}")
         elif event in PATH_EVENTS:
             for path in args[:PATH_EVENTS[event]]:
                 if not inside(path):
