@@ -241,3 +241,13 @@ def test_other_submissions_keep_their_grades_when_graded_together(tmp_path):
     assert len(grades) == 7
     assert grades["good1"]["score"] == grades["good2"]["score"] == 23
     assert (folder / "good1_01_neuron.ipynb").read_text() == SOLUTION.read_text()
+
+
+def test_without_the_fork_server_children_start_directly(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNLESSONS_NO_ZYGOTE", "1")
+    assert grade_notebook(SOLUTION).score == 23
+    code, losing, status, message = HOSTILE["os_exit_in_function"]
+    result = grade_notebook(hostile_notebook(tmp_path, "exit", code))
+    lost = [t for t in result.tests if t.function == "sigmoid"]
+    assert all(t.status == status and message in t.output for t in lost)
+    assert all(t.status == "passed" for t in result.tests if t.function == "weighted_sum")

@@ -1,14 +1,15 @@
 """The sandboxed child: runs one learner's notebook and answers calls, nothing else.
 
-Started by sandbox.py as `python -I` in an empty temporary folder with a minimal environment:
-
-    child.py REQUEST_FD REPLY_FD MEMORY_BYTES
+Forked by the zygote (`zygote_main`, a fork server started with `python -I` and a minimal
+environment), or started directly as `main(REQUEST_FD, REPLY_FD, MEMORY_BYTES)`; either way it
+runs in an empty temporary folder, in its own session.
 
 It never sees a test or an expected value: it receives the code cells, the names of the functions
 to call, and plain-data arguments; it sends back plain-data answers on REPLY_FD (not stdout, which
 the learner's prints would pollute). The learner's output is captured and capped. Limits set here
-(memory, file size) and an audit hook (no writing outside the folder, no processes, no network,
-no ctypes) hold for everything the learner's code does.
+(memory, file size, CPU time) and an audit hook (no writing outside the folder, no reading outside
+it, Python, its packages and the system's files; no processes, signals, network or ctypes) hold
+for everything the learner's code does.
 """
 import os
 import signal
