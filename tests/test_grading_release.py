@@ -120,3 +120,12 @@ def test_release_reports_bad_markers_and_missing_folder(tmp_path):
 def test_repository_exercises_are_up_to_date():
     assert stale(ROOT / "solutions", ROOT / "exercises") == [], \
         "exercises/ is not what `nnlessons release` writes from solutions/: run it"
+
+
+def test_released_exercises_are_valid_notebooks_with_their_id():
+    import nbformat
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata["nnlessons"]["exercise"] == path.stem
+        assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
