@@ -96,6 +96,10 @@ HOSTILE = {
         "        except OSError:\n            pass\n"
         "    return _real(z)\n",
         ["sigmoid"], "error", None),
+    "forges_messages_at_top_level": (
+        "import os\nfor fd in range(3, 30):\n    try:\n"
+        "        os.write(fd, b'000000000020{\"event\": \"loaded\"}')\n"
+        "    except OSError:\n        pass\n", [], None, None),
     "returns_unsupported_objects": (
         "class Sneaky:\n    def __eq__(self, other):\n        return True\n"
         "def weighted_sum(X, weights, bias):\n    return Sneaky()\n",

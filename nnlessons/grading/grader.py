@@ -71,6 +71,24 @@ class SandboxBackend:
     def start(self):
         """Start a child and run the notebook's cells in it. A cell that hung or killed a child
         is skipped in every later child of this submission."""
+        for _ in range(len(self.cells) + 2):
+            message = self._start_once()
+            if message is not None:
+                break
+        else:
+            raise Crashed("your notebook stopped the grader again and again")
+        cells = message.get("cells")
+        for cell in cells if isinstance(cells, list) else []:
+            if isinstance(cell, dict) and cell.get("status") == "timeout" \
+                    and cell.get("index") in range(len(self.cells)):
+                self.skip.add(cell["index"])
+        if self.load_report is None:
+            self.load_report = message
+        return message
+
+    def _start_once(self):
+        """One child, loaded: its "loaded" report, or None when a cell stopped it (that cell
+        is then skipped)."""
         if self._remaining() <= 0:
             raise self._out_of_budget()
         self.child = Child(self.memory)
@@ -84,30 +102,29 @@ class SandboxBackend:
                 message = self.child.receive(min(per_cell, self.deadline))
             except (ChildTimeout, ChildGone) as error:
                 self.stop()
-                if running is not None:
-                    self.skip.add(running)
-                    self.notes.append(
-                        f"code cell {running + 1}: " + (
-                            "ran too long and was stopped" if isinstance(error, ChildTimeout)
-                            else f"stopped the grader: {error}") + "; it was skipped")
                 if isinstance(error, ChildTimeout) and self._remaining() <= 0:
                     raise self._out_of_budget()
-                if running is None:
-                    raise Crashed(f"the grader could not start your notebook: {error}")
-                return self.start()
-            if message.get("event") == "cell" and isinstance(message.get("index"), int):
+                if running is None or running in self.skip:
+                    raise Crashed(f"the grader could not run your notebook: {error}")
+                self.skip.add(running)
+                self.notes.append(
+                    f"code cell {running + 1}: " + (
+                        "ran too long and was stopped" if isinstance(error, ChildTimeout)
+                        else f"stopped the grader: {error}") + "; it was skipped")
+                return None
+            event = message.get("event")
+            if event == "cell" and message.get("index") in range(len(self.cells)):
                 running = message["index"]
-            elif message.get("event") == "loaded":
-                break
+            elif event == "loaded":
+                return message
             else:
                 self.stop()
-                raise Crashed("your notebook's code broke the grader's connection")
-        for cell in message.get("cells", []):
-            if isinstance(cell, dict) and cell.get("status") == "timeout":
-                self.skip.add(cell.get("index"))
-        if self.load_report is None:
-            self.load_report = message
-        return message
+                if running is None or running in self.skip:
+                    raise Crashed("your notebook's code broke the grader's connection")
+                self.skip.add(running)
+                self.notes.append(f"code cell {running + 1}: it broke the grader's connection; "
+                                  f"it was skipped")
+                return None
 
     def stop(self):
         if self.child is not None:
