@@ -102,6 +102,8 @@ def report(function, results, hidden_count):
     if hidden_count:
         lines.append(f"  ({hidden_count} hidden test{'s' if hidden_count > 1 else ''} of "
                      f"{function} will also run when your notebook is graded)")
+    else:
+        lines.append(f"  (grading runs these same tests of {function}; none are hidden)")
     return lines
 
 
