@@ -136,3 +136,59 @@ def test_numerical_gradient_restores_params():
 
 def test_relative_error_of_two_zeros_is_zero():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+
+
+# ---- the landscapes of lessons 04 and 06, whose gradients are written by hand -------------------
+@pytest.mark.parametrize("point", [[0.0, 0.0], [4.0, 3.0], [-1.5, 7.2], [10.0, -4.0]])
+def test_bowl_gradient(point):
+    from nnlessons import descent
+    w = np.array(point)
+    numeric = numerical_gradient(descent.bowl_loss, w.copy())
+    analytic = descent.bowl_gradient(w)
+    # at the minimum both are (numerically) zero: compare absolutely there
+    assert np.allclose(analytic, numeric, atol=1e-6)
+    if np.linalg.norm(analytic) > 1e-3:
+        assert relative_error(analytic, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("w", [-2.0, -1.0, 0.3, 1.35, 2.5])
+def test_bumpy_gradient(w):
+    from nnlessons import descent
+    numeric = numerical_gradient(lambda p: float(descent.bumpy_loss(p[0])), np.array([w]))
+    assert abs(descent.bumpy_gradient(w) - numeric[0]) < 1e-6 * max(1.0, abs(numeric[0]))
+
+
+def test_batch_explorer_step_is_minus_learning_rate_times_the_gradient():
+    # One full-batch update moves the weights by -eta * grad of the full loss: recover the
+    # gradient the widget used and compare it with central differences.
+    from nnlessons.widgets import batches
+    X, y = batches.batch_data()
+    eta = 0.01
+    run = batches.run_batches(len(X), eta, 1)
+    used = (run["path"][0] - run["path"][1]) / eta
+    numeric = numerical_gradient(lambda w: float(batches.full_loss(w, X, y)),
+                                 run["path"][0].copy())
+    assert relative_error(used, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_overfitting_explorer_backprop(l2):
+    from nnlessons.widgets import overfitting
+    rng = np.random.default_rng(5)
+    x, t = rng.uniform(-1, 1, (9, 1)), rng.normal(size=(9, 1))
+    params = [rng.normal(size=(1, 4)), rng.normal(size=4), rng.normal(size=(4, 1)),
+              rng.normal(size=1)]
+
+    def loss(ps):
+        W1, b1, W2, b2 = ps
+        out = np.tanh(x @ W1 + b1) @ W2 + b2
+        return float(np.mean((out - t) ** 2) + 0.5 * l2 * (np.sum(W1 ** 2) + np.sum(W2 ** 2)))
+
+    a = np.tanh(x @ params[0] + params[1])
+    residual = a @ params[2] + params[3] - t
+    analytic = overfitting.gradients(params, x, a, residual, l2)
+    for i, grad in enumerate(analytic):
+        def loss_of(p, i=i):
+            return loss([p if j == i else q for j, q in enumerate(params)])
+        numeric = numerical_gradient(loss_of, params[i].copy())
+        assert relative_error(grad, numeric) < TOLERANCE, i

@@ -39,6 +39,18 @@ def _predict(params, x):
     return np.tanh((2.0 * x - 1.0) @ W1 + b1) @ W2 + b2  # inputs rescaled from [0, 1] to [-1, 1]
 
 
+def gradients(params, x, a, residual, l2):
+    r"""Backpropagation through the 1-hidden-1 tanh network for the loss
+    $L = \frac{1}{n}\sum (y - t)^2 + \frac{\lambda}{2}(\lVert W^1\rVert^2 + \lVert W^2\rVert^2)$,
+    given the hidden activations `a` and the residuals $y - t$ of the forward pass.
+    Returns $(\partial L/\partial W^1, \partial L/\partial b^1, \partial L/\partial W^2,
+    \partial L/\partial b^2)$."""
+    W1, _, W2, _ = params
+    g = (2.0 / len(x)) * residual                 # dL/d(output)
+    d = (g @ W2.T) * (1.0 - a * a)               # backprop through tanh
+    return x.T @ d + l2 * W1, d.sum(axis=0), a.T @ g + l2 * W2, g.sum(axis=0)
+
+
 @functools.lru_cache(maxsize=512)
 def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
     """Train a 1-`hidden`-1 tanh network on `n_points` noisy points; return its history.
@@ -78,12 +90,11 @@ def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
                 best_params = (W1.copy(), b1.copy(), W2.copy(), b2.copy())
         if epoch == epochs:
             break
-        g = (2.0 / len(x)) * residual                 # dL/d(output)
-        d = (g @ W2.T) * (1.0 - a * a)               # backprop through tanh
-        W2 -= rate * (a.T @ g + l2 * W2)
-        b2 -= rate * g.sum(axis=0)
-        W1 -= rate * (x.T @ d + l2 * W1)
-        b1 -= rate * d.sum(axis=0)
+        gW1, gb1, gW2, gb2 = gradients((W1, b1, W2, b2), x, a, residual, l2)
+        W2 -= rate * gW2
+        b2 -= rate * gb2
+        W1 -= rate * gW1
+        b1 -= rate * gb1
     return {"epochs": np.array(recorded), "train_loss": np.array(train_loss),
             "val_loss": np.array(val_loss), "best_epoch": best_epoch, "X": X, "y": y,
             "final": _predict((W1, b1, W2, b2), GRID)[:, 0],
