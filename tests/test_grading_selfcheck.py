@@ -219,3 +219,19 @@ def test_a_forbidden_function_passed_by_ref_arrives_as_the_original(capsys):
     finally:
         traps.remove()
     assert result.status == "passed", result.output
+
+
+def test_traps_reach_lookup_tables_and_restore_them():
+    # activations.ELEMENTWISE["sigmoid"] is a (function, derivative) pair holding the original
+    original_pair = activations.ELEMENTWISE["sigmoid"]
+    traps = Traps({"sigmoid": NAMES}).install()
+    try:
+        traps.current = "sigmoid"
+        with pytest.raises(ForbiddenCallError):
+            activations.ELEMENTWISE["sigmoid"][0](0.0)
+        with pytest.raises(ForbiddenCallError):
+            activations.get("sigmoid")[0](0.0)
+        assert activations.ELEMENTWISE["sigmoid"][1] is original_pair[1]  # the rest untouched
+    finally:
+        traps.remove()
+    assert activations.ELEMENTWISE["sigmoid"] is original_pair

@@ -144,12 +144,27 @@ class Traps:
                     if value is original:
                         self._patched.append((place, key, original))
                         setattr(place, key, trap)
+                    elif isinstance(value, dict):
+                        self._patch_table(value, original, trap)
             if self.namespace is not None:
                 for key, value in list(self.namespace.items()):
                     if value is original:
                         self._patched.append((self.namespace, key, original))
                         self.namespace[key] = trap
         return self
+
+    def _patch_table(self, table, original, trap):
+        """A lookup table such as `activations.ELEMENTWISE` holds the originals too, as values or
+        inside tuples of values: without this, `ELEMENTWISE["relu"][0]` would slip past."""
+        for key, value in list(table.items()):
+            if value is original:
+                replacement = trap
+            elif isinstance(value, tuple) and any(item is original for item in value):
+                replacement = tuple(trap if item is original else item for item in value)
+            else:
+                continue
+            self._patched.append((table, key, value))
+            table[key] = replacement
 
     def resolve(self, name):
         """The function a ref() names: the original, even while a trap stands in for it."""
