@@ -33,7 +33,12 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    return modules[args.command].run(args)
+    try:
+        return modules[args.command].run(args)
+    except BrokenPipeError:
+        # the reader went away (`nnlessons doctor | head`): nothing more to say, and no traceback
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,473 @@
+"""`nnlessons doctor`: is this machine ready for the course?
+
+    nnlessons doctor               every check, a Jupyter kernel included (a few seconds)
+    nnlessons doctor --no-kernel   skip starting a kernel
+    nnlessons doctor --json        the same checks as JSON, for a script
+
+Each check prints one line, `ok` or `PROBLEM` (or `note`: worth knowing, not a failure), and under
+each problem the command that fixes it. Exit status 0 when nothing is a problem, 1 otherwise.
+
+Each check is a function returning `Result`s, so tests call them one at a time. A check that
+crashes is itself reported as a problem: the doctor never shows a traceback.
+"""
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+OK, PROBLEM, NOTE = "ok", "PROBLEM", "note"
+DISTRIBUTION = "nnlessons"
+# The notebooks ask for this kernel in their metadata; JupyterLab starts it when they open.
+KERNEL = "python3"
+WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+KERNEL_CODE = ("import sys; print(sys.executable); print(sys.prefix)\n"
+               "import nnlessons; print(nnlessons.__version__)")
+
+
+@dataclass
+class Result:
+    """The outcome of one check: `status` is ok, PROBLEM or note; `fix` is a command to run."""
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+    @property
+    def ok(self):
+        return self.status != PROBLEM
+
+
+def _quote(text):
+    return subprocess.list2cmdline([text]) if os.name == "nt" else shlex.quote(text)
+
+
+def python_command():
+    """This interpreter, quoted for a shell: fixes install into the environment nnlessons is in."""
+    return _quote(sys.executable)
+
+
+def pip_install(*requirements, extra=""):
+    options = f" {extra}" if extra else ""
+    specs = " ".join(f'"{r}"' for r in requirements)
+    return f"{python_command()} -m pip install{options} {specs}"
+
+
+def kernel_install_command():
+    return (f'{python_command()} -m ipykernel install --user --name nnlessons '
+            f'--display-name "Python (nnlessons)"')
+
+
+# ---- versions ---------------------------------------------------------------------------------
+
+def installed_version(name):
+    """The installed version of distribution `name`, or None when it is not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def requirements():
+    """[(name, specifier)] nnlessons needs at run time, read from its installed metadata (extras
+    left out). The front ends are bounded there too: JupyterLab 4 and Notebook 7 load the
+    widgets' prebuilt extension, older ones need a separate setup."""
+    from packaging.requirements import Requirement
+
+    found = {}
+    for line in metadata.requires(DISTRIBUTION) or []:
+        requirement = Requirement(line)
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        found[requirement.name] = str(requirement.specifier)
+    return list(found.items())
+
+
+def canonical(name):
+    """Distribution names compare case-blind with -, _ and . alike (jupyterlab_widgets)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def satisfies(version, specifier):
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return SpecifierSet(specifier).contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        return False
+
+
+def check_python():
+    needed = metadata.metadata(DISTRIBUTION).get("Requires-Python") or ""
+    version = ".".join(map(str, sys.version_info[:3]))
+    if not needed or satisfies(version, needed):
+        return [Result("Python", OK, f"{version} at {sys.executable}"
+                                     + (f" (needs {needed})" if needed else ""))]
+    return [Result("Python", PROBLEM,
+                   f"{version} at {sys.executable}, the course needs {needed}",
+                   f"install Python {needed} from https://www.python.org/downloads/, make a "
+                   f"virtual environment with it (python -m venv .venv) and install the course "
+                   f"there")]
+
+
+def check_packages():
+    """One result per package nnlessons depends on: installed, recent enough."""
+    results = []
+    for name, specifier in requirements():
+        version = installed_version(name)
+        wanted = f"{name}{specifier}"
+        if version is None:
+            results.append(Result(name, PROBLEM, f"not installed (needs {specifier or 'any'})",
+                                  pip_install(wanted)))
+        elif specifier and not satisfies(version, specifier):
+            results.append(Result(name, PROBLEM, f"{version} installed, the course needs "
+                                                  f"{specifier}",
+                                  pip_install(wanted, extra="--upgrade")))
+        else:
+            results.append(Result(name, OK, version + (f" (needs {specifier})"
+                                                       if specifier else "")))
+    return results
+
+
+# ---- the widgets' front-end extension ---------------------------------------------------------
+
+def labextension_paths():
+    """Where JupyterLab and Notebook 7 look for prebuilt extensions, first match wins."""
+    from jupyter_core.paths import jupyter_path
+    return [Path(p) for p in jupyter_path("labextensions")]
+
+
+def _package_version(package_json):
+    try:
+        return str(json.loads(package_json.read_text(encoding="utf-8")).get("version", "?"))
+    except (OSError, ValueError, AttributeError):
+        return "?"
+
+
+def shipped_extension():
+    """package.json of the extension as the installed jupyterlab_widgets laid it down, or None."""
+    try:
+        files = metadata.distribution("jupyterlab_widgets").files or []
+    except metadata.PackageNotFoundError:
+        return None
+    suffix = f"labextensions/{WIDGETS_EXTENSION}/package.json"
+    for file in files:
+        if file.as_posix().endswith(suffix):
+            return Path(file.locate())
+    return None
+
+
+def check_widget_extension():
+    """The extension that draws ipywidgets in the browser: installed, found where JupyterLab and
+    Notebook 7 look, and the copy they load is the one this jupyterlab_widgets installed."""
+    name = "widget extension"
+    from packaging.requirements import Requirement
+
+    version = installed_version("jupyterlab_widgets")
+    reinstall = pip_install("jupyterlab_widgets", extra="--force-reinstall")
+    ipywidgets = "ipywidgets" + dict(requirements()).get("ipywidgets", "")
+    if version is None:
+        return [Result(name, PROBLEM, "jupyterlab_widgets is not installed: widgets would show "
+                                      "as text, not sliders", pip_install(ipywidgets))]
+    for line in metadata.requires("ipywidgets") or []:
+        requirement = Requirement(line)
+        if canonical(requirement.name) == "jupyterlab-widgets" and requirement.marker is None \
+                and not satisfies(version, str(requirement.specifier)):
+            return [Result(name, PROBLEM, f"jupyterlab_widgets {version} does not match "
+                                          f"ipywidgets {installed_version('ipywidgets')}, which "
+                                          f"needs jupyterlab_widgets{requirement.specifier}",
+                           pip_install(ipywidgets, "jupyterlab_widgets", extra="--upgrade"))]
+    paths = labextension_paths()
+    loaded = next((p / WIDGETS_EXTENSION for p in paths
+                   if (p / WIDGETS_EXTENSION / "package.json").is_file()), None)
+    if loaded is None:
+        return [Result(name, PROBLEM, f"jupyterlab_widgets {version} is installed, but "
+                                      f"{WIDGETS_EXTENSION} is in none of Jupyter's extension "
+                                      f"folders ({', '.join(map(str, paths))})", reinstall)]
+    loaded_version = _package_version(loaded / "package.json")
+    shipped = shipped_extension()
+    if shipped is not None and shipped.is_file():
+        shipped_version = _package_version(shipped)
+        if shipped.parent.resolve() != loaded.resolve() and shipped_version != loaded_version:
+            remove = (f"rmdir /s /q {_quote(str(loaded))}" if os.name == "nt"
+                      else f"rm -r {_quote(str(loaded))}")
+            return [Result(name, PROBLEM,
+                           f"JupyterLab and Notebook 7 load an old copy of the extension "
+                           f"(version {loaded_version}) from {loaded}, which hides the one "
+                           f"jupyterlab_widgets {version} installed (version {shipped_version})",
+                           remove)]
+    return [Result(name, OK, f"{WIDGETS_EXTENSION} {loaded_version} from jupyterlab_widgets "
+                             f"{version}, in {loaded.parent.parent}")]
+
+
+# ---- matplotlib -------------------------------------------------------------------------------
+
+def check_png():
+    """Agg, the renderer behind every figure of the course, draws a PNG."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1.5), dpi=50)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.plot([0, 1, 2], [0, 1, 4], label="x squared")
+    axes.set(title="doctor", xlabel="x", ylabel="y")
+    axes.legend()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    data = buffer.getvalue()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return [Result("matplotlib PNG", PROBLEM, "Agg did not produce a PNG image",
+                       pip_install("matplotlib", extra="--force-reinstall"))]
+    import matplotlib
+    return [Result("matplotlib PNG", OK, f"Agg drew a {len(data)}-byte PNG "
+                                         f"(matplotlib {matplotlib.__version__})")]
+
+
+def check_inline_backend():
+    """The inline backend puts figures into the notebook; MPLBACKEND would override it."""
+    name = "inline backend"
+    try:
+        from matplotlib_inline import backend_inline
+    except ImportError as error:
+        return [Result(name, PROBLEM, f"matplotlib_inline cannot be imported ({error}): "
+                                      f"figures would not show in notebooks",
+                       pip_install("matplotlib-inline", "ipykernel"))]
+    if not hasattr(backend_inline, "show"):
+        return [Result(name, PROBLEM, "matplotlib_inline.backend_inline has no show(): a "
+                                      "broken install",
+                       pip_install("matplotlib-inline", extra="--force-reinstall"))]
+    forced = os.environ.get("MPLBACKEND", "")
+    if forced and forced.lower() not in ("inline", INLINE_BACKEND.lower()):
+        unset = "set MPLBACKEND=" if os.name == "nt" else "unset MPLBACKEND"
+        return [Result(name, PROBLEM, f"the variable MPLBACKEND={forced} makes every kernel "
+                                      f"started from this shell use {forced}, so figures do not "
+                                      f"appear in the notebooks",
+                       f"{unset}   (and remove it from your shell's start-up file)")]
+    return [Result(name, OK, f"{INLINE_BACKEND} is available")]
+
+
+# ---- Jupyter ----------------------------------------------------------------------------------
+
+def check_jupyter_command():
+    """Which `jupyter` a learner who types `jupyter lab` gets: another environment's Jupyter
+    starts kernels that do not have nnlessons. A note, not a problem: `python -m jupyter lab`
+    works without it."""
+    name = "jupyter command"
+    start = f"{python_command()} -m jupyter lab"
+    found = shutil.which("jupyter")
+    here = Path(sysconfig.get_path("scripts"))
+    if found is None:
+        return [Result(name, NOTE, "no `jupyter` command on PATH (this environment is not "
+                                   "activated?); start JupyterLab with the command below",
+                       start)]
+    if Path(found).resolve().parent != here.resolve():
+        return [Result(name, NOTE, f"`jupyter` on PATH is {found}, from another Python than "
+                                   f"this one ({here}); its kernels may not have nnlessons. "
+                                   f"Activate this environment, or start JupyterLab with",
+                       start)]
+    return [Result(name, OK, f"{found} belongs to this environment")]
+
+
+@dataclass
+class KernelReply:
+    stdout: str
+    error: str = ""   # "ExceptionName: message" when the code raised
+
+
+def run_in_kernel(kernel_name, code, timeout):
+    """Start the kernel `kernel_name` the way this environment's Jupyter would, run `code`,
+    shut the kernel down. Raises when it does not start or answer within `timeout` seconds."""
+    import tempfile
+    import time
+
+    from jupyter_client import KernelManager
+
+    deadline = time.monotonic() + timeout
+    manager = KernelManager(kernel_name=kernel_name)
+    # the kernel's own messages (start-up warnings, a crash) go to a file, not the learner's
+    # terminal; when it fails, their last line says why
+    log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+    client = None
+    try:
+        manager.start_kernel(stdout=log, stderr=log)
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=timeout)
+        stdout, errors = [], []
+
+        def collect(message):
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream":
+                (stdout if content.get("name") == "stdout" else errors).append(content["text"])
+            elif kind == "error":
+                errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+
+        reply = client.execute_interactive(code, timeout=max(1.0, deadline - time.monotonic()),
+                                           output_hook=collect, store_history=False)
+        if reply["content"].get("status") == "error" and not errors:
+            content = reply["content"]
+            errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+        return KernelReply("".join(stdout), "\n".join(e for e in errors if e.strip()))
+    except Exception as error:
+        log.seek(0)
+        said = [line.strip() for line in log.read().splitlines() if line.strip()]
+        if said:
+            raise KernelFailed(f"{error}; the kernel said: {said[-1][:300]}") from error
+        raise
+    finally:
+        if client is not None:
+            client.stop_channels()
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+        log.close()
+
+
+class KernelFailed(RuntimeError):
+    """The kernel did not start or answer; the message ends with the kernel's last words."""
+
+
+def kernel_spec_summary(kernel_name):
+    """'its spec (DIR) starts PROGRAM', with a warning when PROGRAM does not exist; '' when the
+    spec cannot be read."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+        program = spec.argv[0]
+    except Exception:
+        return ""
+    if program in ("python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        return f"its spec ({spec.resource_dir}) starts the Python that starts Jupyter"
+    missing = "" if shutil.which(program) else ", which does not exist"
+    return f"its spec ({spec.resource_dir}) starts {program}{missing}"
+
+
+def check_kernel(kernel_name=KERNEL, timeout=60.0):
+    """A kernel starts and imports this nnlessons, from this environment."""
+    name = f"kernel {kernel_name}"
+    register = (f"{kernel_install_command()}   (then in JupyterLab choose Kernel > Change Kernel "
+                f"> Python (nnlessons); check it with `nnlessons doctor --kernel nnlessons`)")
+    try:
+        from jupyter_client.kernelspec import NoSuchKernel
+    except ImportError as error:
+        return [Result(name, PROBLEM, f"jupyter_client cannot be imported ({error})",
+                       pip_install("jupyter"))]
+    try:
+        reply = run_in_kernel(kernel_name, KERNEL_CODE, timeout)
+    except NoSuchKernel:
+        fix = pip_install("ipykernel") if installed_version("ipykernel") is None else register
+        return [Result(name, PROBLEM, f"Jupyter has no kernel named {kernel_name!r}", fix)]
+    except Exception as error:
+        why = str(error).strip() or type(error).__name__
+        if isinstance(error, TimeoutError) or "timeout" in type(error).__name__.lower():
+            why = f"no answer within {timeout:g} s ({why})"
+        spec = kernel_spec_summary(kernel_name)
+        return [Result(name, PROBLEM, f"the kernel did not start or did not answer: {why}"
+                                      + (f"; {spec}" if spec else ""), register)]
+    lines = reply.stdout.splitlines()
+    executable = lines[0] if lines else "?"
+    prefix = lines[1] if len(lines) > 1 else ""
+    same = bool(prefix) and os.path.normcase(os.path.abspath(prefix)) == \
+        os.path.normcase(os.path.abspath(sys.prefix))
+    if reply.error or len(lines) < 3:
+        failure = reply.error or "it printed no version"
+        if same:
+            # this Python has nnlessons, so something in the kernel's start hides it
+            return [Result(name, PROBLEM, f"the kernel runs this environment's Python, yet "
+                                          f"`import nnlessons` fails there ({failure}); look for "
+                                          f"PYTHONPATH or an `env` entry in its kernel spec",
+                           f"{python_command()} -m jupyter kernelspec list")]
+        return [Result(name, PROBLEM, f"the kernel runs {executable}, where `import nnlessons` "
+                                      f"fails ({failure}); nnlessons is installed for "
+                                      f"{sys.executable}. Register this Python as a kernel",
+                       register)]
+    from . import __version__
+    version = lines[2].strip()
+    if version != __version__:
+        return [Result(name, PROBLEM, f"the kernel runs {executable}, which has nnlessons "
+                                      f"{version}, not {__version__} like {sys.executable}",
+                       register)]
+    where = "this environment's Python" if same else f"{executable} (another environment)"
+    return [Result(name, OK, f"started, runs {where}, imports nnlessons {version}")]
+
+
+# ---- running ----------------------------------------------------------------------------------
+
+LABELS = {"check_python": "Python", "check_packages": "packages",
+          "check_png": "matplotlib PNG", "check_kernel": "kernel"}
+
+
+def safely(check, *args, **kwargs):
+    """`check(...)`, or a PROBLEM result saying how the check itself failed."""
+    label = LABELS.get(check.__name__, check.__name__.removeprefix("check_").replace("_", " "))
+    try:
+        return check(*args, **kwargs)
+    except Exception as error:
+        return [Result(label, PROBLEM, f"the check itself failed: {type(error).__name__}: "
+                                       f"{error}",
+                       f"{python_command()} -m pip list   (send its output and this line to "
+                       f"whoever runs your course)")]
+
+
+def checks(kernel=True, kernel_name=KERNEL, timeout=60.0):
+    """The checks to run, in order: (function, kwargs)."""
+    planned = [(check_python, {}), (check_packages, {}), (check_widget_extension, {}),
+               (check_png, {}), (check_inline_backend, {}), (check_jupyter_command, {})]
+    if kernel:
+        planned.append((check_kernel, {"kernel_name": kernel_name, "timeout": timeout}))
+    return planned
+
+
+def format_result(result):
+    lines = [f"{result.status:<8} {result.name}: {result.detail}"]
+    if result.fix:
+        lines.append(f"{'':8} {'fix' if result.status == PROBLEM else 'tip'}: {result.fix}")
+    return "\n".join(lines)
+
+
+def add_arguments(parser):
+    parser.add_argument("--no-kernel", action="store_true",
+                        help="skip starting a Jupyter kernel (the slowest check)")
+    parser.add_argument("--kernel", default=KERNEL, metavar="NAME",
+                        help=f"the kernel to start (default {KERNEL}, the one the notebooks ask "
+                             f"for)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="how long the kernel may take to start and answer (default 60)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the results as JSON instead of lines")
+
+
+def run(args):
+    if args.timeout <= 0:
+        print("nnlessons doctor: --timeout must be positive", file=sys.stderr)
+        return 2
+    results = []
+    if not args.json:
+        print(f"nnlessons doctor: checking this machine for the course "
+              f"(Python {sys.executable})\n", flush=True)
+    for check, kwargs in checks(not args.no_kernel, args.kernel, args.timeout):
+        found = safely(check, **kwargs)
+        results.extend(found)
+        if not args.json:
+            for result in found:
+                print(format_result(result), flush=True)
+    problems = [r for r in results if not r.ok]
+    if args.json:
+        print(json.dumps({"ok": not problems, "python": sys.executable,
+                          "checks": [asdict(r) for r in results]}, indent=2))
+    elif problems:
+        print(f"\n{len(problems)} problem{'s' if len(problems) > 1 else ''} found: run the "
+              f"fix commands above, then `nnlessons doctor` again.")
+    else:
+        print("\nAll is well: the course is ready to run here.")
+    return 1 if problems else 0
