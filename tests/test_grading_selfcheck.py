@@ -235,3 +235,25 @@ def test_traps_reach_lookup_tables_and_restore_them():
     finally:
         traps.remove()
     assert activations.ELEMENTWISE["sigmoid"] is original_pair
+
+
+def test_expect_raises_passes_only_on_the_named_exception_with_a_message():
+    from nnlessons.grading.expect import Expect, Failed, NotWritten, StudentError
+    expect = Expect()
+
+    def raising(message):
+        def call():
+            raise StudentError(message)
+        return call
+
+    assert expect.raises(raising("f raised ValueError: empty list"), "ValueError") == "empty list"
+    for outcome in (raising("f raised ValueError"), raising("f raised TypeError: no"),
+                    lambda: 42):
+        with pytest.raises(Failed) as failed:
+            expect.raises(outcome, "ValueError", inputs="[]")
+        assert "expected ValueError" in str(failed.value) and "input: []" in str(failed.value)
+
+    def unwritten():
+        raise NotWritten("f is not written yet")
+    with pytest.raises(NotWritten):  # keeps its own status
+        expect.raises(unwritten, "ValueError")

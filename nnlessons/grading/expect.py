@@ -3,6 +3,8 @@
 Every check compares in the grader's own process. A failed check raises `Failed` carrying a
 `Feedback`: the input used, what was expected, what came back, and a hint for the usual mistake.
 """
+import re
+
 import numpy as np
 
 
@@ -114,6 +116,25 @@ class Expect:
 
     def fail(self, message, inputs=None, expected=None, actual=None, hint=None):
         raise Failed(Feedback(message, inputs, expected, actual, hint))
+
+    def raises(self, call, exception="ValueError", inputs=None, hint=None):
+        """`call()` (a lambda around one `student.NAME(...)`) must make the learner's code raise
+        `exception` with a message saying what was wrong. Returns that message. Any other
+        outcome (an answer, another exception) fails with feedback; an unwritten function or a
+        time-out keeps its own status."""
+        try:
+            got = call()
+        except StudentError as error:
+            raised = re.search(r" raised (\w+)(: )?", error.message)
+            kind = raised.group(1) if raised else None
+            if kind == exception and raised.group(2) and error.message[raised.end():].strip():
+                return error.message[raised.end():]
+            problem = (f"it raised {exception} without a message" if kind == exception
+                       else f"it raised {kind or 'something else'}")
+            self.fail(f"expected {exception} with a message saying what is wrong; {problem}",
+                      inputs=inputs, expected=exception, actual=error.message, hint=hint)
+        self.fail(f"expected {exception}: this input has no sensible answer", inputs=inputs,
+                  expected=exception, actual=f"it returned {show(got, 80)}", hint=hint)
 
     def true(self, condition, message, inputs=None, hint=None):
         """`condition` must hold; `message` says what went wrong when it does not."""
