@@ -1,0 +1,213 @@
+r"""Lesson 02: the loss, one number for how wrong an answer is.
+
+**Crowd counting.** The true crowd is $t = 500$. A guess $y$ is off by the error $t - y$, and its
+squared error $L(y) = (t - y)^2$ is positive whichever way the guess misses and grows fast with
+the size of the miss. Over all guesses it is a parabola with its lowest point, $L = 0$, at
+$y = t$.
+
+**Probabilities.** For a yes/no question the network answers with a probability $p$ of "yes";
+the label is $y \in \{0, 1\}$. Binary cross-entropy
+$$L_{\text{CE}}(p) = -\big(y \log p + (1 - y)\log(1 - p)\big)$$
+is $-\log p$ when the answer is yes and $-\log(1 - p)$ when it is no: 0 for a certain right
+answer, without bound for a certain wrong one. Squared error $(y - p)^2$ never exceeds 1. Their
+slopes say how hard training pushes $p$:
+$\partial L_{\text{SE}}/\partial p = 2(p - y)$ stays between -2 and 2, while
+$\partial L_{\text{CE}}/\partial p = (p - y)/(p(1 - p))$ grows without bound as a confident answer
+turns out wrong.
+"""
+import ipywidgets as w
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from .. import losses, plots
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["loss_explorer", "LossExplorer", "cross_entropy_explorer", "CrossEntropyExplorer",
+           "crowd_loss", "probability_losses", "loss_curves",
+           "slope_curves", "TRUE_CROWD", "GUESSES"]
+
+TRUE_CROWD = 500
+GUESSES = np.linspace(0.0, 1000.0, 201)       # the guesses the curve is drawn over
+# p runs over [0, 1] but the curves stop short of 0 and 1, where cross-entropy is log(0).
+P_CURVE = np.linspace(0.002, 0.998, 250)
+CE_TOP = 5.0                                   # the loss axis stops here; larger values are noted
+
+
+def crowd_loss(guess, target=TRUE_CROWD):
+    """The error `target - guess` and the squared error `(target - guess)**2` of one guess."""
+    if not np.isfinite(guess):
+        raise ValueError(f"guess must be a finite number of people; got {guess!r}")
+    return {"guess": float(guess), "target": float(target), "error": float(target - guess),
+            "squared_error": float(losses.squared_error(guess, target))}
+
+
+class LossExplorer(Explorer):
+    title = "Crowd counting: how wrong is a guess?"
+    figsize = (9.0, 4.6)
+
+    def __init__(self, guess=350):
+        controls = {"guess": w.IntSlider(guess, 0, 1000, step=10, description="guess",
+                                         style={"description_width": "initial"},
+                                         layout=w.Layout(width="480px"))}
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, guess=350):
+        state = crowd_loss(guess)
+        state["curve"] = losses.squared_error(GUESSES, np.full_like(GUESSES, TRUE_CROWD))
+        state["message"] = ""
+        return state
+
+    def draw(self, state):
+        ax = self.axes
+        guess, error, loss = state["guess"], state["error"], state["squared_error"]
+        ax.plot(GUESSES, state["curve"], color=plots.COLORS["blue"],
+                label="squared error (500 - guess)²")
+        ax.plot(TRUE_CROWD, 0.0, "*", color=plots.COLORS["green"], ms=16, zorder=4,
+                label="true crowd 500: loss 0")
+        ax.vlines(guess, 0.0, loss, color=plots.COLORS["vermillion"], ls=":", lw=1.5)
+        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5,
+                solid_capstyle="butt", label=f"error 500 - {guess:g} = {error:g}", zorder=3)
+        ax.plot(guess, loss, "o", color=plots.COLORS["vermillion"], ms=10, zorder=5, clip_on=False,
+                label=f"guess {guess:g}: loss {loss:,.0f}")
+        ax.set_xlim(0, 1000)
+        ax.set_ylim(-8000, 262000)
+        ax.ticklabel_format(axis="y", style="plain")
+        ax.yaxis.set_major_formatter("{x:,.0f}")
+        plots.label(ax, f"Guess {guess:g}: squared error {loss:,.0f}", "guess (people)",
+                    "squared error")
+        ax.legend(loc="upper center", framealpha=0.9)
+
+    def describe(self, state):
+        g, e, loss = state["guess"], state["error"], state["squared_error"]
+        return (f"error = target - guess = 500 - {g:g} = {e:g}; "
+                f"squared error = ({e:g})² = <b>{loss:,.0f}</b>")
+
+
+def loss_explorer(guess=350):
+    """Move the guess for a crowd of 500: the squared-error curve, the current point, its value."""
+    return LossExplorer(guess)
+
+
+# ---- cross-entropy beside squared error ----------------------------------------------------
+def loss_curves(label):
+    """Both losses of a probability over `P_CURVE`, for `label` 0 or 1: (p, squared, cross)."""
+    y = float(label)
+    squared = (y - P_CURVE) ** 2
+    cross = -(y * np.log(P_CURVE) + (1.0 - y) * np.log(1.0 - P_CURVE))
+    return P_CURVE, squared, cross
+
+
+def slope_curves(label):
+    """How steep each loss is over `P_CURVE`: (|2(p - y)|, |p - y| / (p(1 - p)))."""
+    y = float(label)
+    return np.abs(2.0 * (P_CURVE - y)), np.abs((P_CURVE - y) / (P_CURVE * (1.0 - P_CURVE)))
+
+
+def probability_losses(p, label):
+    """For one probability `p` and a label 0 or 1: both losses and both slopes, computed by
+    `nnlessons.losses` (which clips p into [1e-12, 1 - 1e-12] before taking a log)."""
+    if label not in (0, 1):
+        raise ValueError(f"label must be 0 or 1; got {label!r}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be a probability between 0 and 1; got {p!r}")
+    p_, y_ = [float(p)], [float(label)]
+    return {"p": float(p), "label": int(label),
+            "squared": losses.mse(p_, y_), "cross": losses.binary_cross_entropy(p_, y_),
+            "squared_slope": float(losses.mse_gradient(p_, y_)[0]),
+            "cross_slope": float(losses.binary_cross_entropy_gradient(p_, y_)[0])}
+
+
+class CrossEntropyExplorer(Explorer):
+    title = "A probability p and its label y: cross-entropy beside squared error"
+    figsize = (12.0, 4.6)
+    nrows, ncols = 1, 2
+
+    def __init__(self, p=0.1, label=1):
+        style = {"description_width": "initial"}
+        controls = {
+            "p": w.FloatSlider(p, min=0.0, max=1.0, step=0.01, description="probability p",
+                               style=style, readout_format=".2f",
+                               layout=w.Layout(width="420px")),
+            "label": w.ToggleButtons(options=[0, 1], value=label, description="label y",
+                                     style=style),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, p=0.1, label=1):
+        state = probability_losses(p, label)
+        state["curves"] = loss_curves(label)
+        state["slope_curves"] = slope_curves(label)
+        wrongness = abs(state["label"] - state["p"])
+        if wrongness == 1.0:
+            state["message"] = (f"p = {p:g} for a label {label}: certain and wrong. Cross-entropy "
+                                f"would be -log 0, infinite; nnlessons clips p to 1e-12 first, "
+                                f"so it reports {state['cross']:.1f}. Squared error is only "
+                                f"{state['squared']:.0f}.")
+        else:
+            state["message"] = ""
+        state["wrongness"] = wrongness
+        return state
+
+    def draw(self, state):
+        values, slopes = self.axes
+        p, label = state["p"], state["label"]
+        grid, squared, cross = state["curves"]
+        se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
+        values.plot(grid, squared, color=se_color, label=f"squared error ({label} - p)²")
+        values.plot(grid, cross, color=ce_color, label="cross-entropy")
+        for value, color in ((state["squared"], se_color), (state["cross"], ce_color)):
+            shown = min(value, CE_TOP - 0.15)
+            values.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
+                        clip_on=False)
+            if value > CE_TOP:
+                values.annotate(f"{value:.1f} (off the chart)", (p, shown),
+                                xytext=(-10 if p > 0.5 else 10, -22),
+                                textcoords="offset points", ha="right" if p > 0.5 else "left",
+                                fontsize=11, color=color,
+                                arrowprops={"arrowstyle": "-|>", "color": color})
+        values.set_xlim(0, 1)
+        values.set_ylim(0, CE_TOP)
+        plots.label(values, f"Label y = {label}, p = {p:.2f}: squared {state['squared']:.3f}, "
+                            f"CE {state['cross']:.3f}", "probability p of 'yes'", "loss")
+        values.legend(loc="upper center", framealpha=0.9)
+
+        se_slope, ce_slope = state["slope_curves"]
+        slopes.plot(grid, se_slope, color=se_color, label="squared error: |2(p - y)|")
+        slopes.plot(grid, ce_slope, color=ce_color, label="cross-entropy: |p - y| / (p(1 - p))")
+        floor = 1e-2
+        for value, color in ((state["squared_slope"], se_color),
+                             (state["cross_slope"], ce_color)):
+            shown = float(np.clip(abs(value), floor, 1e3))
+            slopes.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
+                        clip_on=False)
+        slopes.set_yscale("log")
+        slopes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks cost a redraw dearly
+        slopes.set_xlim(0, 1)
+        slopes.set_ylim(floor, 1e3)
+        plots.label(slopes, "How steep each loss is at p (log scale)", "probability p of 'yes'",
+                    "size of the slope")
+        slopes.legend(loc="upper center", framealpha=0.9)
+
+    def describe(self, state):
+        return (f"p = {state['p']:.2f}, label y = {state['label']}: "
+                f"squared error <b>{state['squared']:.4f}</b> "
+                f"(slope {state['squared_slope']:+.3g}), "
+                f"cross-entropy <b>{state['cross']:.4f}</b> (slope {state['cross_slope']:+.3g})")
+
+
+def cross_entropy_explorer(p=0.1, label=1):
+    """A probability p and a label y: binary cross-entropy beside squared error, their values
+    and their slopes; a confident wrong answer costs far more under cross-entropy."""
+    return CrossEntropyExplorer(p, label)
+
+
+def benchmark_cases():
+    guesses = [{"guess": g} for g in range(0, 1001, 50)]
+    probabilities = [{"p": p, "label": y} for p, y in
+                     ((0.1, 1), (0.5, 1), (0.9, 1), (0.99, 1), (0.0, 1), (1.0, 1), (0.01, 0),
+                      (0.3, 0), (0.75, 0), (1.0, 0))]
+    return [("loss_explorer", loss_explorer, guesses),
+            ("cross_entropy_explorer", cross_entropy_explorer, probabilities)]
