@@ -1,0 +1,379 @@
+r"""Lesson 04: gradient descent on a bowl, and a landscape with two valleys.
+
+**The bowl.** A neuron with two weights and no bias, $\hat y = w_1 x_1 + w_2 x_2$, on data made by
+$y = 4x_1 + 3x_2$ (`nnlessons.descent.bowl_loss`): the mean squared error is a bowl, lowest at
+$(4, 3)$. Each step is $w \leftarrow w - \eta\,\nabla L(w)$.
+
+How large a learning rate $\eta$ the bowl tolerates is set by its curvature, the Hessian
+$H = \tfrac{2}{n}X^\top X$ (how much the gradient changes when a weight moves by 1). Along the
+direction of its eigenvalue $\lambda$, a step multiplies the distance to the bottom by
+$1 - \eta\lambda$, so with the largest eigenvalue $\lambda_{\max}$:
+
+- $\eta \le 1/\lambda_{\max}$: every direction shrinks without changing sign (smooth, no zig-zag);
+  tiny $\eta$ shrinks it by almost nothing per step (slow);
+- $1/\lambda_{\max} < \eta < 2/\lambda_{\max}$: the steepest direction changes sign every step,
+  the path zig-zags across the valley, and still settles;
+- $\eta \ge 2/\lambda_{\max}$: $|1 - \eta\lambda_{\max}| \ge 1$, each jump lands further out, the
+  loss grows without bound (divergence).
+
+The presets are computed from $\lambda_{\max}$, not guessed.
+
+**Two valleys.** `nnlessons.descent.bumpy_loss` has one weight, a global minimum and a higher
+local one, with a hilltop between them. Plain descent rolls into the valley on the side of the
+hilltop where it starts (for small steps), and there it stays.
+"""
+import functools
+
+import ipywidgets as w
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .. import plots
+from ..descent import (BOWL_MINIMUM, bowl_gradient, bowl_loss, bumpy_gradient, bumpy_loss,
+                       gradient_descent)
+from ._base import Explorer
+from ._layout import freeze_layout
+
+__all__ = ["descent_explorer", "DescentExplorer", "local_minimum_explorer",
+           "LocalMinimumExplorer", "bowl_hessian", "curvature", "preset_rates", "rate_regime",
+           "run_bowl", "bumpy_landmarks", "run_bumpy", "PRESET_FACTORS", "W1_RANGE", "W2_RANGE",
+           "W_RANGE"]
+
+# Presets as multiples of 1 / lambda_max (see the module docstring for why these regimes).
+PRESET_FACTORS = {"too small": 0.05, "good": 1.0, "overshooting": 1.8, "diverging": 2.5}
+CUSTOM = "custom"
+W1_RANGE = (-3.0, 11.0)          # the window on the bowl, centred on its lowest point (4, 3)
+W2_RANGE = (-4.0, 10.0)
+SLOW_STEPS = 100                 # needing more steps than the slider offers counts as "too small"
+LOSS_FLOOR = 1e-16               # losses below this are drawn here on the log scale
+
+W_RANGE = (-2.3, 2.3)            # the window on the two-valley landscape
+SETTLED = 1e-3                   # |slope| below this: the walk has come to rest in a valley
+
+
+def _label(ax, title, xlabel, ylabel):
+    """`plots.label`, with the title's height fixed: left to itself, matplotlib measures every
+    tick label on each redraw to place the title, about a tenth of an update's time."""
+    plots.label(ax, title, xlabel, ylabel)
+    ax.set_title(title, y=1.0)
+
+
+# ---- the bowl ---------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def bowl_hessian():
+    r"""The bowl's Hessian $\tfrac{2}{n}X^\top X$, read off its gradient: the gradient is linear in
+    $w$, so column $j$ is $\nabla L(e_j) - \nabla L(0)$."""
+    zero = bowl_gradient(np.zeros(2))
+    return np.column_stack([bowl_gradient(e) - zero for e in np.eye(2)])
+
+
+def curvature():
+    """The Hessian's eigenvalues, smallest first, and the eigenvector of the largest (the bowl's
+    steepest direction)."""
+    values, vectors = np.linalg.eigh(bowl_hessian())
+    return values, vectors[:, -1]
+
+
+def preset_rates():
+    """The learning rate of each preset: a multiple of 1 / lambda_max."""
+    largest = curvature()[0][-1]
+    return {name: factor / largest for name, factor in PRESET_FACTORS.items()}
+
+
+def rate_regime(learning_rate):
+    r"""Name the behaviour of a learning rate on the bowl, from its curvature.
+
+    Returns `(name, factor, steps)`: `factor` $= \max_\lambda |1 - \eta\lambda|$, how much each step
+    multiplies the distance to the bottom along the slowest direction, and `steps` the number of
+    steps to get 1000 times closer (None when it never gets closer)."""
+    values, _ = curvature()
+    factor = float(np.max(np.abs(1.0 - learning_rate * values)))
+    if factor >= 1.0:
+        return "diverging", factor, None
+    steps = int(np.ceil(np.log(1e-3) / np.log(factor))) if factor > 0 else 1
+    if learning_rate * values[-1] > 1.0:
+        return "overshooting", factor, steps
+    if steps > SLOW_STEPS:
+        return "too small", factor, steps
+    return "good", factor, steps
+
+
+def run_bowl(start, learning_rate, steps):
+    """Gradient descent on the bowl from `start`: the `DescentPath` of `nnlessons.descent`."""
+    return gradient_descent(bowl_gradient, np.asarray(start, dtype=np.float64), learning_rate,
+                            steps, loss=bowl_loss)
+
+
+@functools.lru_cache(maxsize=1)
+def _bowl_grid():
+    w1, w2 = np.meshgrid(np.linspace(*W1_RANGE, 70), np.linspace(*W2_RANGE, 70))
+    return w1, w2, bowl_loss(np.stack([w1, w2], axis=-1)), np.geomspace(0.05, 200, 10)
+
+
+class DescentExplorer(Explorer):
+    title = "Gradient descent on the bowl"
+    figsize = (12.5, 5.2)
+    nrows, ncols = 1, 2
+
+    def __init__(self, w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="good"):
+        rates = preset_rates()
+        if learning_rate is None:
+            learning_rate = rates.get(preset, rates["good"])
+        elif learning_rate != rates.get(preset):
+            preset = CUSTOM
+        style = {"description_width": "initial"}
+        controls = {
+            "w1": w.FloatSlider(w1, min=W1_RANGE[0], max=W1_RANGE[1], step=0.5,
+                                description="start w1", style=style),
+            "w2": w.FloatSlider(w2, min=W2_RANGE[0], max=W2_RANGE[1], step=0.5,
+                                description="start w2", style=style),
+            "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=0.7, step=0.01,
+                                              description="learning rate", readout_format=".3f",
+                                              style=style),
+            "steps": w.IntSlider(steps, min=0, max=100, description="steps", style=style),
+            "preset": w.ToggleButtons(options=[CUSTOM, *PRESET_FACTORS], value=preset,
+                                      description="preset", style=style),
+        }
+        # Registered before the base class's observers, so that choosing a preset moves the
+        # learning-rate slider first and the figure is drawn once, with the preset's rate.
+        controls["preset"].observe(self._preset_chosen, names="value")
+        controls["learning_rate"].observe(self._rate_moved, names="value")
+        self._rates = rates
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def _preset_chosen(self, change):
+        if change["new"] in self._rates:
+            holding, self._holding = self._holding, True
+            try:
+                self.controls["learning_rate"].value = self._rates[change["new"]]
+            finally:
+                self._holding = holding
+
+    def _rate_moved(self, change):
+        preset = self.controls["preset"]
+        if preset.value in self._rates and change["new"] != self._rates[preset.value]:
+            holding, self._holding = self._holding, True
+            try:
+                preset.value = CUSTOM
+            finally:
+                self._holding = holding
+
+    def compute(self, w1=-2.0, w2=-2.0, learning_rate=1.0, steps=30, preset=None):
+        start = np.array([np.clip(w1, *W1_RANGE), np.clip(w2, *W2_RANGE)], dtype=np.float64)
+        learning_rate = float(learning_rate)
+        steps = int(np.clip(steps, 0, 1000))
+        path = run_bowl(start, learning_rate, steps)
+        regime, factor, needed = rate_regime(learning_rate)
+        limit = 2.0 / curvature()[0][-1]
+        message = ""
+        if path.diverged:
+            message = (f"The walk {path.message} Above 2/λ_max = {limit:.2f} every step lands "
+                       f"further from the bottom than the last.")
+        elif len(path.losses) > 1 and path.losses[-1] > path.losses[0]:
+            message = (f"The loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} in "
+                       f"{len(path.losses) - 1} steps: a learning rate of {learning_rate:.3f}, "
+                       f"above 2/λ_max = {limit:.2f}, overshoots further each step and is "
+                       f"diverging. Lower it.")
+        return {"start": start, "learning_rate": learning_rate, "steps": steps,
+                "points": path.points, "losses": path.losses, "diverged": path.diverged,
+                "regime": regime, "factor": factor, "steps_needed": needed, "limit": limit,
+                "gradient": bowl_gradient(start), "message": message}
+
+    def draw(self, state):
+        surface, curve = self.axes
+        w1, w2, loss, levels = _bowl_grid()
+        surface.contour(w1, w2, loss, levels=levels, colors="0.65", linewidths=0.9)
+        points = state["points"]
+        surface.plot(points[:, 0], points[:, 1], "o-", color=plots.COLORS["blue"], lw=1.6, ms=4,
+                     label=f"path, {len(points) - 1} steps")
+        start, gradient = state["start"], state["gradient"]
+        size = np.linalg.norm(gradient)
+        if size > 0:
+            arrow = 1.8 * gradient / size
+            surface.quiver(*start, *arrow, angles="xy", scale_units="xy", scale=1.0,
+                           color=plots.COLORS["vermillion"], width=0.006, zorder=4)
+            surface.plot([], [], color=plots.COLORS["vermillion"], label="gradient: uphill")
+        surface.plot(*start, "o", color="black", ms=8, label="start")
+        surface.plot(*BOWL_MINIMUM, "*", color=plots.COLORS["orange"], ms=16,
+                     label="lowest point (4, 3)")
+        surface.set_xlim(*W1_RANGE)
+        surface.set_ylim(*W2_RANGE)
+        _label(surface, f"Learning rate {state['learning_rate']:.3f}: {state['regime']}",
+               "weight w1", "weight w2")
+        surface.legend(loc="upper left", framealpha=0.9)
+        losses = np.maximum(state["losses"], LOSS_FLOOR)
+        curve.semilogy(np.arange(len(losses)), losses, "o-", color=plots.COLORS["blue"], ms=4,
+                       label="loss after each step")
+        curve.set_xlim(-0.5, max(state["steps"], 1) + 0.5)
+        curve.xaxis.set_major_locator(MaxNLocator(integer=True))
+        label = "diverged" if state["diverged"] else f"loss {state['losses'][-1]:.2g}"
+        _label(curve, f"Loss per step ({label})", "step",
+               f"loss (log scale, {LOSS_FLOOR:.0e} at the floor)")
+
+    def describe(self, state):
+        end, regime = state["points"][-1], state["regime"]
+        if regime == "diverging":
+            how = "each step multiplies the distance to the bottom by at least 1: it never arrives"
+        else:
+            how = (f"each step multiplies the distance to the bottom by at most "
+                   f"{state['factor']:.3f}, so about {state['steps_needed']} steps bring it "
+                   f"1000 times closer")
+        return (f"<p>Learning rate {state['learning_rate']:.3f} is <b>{regime}</b>: {how}. "
+                f"Smooth up to 1/λ_max = {state['limit'] / 2:.2f}, zig-zag up to 2/λ_max = "
+                f"{state['limit']:.2f}, diverging beyond.</p>"
+                f"<p>Start ({state['start'][0]:.1f}, {state['start'][1]:.1f}), loss "
+                f"{state['losses'][0]:.3g}; after {len(state['points']) - 1} steps "
+                f"w = ({end[0]:.3f}, {end[1]:.3f}), loss {state['losses'][-1]:.3g}.</p>")
+
+
+def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="good"):
+    """Walk downhill on the bowl from a start you choose: the path on the contours and the loss
+    per step, for any learning rate, or a preset (too small, good, overshooting, diverging)."""
+    return DescentExplorer(w1, w2, learning_rate, steps, preset)
+
+
+# ---- two valleys ------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def bumpy_landmarks():
+    """Where `bumpy_loss` is flat: its global minimum, its local minimum and the hilltop between,
+    found where its slope changes sign (a grid, then bisection)."""
+    grid = np.linspace(-3.0, 3.0, 601)
+    slope = bumpy_gradient(grid)
+    flats = []
+    for i in np.flatnonzero(np.sign(slope[:-1]) != np.sign(slope[1:])):
+        lo, hi = grid[i], grid[i + 1]
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if np.sign(bumpy_gradient(mid)) == np.sign(bumpy_gradient(lo)):
+                lo = mid
+            else:
+                hi = mid
+        flats.append((0.5 * (lo + hi), slope[i] < 0))  # falling then rising: a minimum
+    minima = sorted((x for x, is_min in flats if is_min), key=lambda x: float(bumpy_loss(x)))
+    hilltop = next(x for x, is_min in flats if not is_min)
+    return {"global": float(minima[0]), "local": float(minima[1]), "hilltop": float(hilltop)}
+
+
+def run_bumpy(start, learning_rate, steps):
+    """Gradient descent on the two-valley landscape. Returns the `DescentPath` and which valley
+    it ended in: "global", "local", or None (still moving, or diverged)."""
+    path = gradient_descent(bumpy_gradient, np.array([float(start)]), learning_rate, steps,
+                            loss=lambda w: bumpy_loss(w[0]))
+    end = float(path.final[0])
+    found = None
+    if not path.diverged and abs(float(bumpy_gradient(end))) < SETTLED:
+        marks = bumpy_landmarks()
+        found = min(("global", "local"), key=lambda name: abs(marks[name] - end))
+    return path, found
+
+
+class LocalMinimumExplorer(Explorer):
+    title = "A local minimum beside the global one"
+    figsize = (12.5, 4.8)
+    nrows, ncols = 1, 2
+
+    def __init__(self, start=1.8, learning_rate=0.05, steps=60):
+        style = {"description_width": "initial"}
+        controls = {
+            "start": w.FloatSlider(start, min=-2.2, max=2.2, step=0.05, description="start w",
+                                   style=style, layout=w.Layout(width="420px")),
+            "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=-0.3,
+                                              step=0.05, description="learning rate",
+                                              readout_format=".3f", style=style),
+            "steps": w.IntSlider(steps, min=1, max=200, description="steps", style=style),
+        }
+        super().__init__(controls)
+        freeze_layout(self)
+
+    def compute(self, start=1.8, learning_rate=0.05, steps=60):
+        start = float(np.clip(start, -2.2, 2.2))
+        learning_rate, steps = float(learning_rate), int(np.clip(steps, 1, 1000))
+        path, found = run_bumpy(start, learning_rate, steps)
+        marks = bumpy_landmarks()
+        end = float(path.final[0])
+        if path.diverged:
+            message = (f"The walk {path.message} On this landscape the walls get steeper and "
+                       f"steeper, so one overshoot leads to a bigger one.")
+        elif found is None:
+            message = (f"After {len(path.points) - 1} steps the walk is still moving (slope "
+                       f"{float(bumpy_gradient(end)):+.3f} at w = {end:.3f}): take more steps, or "
+                       f"the learning rate makes it bounce between the walls.")
+        else:
+            message = ""
+        return {"start": start, "learning_rate": learning_rate, "steps": steps,
+                "points": path.points[:, 0], "losses": path.losses, "found": found,
+                "diverged": path.diverged, "end": end, "marks": marks, "message": message}
+
+    def draw(self, state):
+        curve_ax, loss_ax = self.axes
+        marks = state["marks"]
+        ws = np.linspace(*W_RANGE, 300)
+        curve_ax.plot(ws, bumpy_loss(ws), color="0.45", label="loss L(w)")
+        curve_ax.axvline(marks["hilltop"], color="0.45", ls=":", lw=1.2,
+                         label=f"hilltop, w = {marks['hilltop']:.2f}")
+        shown = np.abs(state["points"]) <= W_RANGE[1]
+        curve_ax.plot(state["points"][shown], state["losses"][shown], "o-",
+                      color=plots.COLORS["blue"], lw=1.2, ms=4, label="path")
+        curve_ax.plot(state["start"], bumpy_loss(state["start"]), "o", color="black", ms=8,
+                      label="start")
+        for name, color in (("global", plots.COLORS["green"]), ("local", plots.COLORS["orange"])):
+            curve_ax.plot(marks[name], bumpy_loss(marks[name]), "*", color=color, ms=16,
+                          label=f"{name} minimum, w = {marks[name]:.2f}")
+        curve_ax.set_xlim(*W_RANGE)
+        curve_ax.set_ylim(-0.3, 8.5)
+        found = {"global": "found the global minimum", "local": "stuck in the local minimum",
+                 None: "diverged" if state["diverged"] else "still moving"}[state["found"]]
+        _label(curve_ax, f"From w = {state['start']:.2f}: {found}", "weight w", "loss L")
+        curve_ax.legend(loc="upper center", framealpha=0.9, ncols=2, fontsize=11)
+        steps = np.arange(len(state["losses"]))
+        loss_ax.plot(steps, state["losses"], "o-", color=plots.COLORS["blue"], ms=3,
+                     label="loss after each step")
+        for name, color in (("global", plots.COLORS["green"]), ("local", plots.COLORS["orange"])):
+            loss_ax.axhline(float(bumpy_loss(marks[name])), color=color, ls="--", lw=1.5,
+                            label=f"{name} minimum's loss")
+        if state["diverged"]:  # a few steps to astronomical losses: only a log scale shows them
+            loss_ax.set_yscale("log")
+            loss_ax.set_xlim(-0.5, len(state["losses"]) - 0.5)
+            _label(loss_ax, "Loss per step (diverged)", "step", "loss L (log scale)")
+        else:
+            loss_ax.set_xlim(-0.5, state["steps"] + 0.5)
+            loss_ax.set_ylim(0.0, min(max(float(np.max(state["losses"])) * 1.1, 4.0), 8.5))
+            _label(loss_ax, "Loss per step", "step", "loss L")
+        loss_ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
+
+    def describe(self, state):
+        marks, found = state["marks"], state["found"]
+        if found is None:
+            where = "has not come to rest in a valley"
+        else:
+            other = "local" if found == "global" else "global"
+            where = (f"came to rest at w = {state['end']:.3f}, loss "
+                     f"{float(bumpy_loss(state['end'])):.3f}: the <b>{found} minimum</b> (the "
+                     f"{other} one is at w = {marks[other]:.3f}, loss "
+                     f"{float(bumpy_loss(marks[other])):.3f})")
+        return (f"<p>Starting at w = {state['start']:.2f} with learning rate "
+                f"{state['learning_rate']:.3f}, descent {where}. With small steps, a start left of "
+                f"the hilltop at w = {marks['hilltop']:.3f} rolls into the global valley, a start "
+                f"right of it into the local one.</p>")
+
+
+def local_minimum_explorer(start=1.8, learning_rate=0.05, steps=60):
+    """Gradient descent on a one-weight loss with two valleys: the start decides which one it
+    finds, and it says which."""
+    return LocalMinimumExplorer(start, learning_rate, steps)
+
+
+def benchmark_cases():
+    rates = preset_rates()
+    bowl = [{"w1": a, "w2": b, "learning_rate": rates[p], "steps": s}
+            for a, b, p, s in ((-2.0, -2.0, "good", 30), (0.0, 8.0, "too small", 100),
+                               (10.0, -3.0, "overshooting", 60), (-2.0, 9.0, "diverging", 100),
+                               (6.0, 6.0, "good", 10), (-3.0, -4.0, "overshooting", 100))]
+    presets = [{"preset": p} for p in PRESET_FACTORS]
+    bumpy = [{"start": s, "learning_rate": lr, "steps": n}
+             for s, lr, n in ((1.8, 0.05, 60), (-0.5, 0.05, 60), (0.2, 0.01, 200),
+                              (2.2, 0.3, 200), (-2.2, 0.001, 1), (0.0, 0.1, 100))]
+    return [("descent_explorer", descent_explorer, bowl),
+            ("descent_explorer: presets", descent_explorer, presets),
+            ("local_minimum_explorer", local_minimum_explorer, bumpy)]

@@ -1,0 +1,258 @@
+"""The demos of lessons 03 and 04, headless: the pure functions against the math, every control at
+both ends, every preset measured on its path, and extreme settings giving a message instead of a
+traceback, a NaN or a warning."""
+import warnings
+
+import numpy as np
+import pytest
+
+from nnlessons import data, descent
+from nnlessons.calculus import numerical_derivative
+from nnlessons.widgets import derivative
+from nnlessons.widgets import descent as descent_w
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def finite_lines(ax):
+    return all(np.all(np.isfinite(np.asarray(line.get_ydata(), dtype=float)))
+               for line in ax.get_lines())
+
+
+# ---- lesson 03: the slope explorer ------------------------------------------------------------
+@pytest.mark.parametrize("y, slope, advice", [(350.0, -300.0, "raise y"), (600.0, 200.0, "lower y"),
+                                              (500.0, 0.0, "stay: this is the bottom")])
+def test_crowd_slope_and_its_advice(y, slope, advice):
+    assert derivative.crowd_slope(y) == slope
+    assert derivative.advice(derivative.crowd_slope(y)) == advice
+    assert numerical_derivative(derivative.crowd_loss, y) == pytest.approx(slope, abs=1e-5)
+
+
+def test_central_difference_is_exact_on_the_parabola_and_one_sided_is_off_by_h():
+    for y in (260.0, 350.0, 600.0, 731.0):
+        for h in (0.5, 1.0, 8.0, 64.0):  # powers of two: no rounding at all
+            assert numerical_derivative(derivative.crowd_loss, y, h) == derivative.crowd_slope(y)
+            one_sided = derivative.one_sided_difference(derivative.crowd_loss, y, h)
+            assert one_sided - derivative.crowd_slope(y) == pytest.approx(h, rel=1e-9)
+
+
+def test_error_curves_show_truncation_and_rounding():
+    central, one_sided = derivative.error_curves(350.0)
+    hs = derivative.H_GRID
+    big = hs >= 1e-3
+    assert np.allclose(one_sided[big], hs[big], rtol=1e-3)      # one-sided: error = h
+    assert np.all(central[big] < 1e-6)                          # central: only rounding
+    assert central[0] > 1e-3 and one_sided[0] > 1e-3           # h = 1e-12: rounding ruins both
+
+
+def test_slope_explorer_tangent_matches_the_formula_everywhere():
+    e = derivative.slope_explorer()
+    slider = e.controls["y"]
+    for y in (slider.min, 350.0, 500.0, 600.0, slider.max):
+        e.set(y=y)
+        tangent = e.axes[0].get_lines()[1]
+        xs, ys = tangent.get_xdata(), tangent.get_ydata()
+        assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(2 * (y - 500))
+        assert np.interp(y, xs, ys) == pytest.approx((y - 500) ** 2)
+        assert f"{2 * (y - 500):+.0f}" in e.axes[0].get_title()
+        assert f"{2 * (y - 500):+.6f}" in e.readout.value
+    e.set(y=350.0)
+    assert "raise y" in e.axes[0].get_title() and "raise y" in e.readout.value
+    e.set(y=600.0)
+    assert "lower y" in e.axes[0].get_title() and "lower y" in e.readout.value
+    e.set(y=500.0)
+    assert "bottom" in e.axes[0].get_title()
+
+
+def test_slope_explorer_step_h_at_both_ends():
+    e = derivative.slope_explorer(y=350.0)
+    h_slider = e.controls["h"]
+    largest, smallest = 10.0 ** h_slider.max, 10.0 ** h_slider.min
+    e.set(h=largest)
+    central = e.axes[0].get_lines()[2]
+    assert np.allclose(central.get_xdata(), [350 - largest, 350 + largest])
+    assert e.state["one_sided_error"] == pytest.approx(largest)
+    assert e.state["central_error"] < 1e-9 and e.alert.value == ""
+    marker = e.axes[1].get_lines()[2]
+    assert marker.get_xdata()[0] == pytest.approx(largest)
+    e.set(h=1e-5)
+    assert e.alert.value == "" and e.state["central_error"] < 1e-5
+    e.set(h=smallest)
+    assert "rounding" in e.alert.value and "1.0e-12" in e.alert.value
+    assert e.state["central_error"] > 1e-3
+    for ax in e.axes:
+        assert finite_lines(ax) and ax.get_title() and ax.get_xlabel() and ax.get_legend()
+    assert e.update().startswith(PNG)
+
+
+# ---- lesson 04: the bowl ----------------------------------------------------------------------
+def test_bowl_hessian_and_thresholds_come_from_the_data():
+    X, _ = data.bowl()   # the data behind descent.bowl_loss
+    assert np.allclose(descent_w.bowl_hessian(), 2.0 / len(X) * X.T @ X)
+    values, top = descent_w.curvature()
+    assert np.allclose(descent_w.bowl_hessian() @ top, values[-1] * top)
+    rates = descent_w.preset_rates()
+    for name, factor in descent_w.PRESET_FACTORS.items():
+        assert rates[name] == pytest.approx(factor / values[-1])
+        assert descent_w.rate_regime(rates[name])[0] == name
+    assert descent_w.rate_regime(1.999 / values[-1])[0] == "overshooting"
+    assert descent_w.rate_regime(2.001 / values[-1])[0] == "diverging"
+
+
+def _across(points):
+    """Signed distance from the bottom along the bowl's steepest direction, step by step."""
+    _, top = descent_w.curvature()
+    return (points - descent.BOWL_MINIMUM) @ top
+
+
+@pytest.mark.parametrize("start", [(-2.0, -2.0), (10.0, -3.0), (0.0, 9.0)])
+def test_presets_behave_as_named_on_the_path(start):
+    rates = descent_w.preset_rates()
+    slow = descent_w.run_bowl(start, rates["too small"], 30)
+    good = descent_w.run_bowl(start, rates["good"], 30)
+    over = descent_w.run_bowl(start, rates["overshooting"], 30)
+    wild = descent_w.run_bowl(start, rates["diverging"], 30)
+    first = slow.losses[0]
+    assert slow.losses[-1] > 0.05 * first and np.all(np.diff(slow.losses) < 0)
+    slow_long = descent_w.run_bowl(start, rates["too small"], descent_w.SLOW_STEPS)
+    assert slow_long.losses[-1] > 1e-6 * first   # not even 1000 times closer after 100 steps
+    assert good.losses[-1] < 1e-12 * first and not good.diverged
+    across = _across(good.points)   # lands on the valley floor in one step, no zig-zag after
+    assert np.all(np.abs(across[1:]) < 1e-9 * abs(across[0])) and np.all(np.diff(good.losses) <= 0)
+    signs = np.sign(_across(over.points[:12]))
+    assert np.all(signs[1:] == -signs[:-1])                           # crosses it every step
+    assert over.losses[-1] < 1e-3 * first and over.losses[-1] > good.losses[-1]
+    # the flat direction still shrinks for a step or two; then the steep one takes over
+    assert np.all(np.diff(wild.losses[3:]) > 0) and wild.losses[-1] > 1e6 * first
+    assert descent_w.run_bowl(start, rates["diverging"], 100).diverged
+
+
+def test_descent_explorer_presets_move_the_rate_and_the_picture():
+    e = descent_w.descent_explorer()
+    rates = descent_w.preset_rates()
+    for name in descent_w.PRESET_FACTORS:
+        e.set(preset=name)
+        assert e.controls["learning_rate"].value == pytest.approx(rates[name])
+        assert e.axes[0].get_title().endswith(name) and name in e.readout.value
+        path = e.axes[0].get_lines()[0]
+        assert len(path.get_xdata()) == 31
+        assert np.allclose(path.get_xdata(), e.state["points"][:, 0])
+    assert "diverging" in e.alert.value and "Lower it" in e.alert.value
+    e.set(preset="good")
+    assert e.alert.value == ""
+    assert np.allclose(e.state["points"][-1], [4.0, 3.0])
+    e.set(learning_rate=0.3)
+    assert e.controls["preset"].value == "custom"
+    assert "0.300" in e.axes[0].get_title()
+    e.set(preset="overshooting", learning_rate=0.5)   # the later setting wins, as in the browser
+    assert e.controls["preset"].value == "custom" and e.state["learning_rate"] == 0.5
+    assert "interactive" in e._repr_mimebundle_()["text/plain"]
+
+
+def test_descent_explorer_every_slider_at_both_ends_without_warnings():
+    e = descent_w.descent_explorer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in ("w1", "w2", "learning_rate", "steps"):
+            slider = e.controls[name]
+            ends = ((10.0 ** slider.min, 10.0 ** slider.max) if name == "learning_rate"
+                    else (slider.min, slider.max))
+            for value in ends:
+                e.set(**{name: value})
+                assert e.state[{"w1": "start", "w2": "start"}.get(name, name)] is not None
+                assert np.all(np.isfinite(e.state["points"]))
+                assert np.all(np.isfinite(e.state["losses"]))
+                for ax in e.axes:
+                    assert finite_lines(ax)
+                assert e.update().startswith(PNG)
+            e.set(preset="good")
+    e.set(w1=e.controls["w1"].min, w2=e.controls["w2"].max)
+    assert np.allclose(e.state["start"], [e.controls["w1"].min, e.controls["w2"].max])
+    e.set(steps=0)
+    assert len(e.axes[1].get_lines()[0].get_xdata()) == 1
+    e.set(steps=100, learning_rate=10.0 ** e.controls["learning_rate"].max)
+    assert e.state["diverged"] and "diverged at step" in e.alert.value
+    assert "Loss per step (diverged)" == e.axes[1].get_title()
+    e.set(learning_rate=10.0 ** e.controls["learning_rate"].min)
+    assert "too small" in e.readout.value and e.alert.value == ""
+
+
+def test_descent_explorer_start_at_the_bottom_stays_there():
+    e = descent_w.descent_explorer(w1=4.0, w2=3.0)
+    assert e.state["losses"].max() == 0.0 and e.alert.value == ""
+    assert e.update().startswith(PNG)
+
+
+# ---- lesson 04: two valleys -------------------------------------------------------------------
+def test_bumpy_landmarks_are_where_the_slope_is_zero():
+    marks = descent_w.bumpy_landmarks()
+    for name in ("global", "local", "hilltop"):
+        assert abs(descent.bumpy_gradient(marks[name])) < 1e-9
+    assert marks["global"] < marks["hilltop"] < marks["local"]
+    assert descent.bumpy_loss(marks["global"]) < descent.bumpy_loss(marks["local"])
+    assert marks["global"] == pytest.approx(-1.47, abs=0.01)
+    assert marks["local"] == pytest.approx(1.35, abs=0.01)
+
+
+@pytest.mark.parametrize("start, valley", [(-2.2, "global"), (-0.5, "global"), (0.1, "global"),
+                                           (0.15, "local"), (1.0, "local"), (2.2, "local")])
+def test_the_start_decides_the_valley(start, valley):
+    path, found = descent_w.run_bumpy(start, 0.05, 200)
+    assert found == valley
+    assert abs(path.final[0] - descent_w.bumpy_landmarks()[valley]) < 1e-3
+
+
+def test_local_minimum_explorer_every_control_and_extremes():
+    e = descent_w.local_minimum_explorer()
+    assert "local minimum" in e.axes[0].get_title() and "<b>local minimum</b>" in e.readout.value
+    e.set(start=-0.5)
+    assert "global minimum" in e.axes[0].get_title()
+    assert "<b>global minimum</b>" in e.readout.value and e.alert.value == ""
+    path = e.axes[0].get_lines()[2]
+    assert np.allclose(path.get_ydata(), descent.bumpy_loss(path.get_xdata()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in ("start", "learning_rate", "steps"):
+            slider = e.controls[name]
+            ends = ((10.0 ** slider.min, 10.0 ** slider.max) if name == "learning_rate"
+                    else (slider.min, slider.max))
+            for value in ends:
+                e.set(**{name: value})
+                assert np.all(np.isfinite(e.state["points"]))
+                for ax in e.axes:
+                    assert finite_lines(ax)
+                assert e.update().startswith(PNG)
+            e.set(start=1.8, learning_rate=0.05, steps=60)
+    e.set(steps=1, learning_rate=0.001)
+    assert "still moving" in e.alert.value and "still moving" in e.axes[0].get_title()
+    assert len(e.axes[1].get_lines()[0].get_xdata()) == 2
+    e.set(start=2.2, steps=200, learning_rate=10.0 ** e.controls["learning_rate"].max)
+    assert e.state["found"] is None and e.alert.value != ""
+    e.set(start=-2.2, steps=200, learning_rate=0.05)
+    assert e.state["found"] == "global" and e.alert.value == ""
+
+
+def test_local_minimum_explorer_diverges_with_a_message():
+    e = descent_w.local_minimum_explorer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found_divergence = False
+        for rate in np.geomspace(0.1, 10.0 ** e.controls["learning_rate"].max, 12):
+            for start in (-2.2, 2.2):
+                e.set(start=start, learning_rate=rate, steps=200)
+                assert np.all(np.isfinite(e.state["points"]))
+                if e.state["diverged"]:
+                    found_divergence = True
+                    assert "diverged at step" in e.alert.value
+                    assert "diverged" in e.axes[0].get_title()
+                    assert e.axes[1].get_yscale() == "log" and "diverged" in e.axes[1].get_title()
+    assert found_divergence
+
+
+def test_benchmark_cases_run():
+    for module in (derivative, descent_w):
+        for name, make, settings in module.benchmark_cases():
+            explorer = make()
+            for s in settings:
+                explorer.set(**s)
+            assert name and explorer.state is not None
