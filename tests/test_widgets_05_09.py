@@ -242,3 +242,13 @@ def test_to_png_renders_png_at_own_and_other_dpi():
 def test_digits_split_is_disjoint_and_covers_everything():
     X_train, X_val, X_test, *_ = capstone.digits_split()
     assert len(X_train) + len(X_val) + len(X_test) == len(data.digits()[0])
+
+
+def test_redraws_keep_the_course_style_without_use_style():
+    import matplotlib
+    with matplotlib.rc_context({"font.size": 7, "axes.titlesize": 7}):  # a stranger's defaults
+        e = batches.batch_explorer()
+        e.set(batch_size=8)
+        ax = e.fig.axes[0]
+        assert ax.title.get_fontsize() == plots.STYLE["axes.titlesize"]
+        assert ax.xaxis.label.get_fontsize() == plots.STYLE["axes.labelsize"]

@@ -15,6 +15,7 @@ learner never sees.
 import html
 
 import ipywidgets as w
+import matplotlib
 
 from .. import plots
 
@@ -84,10 +85,13 @@ class Explorer:
     def update(self):
         """Recompute from the controls, redraw the figure and the readout; return the PNG bytes."""
         self.state = self.compute(**self.settings())
-        for ax in self.fig.axes:
-            ax.clear()
-        self.draw(self.state)
-        png = plots.to_png(self.fig)
+        # ax.clear() and new artists read matplotlib's global settings: keep the course's look
+        # even where plots.use_style() was never called (a test, a benchmark, a learner's script)
+        with matplotlib.rc_context(plots.STYLE):
+            for ax in self.fig.axes:
+                ax.clear()
+            self.draw(self.state)
+            png = plots.to_png(self.fig)
         self.image.value = png
         self.readout.value = self.describe(self.state)
         note = self.message(self.state)
