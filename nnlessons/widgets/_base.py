@@ -18,6 +18,7 @@ import ipywidgets as w
 import matplotlib
 
 from .. import plots
+from ._layers import Layers
 
 
 class Explorer:
@@ -43,6 +44,7 @@ class Explorer:
                                      layout=w.Layout(flex_flow="row wrap")),
                               self.alert, self.image, self.readout])
         self.state = None
+        self._layers = Layers(self.fig)
         self.update()
 
     # ---- to override -----------------------------------------------------------------------
@@ -54,6 +56,17 @@ class Explorer:
 
     def describe(self, state):
         return ""
+
+    def background_key(self, state):
+        """None: every update clears and redraws the whole figure with `draw`. A demo whose
+        axes stay put returns instead a key (a tuple of the settings its background depends
+        on), draws those parts in `draw_background` and only the moving ones in `draw`: the
+        background is then drawn once per key (see `_layers`), which is several times faster."""
+        return None
+
+    def draw_background(self, state):
+        """The parts of the figure that stay while `background_key` does: limits, scales, axis
+        labels, fixed curves and contours."""
 
     def message(self, state):
         """A warning to show above the figure (for example "diverged"), or ""."""
@@ -88,10 +101,14 @@ class Explorer:
         # ax.clear() and new artists read matplotlib's global settings: keep the course's look
         # even where plots.use_style() was never called (a test, a benchmark, a learner's script)
         with matplotlib.rc_context(plots.STYLE):
-            for ax in self.fig.axes:
-                ax.clear()
-            self.draw(self.state)
-            png = plots.to_png(self.fig)
+            key = self.background_key(self.state)
+            if key is None:
+                for ax in self.fig.axes:
+                    ax.clear()
+                self.draw(self.state)
+                png = plots.to_png(self.fig)
+            else:
+                png = self._layers.render(self, self.state, key)
         self.image.value = png
         self.readout.value = self.describe(self.state)
         note = self.message(self.state)

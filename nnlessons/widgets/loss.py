@@ -59,24 +59,30 @@ class LossExplorer(Explorer):
         state["message"] = ""
         return state
 
-    def draw(self, state):
+    def background_key(self, state):
+        return ()  # the curve and the axes never change
+
+    def draw_background(self, state):
         ax = self.axes
-        guess, error, loss = state["guess"], state["error"], state["squared_error"]
         ax.plot(GUESSES, state["curve"], color=plots.COLORS["blue"],
                 label="squared error (500 - guess)²")
         ax.plot(TRUE_CROWD, 0.0, "*", color=plots.COLORS["green"], ms=16, zorder=4,
                 label="true crowd 500: loss 0")
+        ax.set_xlim(0, 1000)
+        ax.set_ylim(-8000, 262000)
+        ax.ticklabel_format(axis="y", style="plain")
+        ax.yaxis.set_major_formatter("{x:,.0f}")
+        plots.label(ax, "", "guess (people)", "squared error", legend=False)
+
+    def draw(self, state):
+        ax = self.axes
+        guess, error, loss = state["guess"], state["error"], state["squared_error"]
         ax.vlines(guess, 0.0, loss, color=plots.COLORS["vermillion"], ls=":", lw=1.5)
         ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5,
                 solid_capstyle="butt", label=f"error 500 - {guess:g} = {error:g}", zorder=3)
         ax.plot(guess, loss, "o", color=plots.COLORS["vermillion"], ms=10, zorder=5, clip_on=False,
                 label=f"guess {guess:g}: loss {loss:,.0f}")
-        ax.set_xlim(0, 1000)
-        ax.set_ylim(-8000, 262000)
-        ax.ticklabel_format(axis="y", style="plain")
-        ax.yaxis.set_major_formatter("{x:,.0f}")
-        plots.label(ax, f"Guess {guess:g}: squared error {loss:,.0f}", "guess (people)",
-                    "squared error")
+        ax.set_title(f"Guess {guess:g}: squared error {loss:,.0f}")
         ax.legend(loc="upper center", framealpha=0.9)
 
     def describe(self, state):

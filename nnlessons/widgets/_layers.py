@@ -1,0 +1,79 @@
+"""Speed for demos whose axes stay put: draw the unchanging parts once, then only what moves.
+
+Redrawing a whole figure costs most of its time in the axes themselves (ticks, tick labels, axis
+labels), which a slider rarely changes. An explorer that returns a key from `background_key` has
+its figure drawn in two layers:
+
+- the **background**, drawn by `draw_background(state)` (limits, scales, axis labels, fixed
+  curves and contours), rendered once to a bitmap, and drawn again only when the key changes;
+- the **foreground**, drawn by `draw(state)` on every update (the points, paths, texts, titles and
+  legends that move), whose artists are removed again before the next update.
+
+An update pastes the background bitmap and draws the foreground's artists on it. If `draw` changes
+what the background depends on (an axis's limits or scale), the update falls back to a full draw,
+so the picture is always right; only the speed is lost.
+"""
+import io
+
+import numpy as np
+from PIL import Image
+
+
+def _view(fig):
+    """What the background bitmap depends on besides the explorer's key."""
+    return tuple((ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(), ax.get_xscale(),
+                  ax.get_yscale()) for ax in fig.axes)
+
+
+def _titles(ax):
+    return [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+
+
+class Layers:
+    """The two layers of one explorer's figure."""
+
+    def __init__(self, fig):
+        self.fig = fig
+        self.key = None
+        self.view = None
+        self.bitmap = None
+        self.foreground = []     # (axes, artist) drawn by the last `draw`
+
+    def render(self, explorer, state, key):
+        """Draw `state` and return the PNG bytes."""
+        fig, canvas = self.fig, self.fig.canvas
+        for _, artist in self.foreground:
+            artist.remove()
+        self.foreground = []
+        if key != self.key:
+            for ax in fig.axes:
+                ax.clear()
+            explorer.draw_background(state)
+            self.key, self.bitmap = key, None
+        before = {ax: {id(a) for a in ax.get_children()} for ax in fig.axes}
+        explorer.draw(state)
+        for ax in fig.axes:
+            for artist in ax.get_children():
+                if id(artist) not in before.get(ax, ()) and artist is not ax.legend_:
+                    self.foreground.append((ax, artist))
+        moving = [(ax, a) for ax, a in self.foreground]
+        moving += [(ax, t) for ax in fig.axes for t in _titles(ax)]
+        moving += [(ax, ax.legend_) for ax in fig.axes if ax.legend_ is not None]
+        if self.bitmap is None or _view(fig) != self.view:
+            # a new background: render the figure without the moving parts, keep that bitmap
+            for _, artist in moving:
+                artist.set_animated(True)
+            canvas.draw()
+            self.bitmap, self.view = canvas.copy_from_bbox(fig.bbox), _view(fig)
+        else:
+            canvas.restore_region(self.bitmap)
+        for ax, artist in sorted(moving, key=lambda pair: pair[1].get_zorder()):
+            artist.set_animated(True)
+            ax.draw_artist(artist)
+        for ax in fig.axes:  # a legend is made anew by each `draw`; drop this one next time
+            if ax.legend_ is not None:
+                self.foreground.append((ax, ax.legend_))
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png",
+                                                                compress_level=1)
+        return buffer.getvalue()
