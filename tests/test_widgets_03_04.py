@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from matplotlib.legend import Legend
 
 from nnlessons import data, descent
 from nnlessons.calculus import numerical_derivative
@@ -12,6 +13,19 @@ from nnlessons.widgets import derivative
 from nnlessons.widgets import descent as descent_w
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def legend_of(ax):
+    """A panel's legend, whether made on each update (`ax.get_legend()`) or drawn once with the
+    background (added as an artist, so that it is not redrawn on every update)."""
+    legends = [artist for artist in ax.get_children() if isinstance(artist, Legend)]
+    return legends[0] if legends and legends[0].get_texts() else None
+
+
+def line_labelled(ax, label):
+    """The one line of a panel with this label (fixed lines drawn first no longer shift it)."""
+    [line] = [line for line in ax.get_lines() if line.get_label() == label]
+    return line
 
 
 def finite_lines(ax):
@@ -81,7 +95,7 @@ def test_slope_explorer_step_h_at_both_ends():
     assert "rounding" in e.alert.value and "1.0e-12" in e.alert.value
     assert e.state["central_error"] > 1e-3
     for ax in e.axes:
-        assert finite_lines(ax) and ax.get_title() and ax.get_xlabel() and ax.get_legend()
+        assert finite_lines(ax) and ax.get_title() and ax.get_xlabel() and legend_of(ax)
     assert e.update().startswith(PNG)
 
 
@@ -134,7 +148,7 @@ def test_descent_explorer_presets_move_the_rate_and_the_picture():
         e.set(preset=name)
         assert e.controls["learning_rate"].value == pytest.approx(rates[name])
         assert e.axes[0].get_title().endswith(name) and name in e.readout.value
-        path = e.axes[0].get_lines()[0]
+        path = line_labelled(e.axes[0], "path")
         assert len(path.get_xdata()) == 31
         assert np.allclose(path.get_xdata(), e.state["points"][:, 0])
     assert "diverging" in e.alert.value and "Lower it" in e.alert.value
@@ -169,7 +183,7 @@ def test_descent_explorer_every_slider_at_both_ends_without_warnings():
     e.set(w1=e.controls["w1"].min, w2=e.controls["w2"].max)
     assert np.allclose(e.state["start"], [e.controls["w1"].min, e.controls["w2"].max])
     e.set(steps=0)
-    assert len(e.axes[1].get_lines()[0].get_xdata()) == 1
+    assert len(line_labelled(e.axes[1], "loss after each step").get_xdata()) == 1
     e.set(steps=100, learning_rate=10.0 ** e.controls["learning_rate"].max)
     assert e.state["diverged"] and "diverged at step" in e.alert.value
     assert "Loss per step (diverged)" == e.axes[1].get_title()
@@ -208,7 +222,7 @@ def test_local_minimum_explorer_every_control_and_extremes():
     e.set(start=-0.5)
     assert "global minimum" in e.axes[0].get_title()
     assert "<b>global minimum</b>" in e.readout.value and e.alert.value == ""
-    path = e.axes[0].get_lines()[2]
+    path = line_labelled(e.axes[0], "path")
     assert np.allclose(path.get_ydata(), descent.bumpy_loss(path.get_xdata()))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -225,7 +239,7 @@ def test_local_minimum_explorer_every_control_and_extremes():
             e.set(start=1.8, learning_rate=0.05, steps=60)
     e.set(steps=1, learning_rate=0.001)
     assert "still moving" in e.alert.value and "still moving" in e.axes[0].get_title()
-    assert len(e.axes[1].get_lines()[0].get_xdata()) == 2
+    assert len(line_labelled(e.axes[1], "loss after each step").get_xdata()) == 2
     e.set(start=2.2, steps=200, learning_rate=10.0 ** e.controls["learning_rate"].max)
     assert e.state["found"] is None and e.alert.value != ""
     e.set(start=-2.2, steps=200, learning_rate=0.05)
@@ -247,6 +261,44 @@ def test_local_minimum_explorer_diverges_with_a_message():
                     assert "diverged" in e.axes[0].get_title()
                     assert e.axes[1].get_yscale() == "log" and "diverged" in e.axes[1].get_title()
     assert found_divergence
+
+
+def view(explorer):
+    return [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(),
+             ax.get_ylabel()) for ax in explorer.axes]
+
+
+@pytest.mark.parametrize("make, settings", [
+    (make, settings) for module in (derivative, descent_w)
+    for _, make, settings in module.benchmark_cases()])
+def test_axes_stay_put_while_the_sliders_move(make, settings):
+    explorer = make()
+    first = view(explorer)
+    for values in settings:
+        explorer.set(**values)
+        assert view(explorer) == first, values
+
+
+def test_loss_per_step_axes_hold_every_step_and_every_loss():
+    e = descent_w.descent_explorer(steps=100)
+    for name in descent_w.PRESET_FACTORS:
+        e.set(preset=name)
+        line = line_labelled(e.axes[1], "loss after each step")
+        low, high = e.axes[1].get_ylim()
+        assert e.axes[1].get_xlim()[1] >= e.controls["steps"].max
+        assert low < np.min(line.get_ydata()) and np.max(line.get_ydata()) < high
+    e = descent_w.local_minimum_explorer(steps=200)
+    assert e.axes[1].get_xlim()[1] >= e.controls["steps"].max
+    low, high = e.axes[1].get_ylim()
+    for start in (-2.2, -0.5, 0.2, 2.2):
+        e.set(start=start, learning_rate=0.05)
+        losses = line_labelled(e.axes[1], "loss after each step").get_ydata()
+        assert low < np.min(losses) and np.max(losses) < high
+        assert not any("top edge" in t.get_text() for t in e.axes[1].texts)
+    e.set(start=2.2, learning_rate=0.5)   # diverges: 6.1, then 135, then about 1e7
+    assert e.state["diverged"] and np.max(e.state["losses"]) > high
+    assert np.max(line_labelled(e.axes[1], "loss after each step").get_ydata()) == high
+    assert any("top edge" in t.get_text() for t in e.axes[1].texts)
 
 
 def test_benchmark_cases_run():

@@ -19,6 +19,8 @@ difference of two nearly equal numbers loses digits, an error that grows like $1
 """
 import ipywidgets as w
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import plots
@@ -32,15 +34,34 @@ __all__ = ["slope_explorer", "SlopeExplorer", "crowd_loss", "crowd_slope", "advi
 TARGET = 500.0                          # the true crowd
 Y_RANGE = (250.0, 750.0)                # guesses the explorer offers
 H_GRID = np.logspace(-12, 2, 57)        # steps h for the error-versus-h panel
+CURVE_Y = np.linspace(*Y_RANGE, 201)    # guesses the loss curve is drawn over
 FLOOR = 1e-13                           # an error of exactly 0 is drawn here on the log scale
 ROUNDING_ALERT = 1e-6                   # central error, relative to the slope, called "ruined"
 
+# How the moving lines look; the legends, drawn once, show the same styles. The numbers they stood
+# for (each slope, your h) are in the title, on the sliders and in the readout.
+CURVE_STYLES = {
+    "tangent: the exact slope": dict(ls="--", color=plots.COLORS["vermillion"]),
+    "central: points y ± h": dict(marker="o", color=plots.COLORS["green"], lw=1.4, ms=5),
+    "one-sided: points y, y + h": dict(marker="s", ls=":", color=plots.COLORS["orange"], lw=1.4,
+                                       ms=5),
+    "your guess y": dict(marker="o", ls="", color="black", ms=8),
+}
+ERROR_STYLES = {
+    "one-sided": dict(color=plots.COLORS["orange"]),
+    "central": dict(color=plots.COLORS["green"]),
+    "your h": dict(color="black", lw=1, ls=":"),
+}
 
-def _label(ax, title, xlabel, ylabel):
-    """`plots.label`, with the title's height fixed: left to itself, matplotlib measures every
-    tick label on each redraw to place the title, about a tenth of an update's time."""
-    plots.label(ax, title, xlabel, ylabel)
-    ax.set_title(title, y=1.0)
+
+def _fixed_legend(ax, handles, zorder=1.9, **kwargs):
+    """A legend whose labels never change, drawn with the background: a legend made by
+    `ax.legend` is redrawn on every update, which costs more than everything else that moves.
+    Below the moving lines (zorder 2) by default, so a full redraw shows it the same way."""
+    legend = Legend(ax, handles, [h.get_label() for h in handles], framealpha=0.9, **kwargs)
+    legend.set_zorder(zorder)
+    ax.add_artist(legend)
+    return legend
 
 
 def crowd_loss(y):
@@ -111,6 +132,31 @@ class SlopeExplorer(Explorer):
                 "central_errors": central_errors, "one_sided_errors": one_sided_errors,
                 "message": message}
 
+    def background_key(self, state):
+        return ()  # the loss curve, the limits, the scales and the legends never change
+
+    def draw_background(self, state):
+        curve_ax, error_ax = self.axes
+        curve = curve_ax.plot(CURVE_Y, crowd_loss(CURVE_Y), color=plots.COLORS["blue"],
+                              label="loss (y - 500)²")[0]
+        curve_ax.set_xlim(*Y_RANGE)
+        curve_ax.set_ylim(-6000, 66000)
+        plots.label(curve_ax, "", "guess y", "loss L", legend=False)
+        _fixed_legend(curve_ax, [curve, *(Line2D([], [], label=label, **style)
+                                          for label, style in CURVE_STYLES.items())],
+                      loc="upper center")
+        error_ax.set_xscale("log")
+        error_ax.set_yscale("log")
+        for axis in (error_ax.xaxis, error_ax.yaxis):  # a tick every 2 decades is enough
+            axis.set_major_locator(LogLocator(base=100.0))
+            axis.set_minor_locator(NullLocator())
+        error_ax.set_xlim(H_GRID[0], H_GRID[-1])
+        error_ax.set_ylim(FLOOR / 3, 1e3)
+        plots.label(error_ax, "", "step h", "|estimate - exact| (0 drawn at 1e-13)",
+                    legend=False)
+        _fixed_legend(error_ax, [Line2D([], [], label=label, **style)
+                                 for label, style in ERROR_STYLES.items()], loc="upper center")
+
     def draw(self, state):
         curve_ax, error_ax = self.axes
         self._draw_curve(curve_ax, state)
@@ -118,42 +164,28 @@ class SlopeExplorer(Explorer):
 
     def _draw_curve(self, ax, state):
         y, h, exact = state["y"], state["h"], state["exact"]
-        ys = np.linspace(*Y_RANGE, 201)
-        ax.plot(ys, crowd_loss(ys), color=plots.COLORS["blue"], label="loss (y - 500)²")
+        tangent, central, one_sided, guess = CURVE_STYLES.values()
         near = np.array([y - 90.0, y + 90.0])
-        ax.plot(near, state["loss"] + exact * (near - y), "--", color=plots.COLORS["vermillion"],
-                label=f"tangent, slope {exact:+.0f}")
+        ax.plot(near, state["loss"] + exact * (near - y), **tangent)
         both = np.array([y - h, y + h])
-        ax.plot(both, crowd_loss(both), "o-", color=plots.COLORS["green"], lw=1.4, ms=5,
-                label=f"central: points y ± h, slope {state['central']:+.4g}")
+        ax.plot(both, crowd_loss(both), **central)
         right = np.array([y, y + h])
-        ax.plot(right, crowd_loss(right), "s:", color=plots.COLORS["orange"], lw=1.4, ms=5,
-                label=f"one-sided: y and y + h, slope {state['one_sided']:+.4g}")
-        ax.plot(y, state["loss"], "o", color="black", ms=8, label=f"y = {y:.0f}")
-        ax.set_xlim(*Y_RANGE)
-        ax.set_ylim(-6000, 66000)
-        _label(ax, f"dL/dy = 2(y - 500) = {exact:+.0f}: {state['advice']}",
-               "guess y", "loss L")
-        ax.legend(loc="upper center", framealpha=0.9)
+        ax.plot(right, crowd_loss(right), **one_sided)
+        ax.plot(y, state["loss"], **guess)
+        # a fixed title height: left to itself, matplotlib measures every tick label to place it
+        ax.set_title(f"dL/dy = 2(y - 500) = {exact:+.0f}: {state['advice']}", y=1.0)
 
     def _draw_errors(self, ax, state):
-        ax.loglog(H_GRID, np.maximum(state["one_sided_errors"], FLOOR), "-",
-                  color=plots.COLORS["orange"], label="one-sided")
-        ax.loglog(H_GRID, np.maximum(state["central_errors"], FLOOR), "-",
-                  color=plots.COLORS["green"], label="central")
-        ax.loglog(state["h"], max(state["one_sided_error"], FLOOR), "s",
-                  color=plots.COLORS["orange"], ms=9)
-        ax.loglog(state["h"], max(state["central_error"], FLOOR), "o",
-                  color=plots.COLORS["green"], ms=9)
-        ax.axvline(state["h"], color="black", lw=1, ls=":", label=f"your h = {state['h']:.1e}")
-        ax.set_xlim(H_GRID[0], H_GRID[-1])
-        ax.set_ylim(FLOOR / 3, 1e3)
-        for axis in (ax.xaxis, ax.yaxis):  # a tick every 2 decades: minor ticks cost, tell little
-            axis.set_major_locator(LogLocator(base=100.0))
-            axis.set_minor_locator(NullLocator())
-        _label(ax, "Error of each estimate as h shrinks", "step h",
-               "|estimate - exact| (0 drawn at 1e-13)")
-        ax.legend(loc="upper center", framealpha=0.9)
+        one_sided, central, your_h = ERROR_STYLES.values()
+        # the error curves depend on y, so they move with it
+        ax.plot(H_GRID, np.maximum(state["one_sided_errors"], FLOOR), **one_sided)
+        ax.plot(H_GRID, np.maximum(state["central_errors"], FLOOR), **central)
+        ax.plot(state["h"], max(state["one_sided_error"], FLOOR), "s",
+                color=plots.COLORS["orange"], ms=9)
+        ax.plot(state["h"], max(state["central_error"], FLOOR), "o",
+                color=plots.COLORS["green"], ms=9)
+        ax.axvline(state["h"], **your_h)
+        ax.set_title("Error of each estimate as h shrinks", y=1.0)
 
     def describe(self, state):
         return (f"<table><tr><th></th><th>slope at y = {state['y']:.0f}</th><th>error</th></tr>"

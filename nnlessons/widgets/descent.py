@@ -26,11 +26,13 @@ import functools
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .. import plots
-from ..descent import (BOWL_MINIMUM, bowl_gradient, bowl_loss, bumpy_gradient, bumpy_loss,
-                       gradient_descent)
+from ..descent import (BOWL_MINIMUM, DIVERGED, bowl_gradient, bowl_loss, bumpy_gradient,
+                       bumpy_loss, gradient_descent)
 from ._base import Explorer
 from ._layout import freeze_layout
 
@@ -49,13 +51,38 @@ LOSS_FLOOR = 1e-16               # losses below this are drawn here on the log s
 
 W_RANGE = (-2.3, 2.3)            # the window on the two-valley landscape
 SETTLED = 1e-3                   # |slope| below this: the walk has come to rest in a valley
+BUMPY_W = np.linspace(*W_RANGE, 300)  # where the landscape's curve is drawn
+# Losses of a walk that settles lie between 0.28 (the global minimum) and 6.2 (the highest start);
+# a diverging one passes 1e4 within a step or two, and is drawn at the top edge from there.
+BUMPY_LOSS_RANGE = (0.1, 1e4)
+
+# How the moving artists look; the legends, drawn once with the background, show the same styles.
+BOWL_STYLES = {
+    "path": dict(marker="o", color=plots.COLORS["blue"], lw=1.6, ms=4),
+    "gradient: uphill": dict(color=plots.COLORS["vermillion"]),
+    "start": dict(marker="o", ls="", color="black", ms=8),
+    "lowest point (4, 3)": dict(marker="*", ls="", color=plots.COLORS["orange"], ms=16),
+}
+LOSS_STYLE = dict(marker="o", color=plots.COLORS["blue"], ms=4)
+VALLEY_STYLES = {
+    "path": dict(marker="o", color=plots.COLORS["blue"], lw=1.2, ms=4),
+    "start": dict(marker="o", ls="", color="black", ms=8),
+}
+MINIMUM_STYLES = {
+    "global": dict(marker="*", ls="", color=plots.COLORS["green"], ms=16),
+    "local": dict(marker="*", ls="", color=plots.COLORS["orange"], ms=16),
+}
+BUMPY_LOSS_STYLE = dict(marker="o", color=plots.COLORS["blue"], ms=3)
 
 
-def _label(ax, title, xlabel, ylabel):
-    """`plots.label`, with the title's height fixed: left to itself, matplotlib measures every
-    tick label on each redraw to place the title, about a tenth of an update's time."""
-    plots.label(ax, title, xlabel, ylabel)
-    ax.set_title(title, y=1.0)
+def _fixed_legend(ax, handles, zorder=1.9, **kwargs):
+    """A legend whose labels never change, drawn with the background: a legend made by
+    `ax.legend` is redrawn on every update, which costs more than everything else that moves.
+    Below the moving lines (zorder 2) by default, so a full redraw shows it the same way."""
+    legend = Legend(ax, handles, [h.get_label() for h in handles], framealpha=0.9, **kwargs)
+    legend.set_zorder(zorder)
+    ax.add_artist(legend)
+    return legend
 
 
 # ---- the bowl ---------------------------------------------------------------------------------
@@ -180,36 +207,50 @@ class DescentExplorer(Explorer):
                 "regime": regime, "factor": factor, "steps_needed": needed, "limit": limit,
                 "gradient": bowl_gradient(start), "message": message}
 
-    def draw(self, state):
+    def background_key(self, state):
+        return ()  # the contours, the limits and the legends never change
+
+    def draw_background(self, state):
         surface, curve = self.axes
         w1, w2, loss, levels = _bowl_grid()
         surface.contour(w1, w2, loss, levels=levels, colors="0.65", linewidths=0.9)
+        surface.set_xlim(*W1_RANGE)
+        surface.set_ylim(*W2_RANGE)
+        plots.label(surface, "", "weight w1", "weight w2", legend=False)
+        # above the contours, below the moving path (zorder 3), as a full redraw would stack them
+        _fixed_legend(surface, [Line2D([], [], label=label, **style)
+                                for label, style in BOWL_STYLES.items()],
+                      zorder=2.5, loc="upper left")
+        curve.set_yscale("log")
+        curve.yaxis.set_minor_locator(NullLocator())
+        # every loss fits: gradient_descent stops a walk before its loss reaches DIVERGED
+        curve.set_ylim(LOSS_FLOOR / 10, DIVERGED * 10)
+        curve.set_xlim(-0.5, self.controls["steps"].max + 0.5)
+        curve.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        plots.label(curve, "", "step", f"loss (log scale, {LOSS_FLOOR:.0e} at the floor)",
+                    legend=False)
+        _fixed_legend(curve, [Line2D([], [], label="loss after each step", **LOSS_STYLE)],
+                      loc="upper right")
+
+    def draw(self, state):
+        surface, curve = self.axes
+        path_style, gradient_style, start_style, lowest_style = BOWL_STYLES.values()
         points = state["points"]
-        surface.plot(points[:, 0], points[:, 1], "o-", color=plots.COLORS["blue"], lw=1.6, ms=4,
-                     label=f"path, {len(points) - 1} steps")
+        surface.plot(points[:, 0], points[:, 1], zorder=3, label="path", **path_style)
         start, gradient = state["start"], state["gradient"]
         size = np.linalg.norm(gradient)
         if size > 0:
             arrow = 1.8 * gradient / size
             surface.quiver(*start, *arrow, angles="xy", scale_units="xy", scale=1.0,
-                           color=plots.COLORS["vermillion"], width=0.006, zorder=4)
-            surface.plot([], [], color=plots.COLORS["vermillion"], label="gradient: uphill")
-        surface.plot(*start, "o", color="black", ms=8, label="start")
-        surface.plot(*BOWL_MINIMUM, "*", color=plots.COLORS["orange"], ms=16,
-                     label="lowest point (4, 3)")
-        surface.set_xlim(*W1_RANGE)
-        surface.set_ylim(*W2_RANGE)
-        _label(surface, f"Learning rate {state['learning_rate']:.3f}: {state['regime']}",
-               "weight w1", "weight w2")
-        surface.legend(loc="upper left", framealpha=0.9)
+                           color=gradient_style["color"], width=0.006, zorder=4)
+        surface.plot(*start, zorder=3, label="start", **start_style)
+        surface.plot(*BOWL_MINIMUM, zorder=3, **lowest_style)  # on top of a path that ends there
+        # a fixed title height: left to itself, matplotlib measures every tick label to place it
+        surface.set_title(f"Learning rate {state['learning_rate']:.3f}: {state['regime']}", y=1.0)
         losses = np.maximum(state["losses"], LOSS_FLOOR)
-        curve.semilogy(np.arange(len(losses)), losses, "o-", color=plots.COLORS["blue"], ms=4,
-                       label="loss after each step")
-        curve.set_xlim(-0.5, max(state["steps"], 1) + 0.5)
-        curve.xaxis.set_major_locator(MaxNLocator(integer=True))
+        curve.plot(np.arange(len(losses)), losses, label="loss after each step", **LOSS_STYLE)
         label = "diverged" if state["diverged"] else f"loss {state['losses'][-1]:.2g}"
-        _label(curve, f"Loss per step ({label})", "step",
-               f"loss (log scale, {LOSS_FLOOR:.0e} at the floor)")
+        curve.set_title(f"Loss per step ({label})", y=1.0)
 
     def describe(self, state):
         end, regime = state["points"][-1], state["regime"]
@@ -305,42 +346,57 @@ class LocalMinimumExplorer(Explorer):
                 "points": path.points[:, 0], "losses": path.losses, "found": found,
                 "diverged": path.diverged, "end": end, "marks": marks, "message": message}
 
+    def background_key(self, state):
+        return ()  # the landscape, the limits and the legends never change
+
+    def draw_background(self, state):
+        curve_ax, loss_ax = self.axes
+        marks = bumpy_landmarks()
+        curve = curve_ax.plot(BUMPY_W, bumpy_loss(BUMPY_W), color="0.45", label="loss L(w)")[0]
+        hilltop = curve_ax.axvline(marks["hilltop"], color="0.45", ls=":", lw=1.2,
+                                   label=f"hilltop, w = {marks['hilltop']:.2f}")
+        curve_ax.set_xlim(*W_RANGE)
+        curve_ax.set_ylim(-0.3, 8.5)
+        plots.label(curve_ax, "", "weight w", "loss L", legend=False)
+        moving = [Line2D([], [], label=label, **style) for label, style in VALLEY_STYLES.items()]
+        minima = [Line2D([], [], label=f"{name} minimum, w = {marks[name]:.2f}", **style)
+                  for name, style in MINIMUM_STYLES.items()]
+        _fixed_legend(curve_ax, [curve, hilltop, *moving, *minima], loc="upper center", ncols=2,
+                      fontsize=11)
+        levels = [loss_ax.axhline(float(bumpy_loss(marks[name])), color=style["color"], ls="--",
+                                  lw=1.5, label=f"{name} minimum's loss")
+                  for name, style in MINIMUM_STYLES.items()]
+        loss_ax.set_yscale("log")  # a diverging walk reaches astronomical losses in a few steps
+        loss_ax.yaxis.set_minor_locator(NullLocator())
+        loss_ax.set_ylim(*BUMPY_LOSS_RANGE)
+        loss_ax.set_xlim(-0.5, self.controls["steps"].max + 0.5)
+        loss_ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        plots.label(loss_ax, "", "step", "loss L (log scale)", legend=False)
+        _fixed_legend(loss_ax, [Line2D([], [], label="loss after each step", **BUMPY_LOSS_STYLE),
+                                *levels], loc="upper right")
+
     def draw(self, state):
         curve_ax, loss_ax = self.axes
         marks = state["marks"]
-        ws = np.linspace(*W_RANGE, 300)
-        curve_ax.plot(ws, bumpy_loss(ws), color="0.45", label="loss L(w)")
-        curve_ax.axvline(marks["hilltop"], color="0.45", ls=":", lw=1.2,
-                         label=f"hilltop, w = {marks['hilltop']:.2f}")
+        path_style, start_style = VALLEY_STYLES.values()
         shown = np.abs(state["points"]) <= W_RANGE[1]
-        curve_ax.plot(state["points"][shown], state["losses"][shown], "o-",
-                      color=plots.COLORS["blue"], lw=1.2, ms=4, label="path")
-        curve_ax.plot(state["start"], bumpy_loss(state["start"]), "o", color="black", ms=8,
-                      label="start")
-        for name, color in (("global", plots.COLORS["green"]), ("local", plots.COLORS["orange"])):
-            curve_ax.plot(marks[name], bumpy_loss(marks[name]), "*", color=color, ms=16,
-                          label=f"{name} minimum, w = {marks[name]:.2f}")
-        curve_ax.set_xlim(*W_RANGE)
-        curve_ax.set_ylim(-0.3, 8.5)
+        curve_ax.plot(state["points"][shown], state["losses"][shown], label="path", **path_style)
+        curve_ax.plot(state["start"], bumpy_loss(state["start"]), label="start", **start_style)
+        for name, style in MINIMUM_STYLES.items():  # on top of a path that ends there
+            curve_ax.plot(marks[name], bumpy_loss(marks[name]), **style)
         found = {"global": "found the global minimum", "local": "stuck in the local minimum",
                  None: "diverged" if state["diverged"] else "still moving"}[state["found"]]
-        _label(curve_ax, f"From w = {state['start']:.2f}: {found}", "weight w", "loss L")
-        curve_ax.legend(loc="upper center", framealpha=0.9, ncols=2, fontsize=11)
-        steps = np.arange(len(state["losses"]))
-        loss_ax.plot(steps, state["losses"], "o-", color=plots.COLORS["blue"], ms=3,
-                     label="loss after each step")
-        for name, color in (("global", plots.COLORS["green"]), ("local", plots.COLORS["orange"])):
-            loss_ax.axhline(float(bumpy_loss(marks[name])), color=color, ls="--", lw=1.5,
-                            label=f"{name} minimum's loss")
-        if state["diverged"]:  # a few steps to astronomical losses: only a log scale shows them
-            loss_ax.set_yscale("log")
-            loss_ax.set_xlim(-0.5, len(state["losses"]) - 0.5)
-            _label(loss_ax, "Loss per step (diverged)", "step", "loss L (log scale)")
-        else:
-            loss_ax.set_xlim(-0.5, state["steps"] + 0.5)
-            loss_ax.set_ylim(0.0, min(max(float(np.max(state["losses"])) * 1.1, 4.0), 8.5))
-            _label(loss_ax, "Loss per step", "step", "loss L")
-        loss_ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
+        # a fixed title height: left to itself, matplotlib measures every tick label to place it
+        curve_ax.set_title(f"From w = {state['start']:.2f}: {found}", y=1.0)
+        top = BUMPY_LOSS_RANGE[1]
+        loss_ax.plot(np.arange(len(state["losses"])), np.minimum(state["losses"], top),
+                     label="loss after each step", **BUMPY_LOSS_STYLE)
+        if np.max(state["losses"]) > top:
+            # middle left: clear of the legend and of every walk that settles (losses below 7)
+            loss_ax.text(0.04, 0.6, f"losses above {top:,.0f} are drawn at the top edge",
+                         transform=loss_ax.transAxes, fontsize=11)
+        loss_ax.set_title("Loss per step (diverged)" if state["diverged"] else "Loss per step",
+                          y=1.0)
 
     def describe(self, state):
         marks, found = state["marks"], state["found"]
