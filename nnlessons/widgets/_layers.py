@@ -38,6 +38,8 @@ class Layers:
         self.view = None
         self.bitmap = None
         self.foreground = []     # (axes, artist) drawn by the last `draw`
+        self.titles = {}         # title -> its text as `draw_background` left it
+        self.still = None        # the titles that are in the bitmap
 
     def render(self, explorer, state, key):
         """Draw `state` and return the PNG bytes."""
@@ -50,30 +52,38 @@ class Layers:
                 ax.clear()
             explorer.draw_background(state)
             self.key, self.bitmap = key, None
-        before = {ax: {id(a) for a in ax.get_children()} for ax in fig.axes}
+            self.titles = {t: t.get_text() for ax in fig.axes for t in _titles(ax)}
+        before = {ax: ({id(a) for a in ax.get_children()}, ax.legend_) for ax in fig.axes}
         explorer.draw(state)
+        legends = []  # made by this `draw` (a legend made by `draw_background` stays put)
         for ax in fig.axes:
+            children, legend = before.get(ax, (set(), None))
+            if ax.legend_ is not None and ax.legend_ is not legend:
+                legends.append((ax, ax.legend_))
             for artist in ax.get_children():
-                if id(artist) not in before.get(ax, ()) and artist is not ax.legend_:
+                if id(artist) not in children and artist is not ax.legend_:
                     self.foreground.append((ax, artist))
-        moving = [(ax, a) for ax, a in self.foreground]
-        moving += [(ax, t) for ax in fig.axes for t in _titles(ax)]
-        moving += [(ax, ax.legend_) for ax in fig.axes if ax.legend_ is not None]
-        if self.bitmap is None or _view(fig) != self.view:
+        # a title that still reads as `draw_background` left it stays in the bitmap
+        still = frozenset(t for ax in fig.axes for t in _titles(ax)
+                          if self.titles.get(t) == t.get_text())
+        moving = self.foreground + legends
+        moving += [(ax, t) for ax in fig.axes for t in _titles(ax) if t not in still]
+        if self.bitmap is None or _view(fig) != self.view or still != self.still:
             # a new background: render the figure without the moving parts, keep that bitmap
+            for title in still:
+                title.set_animated(False)
             for _, artist in moving:
                 artist.set_animated(True)
             canvas.draw()
-            self.bitmap, self.view = canvas.copy_from_bbox(fig.bbox), _view(fig)
+            self.bitmap, self.view, self.still = canvas.copy_from_bbox(fig.bbox), _view(fig), still
         else:
             canvas.restore_region(self.bitmap)
         for ax, artist in sorted(moving, key=lambda pair: pair[1].get_zorder()):
             artist.set_animated(True)
             ax.draw_artist(artist)
-        for ax in fig.axes:  # a legend is made anew by each `draw`; drop this one next time
-            if ax.legend_ is not None:
-                self.foreground.append((ax, ax.legend_))
+        self.foreground += legends  # removed before the next `draw`, which makes its own
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png",
-                                                                compress_level=1)
+        # the figure is opaque: RGB encodes faster than RGBA
+        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png",
+                                                                        compress_level=1)
         return buffer.getvalue()
