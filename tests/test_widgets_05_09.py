@@ -1,7 +1,10 @@
 """The demos of lessons 05-09, headless: set every control, check what changed, and check that
 extreme settings give a message instead of a traceback or a NaN."""
+import itertools
+
 import numpy as np
 import pytest
+from matplotlib.legend import Legend
 
 from nnlessons import data, plots
 from nnlessons.calculus import numerical_gradient, relative_error
@@ -110,9 +113,11 @@ def test_batch_explorer_every_control_and_divergence_message():
     assert e.axes[1, 0].get_title().endswith(": 1 updates")
     e.set(epochs=30, batch_size=12)
     assert "120 updates" in e.axes[1, 0].get_title()
-    before = e.axes[1, 0].get_lines()[0].get_xdata().copy()
+    path = lambda: next(line for line in e.axes[1, 0].get_lines()  # noqa: E731
+                        if line.get_label() == "path")
+    before = path().get_xdata().copy()
     e.set(reshuffle=False)
-    assert not np.allclose(before, e.axes[1, 0].get_lines()[0].get_xdata())
+    assert not np.allclose(before, path().get_xdata())
     e.set(learning_rate=10.0 ** e.controls["learning_rate"].min)
     assert e.alert.value == ""
     e.set(learning_rate=10.0 ** e.controls["learning_rate"].max, reshuffle=True)
@@ -132,10 +137,28 @@ def test_big_network_on_few_points_overfits_and_remedies_help():
     assert more_data["val_loss"][-1] < big["val_loss"][-1]
 
 
+def test_fixed_loss_axis_holds_every_corner_of_the_controls():
+    low, high = overfitting.LOSS_LIMITS
+    for hidden, l2, n_points, noise in itertools.product(
+            *[(options[0], options[-1]) for options in (overfitting.HIDDEN, overfitting.L2,
+                                                        overfitting.POINTS, overfitting.NOISE)]):
+        run = overfitting.train_curve_fit(hidden, l2, n_points, noise)
+        # early stopping reads the validation loss: it must stay in view; a training loss may
+        # only leave through the bottom (memorised points)
+        assert low < run["val_loss"].min() and run["val_loss"].max() < high
+        assert run["train_loss"].max() < high
+
+
 def test_overfitting_explorer_every_control_at_both_ends():
     e = overfitting.overfitting_explorer()
     assert "overfitting" in e.readout.value
-    assert "early stopping: epoch" in e.axes[0].get_legend().get_texts()[2].get_text()
+    # the epoch is in the title; the legend (drawn once, in the background) names the line
+    best = e.state["best_epoch"]
+    assert f"early stopping at epoch {best}" in e.axes[0].get_title()
+    assert list(e.axes[0].get_lines()[2].get_xdata()) == [best, best]
+    legend_texts = [t.get_text() for legend in e.axes[0].get_children()
+                    if isinstance(legend, Legend) for t in legend.get_texts()]
+    assert "early stopping" in legend_texts
     for name in ("hidden", "l2", "n_points", "noise"):
         options = e.controls[name].options
         for value in (options[0], options[-1]):
@@ -175,6 +198,14 @@ def test_large_learning_rate_kills_relus_not_leaky_ones():
     calm, calm_acc, _ = act_w.dead_unit_shares("relu", 0.1)
     assert relu[-1] > 0.5 and calm[-1] < 0.2
     assert leaky[-1] < relu[-1]
+
+
+def test_fixed_gradient_axis_holds_every_setting():
+    low, high = act_w.gradient_limits()
+    for name, init, depth in itertools.product(("sigmoid", "tanh", "relu"), act_w.INITS.values(),
+                                               range(act_w.MIN_DEPTH, act_w.MAX_DEPTH + 1)):
+        g = act_w.gradient_sizes(name, depth, init)
+        assert low <= g[g > 0].min() and g.max() <= high, (name, init, depth)
 
 
 def test_activation_explorer_every_control_and_extremes():

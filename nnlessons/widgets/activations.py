@@ -15,6 +15,9 @@ import functools
 
 import ipywidgets as w
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import activations as act
 from .. import data, plots
@@ -23,14 +26,21 @@ from ..training import fit
 from ._base import Explorer
 from ._layout import freeze_layout
 
-__all__ = ["activation_explorer", "ActivationExplorer", "gradient_sizes", "dead_unit_shares",
-           "ACTIVATIONS", "INITS"]
+__all__ = ["activation_explorer", "ActivationExplorer", "gradient_sizes", "gradient_limits",
+           "dead_unit_shares", "ACTIVATIONS", "INITS"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITS = {"Xavier / He (auto)": "auto", "small (std 0.01)": 0.01, "large (std 1)": 1.0}
 WIDTH = 32
 DEAD_EPOCHS = 30
+MIN_DEPTH, MAX_DEPTH = 2, 30
 Z = np.linspace(-5.0, 5.0, 201)
+# one style per legend entry, for the line and for its legend
+SHAPE_STYLES = {"f(z)": {"color": plots.COLORS["blue"]},
+                "f'(z)": {"color": plots.COLORS["vermillion"], "ls": "--"}}
+GRADIENT_STYLES = {name: {"color": plots.COLORS[color], "marker": "o", "ms": 3}
+                   for name, color in (("sigmoid", "blue"), ("tanh", "orange"),
+                                       ("relu", "green"))}
 
 
 @functools.lru_cache(maxsize=256)
@@ -48,6 +58,20 @@ def gradient_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
         out = net.forward(X)
         grads = net.backward(np.full_like(out, 1.0 / len(X)))
         return np.array([np.sqrt(np.mean(grads[f"W{l}"] ** 2)) for l in range(1, depth + 1)])
+
+
+@functools.cache
+def gradient_limits():
+    """Whole decades that hold every gradient size the explorer can show, for fixed axes.
+
+    Backpropagation multiplies once per layer, so a size grows or shrinks geometrically with
+    depth: the extremes are those of the deepest network (the shallowest is checked too)."""
+    sizes = np.concatenate([gradient_sizes(name, depth, init)
+                            for name in GRADIENT_STYLES for init in INITS.values()
+                            for depth in (MIN_DEPTH, MAX_DEPTH)])
+    positive = sizes[sizes > 0]
+    return (10.0 ** np.floor(np.log10(positive.min())),
+            10.0 ** np.ceil(np.log10(positive.max())))
 
 
 @functools.lru_cache(maxsize=128)
@@ -83,7 +107,8 @@ class ActivationExplorer(Explorer):
         controls = {
             "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
                                      description="activation", style=style),
-            "depth": w.IntSlider(depth, 2, 30, description="layers", style=style),
+            "depth": w.IntSlider(depth, MIN_DEPTH, MAX_DEPTH, description="layers",
+                                 style=style),
             "init": w.Dropdown(options=list(INITS), value=init, description="starting weights",
                                style=style),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
@@ -116,31 +141,48 @@ class ActivationExplorer(Explorer):
                 "depth": int(depth), "init": init, "sizes": sizes, "learning_rate": rate,
                 "dead": dead, "message": " ".join(notes)}
 
+    def background_key(self, state):
+        return ()  # every axis is fixed for all settings: the panels stop jumping
+
+    def draw_background(self, state):
+        shape, grads, dead = self.axes
+        shape.set_xlim(Z[0], Z[-1])
+        shape.set_ylim(-1.6, 2.6)
+        plots.label(shape, "", "z", "value", legend=False)
+        # legends whose entries never change are drawn once, in places no setting's data reaches
+        _fixed_legend(shape, SHAPE_STYLES, loc="upper left")
+        grads.set_yscale("log")
+        grads.set_xlim(0.5, MAX_DEPTH + 0.5)
+        grads.set_ylim(*gradient_limits())
+        # one tick per ten decades: the range spans dozens of them
+        grads.yaxis.set_major_locator(LogLocator(base=10.0 ** 10))
+        grads.yaxis.set_minor_locator(NullLocator())
+        plots.label(grads, "", "layer (1 = nearest the input)", "RMS of dL/dW (log)",
+                    legend=False)
+        _fixed_legend(grads, GRADIENT_STYLES, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        dead.set_xlim(-0.5, DEAD_EPOCHS + 0.5)
+        dead.set_ylim(-3, 103)
+        plots.label(dead, "", "epoch", "share of hidden units (%)", legend=False)
+
     def draw(self, state):
         shape, grads, dead = self.axes
-        shape.plot(state["z"], state["f"], color=plots.COLORS["blue"], label="f(z)")
-        shape.plot(state["z"], state["f_prime"], color=plots.COLORS["vermillion"], ls="--",
-                   label="f'(z)")
-        shape.set_ylim(-1.6, 2.6)
-        plots.label(shape, f"{state['activation']} and its slope", "z", "value")
-        colors = {"sigmoid": plots.COLORS["blue"], "tanh": plots.COLORS["orange"],
-                  "relu": plots.COLORS["green"]}
+        shape.plot(state["z"], state["f"], **SHAPE_STYLES["f(z)"])
+        shape.plot(state["z"], state["f_prime"], **SHAPE_STYLES["f'(z)"])
+        shape.set_title(f"{state['activation']} and its slope")
         layers = np.arange(1, state["depth"] + 1)
         for name, g in state["sizes"].items():
             shown = np.where(g > 0, g, np.nan)   # log axes cannot show 0
-            grads.plot(layers, shown, "o-", ms=3, color=colors[name], label=name)
-        grads.set_yscale("log")
-        plots.label(grads, f"Gradient per layer, {state['init'].split(' (')[0]} start",
-                    "layer (1 = nearest the input)", "RMS of dL/dW (log)")
+            grads.plot(layers, shown, **GRADIENT_STYLES[name])
+        grads.set_title(f"Gradient per layer, {state['init'].split(' (')[0]} start")
         for name, color in (("relu", plots.COLORS["green"]),
                             ("leaky_relu", plots.COLORS["purple"])):
             shares, accuracy, note = state["dead"][name]
             label = f"{name}: " + (f"accuracy {accuracy:.2f}" if accuracy is not None
                                    else "diverged")
             dead.plot(np.arange(len(shares)), 100 * shares, "o-", ms=3, color=color, label=label)
-        dead.set_ylim(-3, 103)
-        plots.label(dead, f"Units with z ≤ 0 everywhere, rate {state['learning_rate']:g}",
-                    "epoch", "share of hidden units (%)")
+        # two digits keep the longest title (a rate like 0.0158) inside the frozen layout
+        dead.set_title(f"Units with z ≤ 0 everywhere, rate {state['learning_rate']:.2g}")
+        dead.legend(loc="best", framealpha=0.9)
 
     def describe(self, state):
         sizes = ", ".join(f"{name} {g[0] / g[-1]:.1e}" if g[-1] > 0 else f"{name} n/a"
@@ -149,6 +191,14 @@ class ActivationExplorer(Explorer):
         return (f"First layer's gradient / last layer's ({state['depth']} layers): {sizes}. "
                 f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead} "
                 f"(leaky ReLU's still learn through their small slope).")
+
+
+def _fixed_legend(ax, entries, **where):
+    """A legend for line styles `entries` (label -> Line2D keywords) that stays in the
+    background: `ax.legend` would make it part of what every update redraws."""
+    handles = [Line2D([], [], **style) for style in entries.values()]
+    legend = ax.add_artist(Legend(ax, handles, list(entries), framealpha=0.9, **where))
+    legend.set_clip_on(False)  # else the layout leaves no room for it outside the axes
 
 
 def activation_explorer(activation="sigmoid", depth=10, init="Xavier / He (auto)",

@@ -19,6 +19,9 @@ import functools
 
 import ipywidgets as w
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.ticker import NullLocator
 
 from .. import plots
 from ..calculus import numerical_gradient, relative_error
@@ -35,6 +38,24 @@ EXAMPLE = np.array([1.0, 0.5])   # the one input the network learns
 TARGET = 0.2                     # ... and its target output
 ROUNDS = 40                      # rounds the stepper can show
 PARAMS = ("W1", "b1", "W2", "b2")
+LOSS_FLOOR = 1e-6                # the loss axis's bottom: a working run gets there in 40 rounds
+NODE_STYLE = {"ls": "none", "marker": "o", "ms": 30, "mfc": "white", "mec": plots.COLORS["blue"],
+              "mew": 2, "zorder": 2}
+NODE_RIM = 16.0                  # points from a neuron's centre to the outside of its ring
+
+
+def _rim(ax, centre, towards):
+    """The point where the edge from a neuron at `centre` to `towards` leaves the neuron's ring.
+    Found on the screen, where the ring is round, with the axes where the layout put them."""
+    a, b = ax.transData.transform([centre, towards])
+    step = (b - a) / np.hypot(*(b - a)) * NODE_RIM * ax.figure.dpi / 72.0
+    return ax.transData.inverted().transform(a + step)
+
+
+def _positions(hidden):
+    """Where the 2 inputs, the `hidden` hidden neurons and the output sit on the drawing."""
+    return ([(0.0, 0.7), (0.0, -0.7)], [(1.3, y) for y in np.linspace(1.1, -1.1, hidden)],
+            (2.6, 0.0))
 
 
 def initial_parameters(hidden, seed=3):
@@ -122,6 +143,8 @@ class BackpropStepper(Explorer):
         }
         super().__init__(controls)
         freeze_layout(self)
+        if hidden == 3:
+            self.update()  # the middle neuron's edges were placed before the first layout
 
     def compute(self, step=0, hidden=2, learning_rate=1.0, wrong=False):
         rounds = train_rounds(int(hidden), float(learning_rate), bool(wrong))
@@ -143,51 +166,99 @@ class BackpropStepper(Explorer):
                 "check": now["check"], "message": message}
 
     # ---- drawing ---------------------------------------------------------------------------
+    # Two layers (see `_layers`): the background holds what neither the step nor the controls
+    # change, so that switching between 2 and 3 hidden neurons costs no full redraw. The hidden
+    # neurons at the top and bottom sit in the same place for both sizes; only the middle one of
+    # three, with its edges, is drawn per update.
+    def background_key(self, state):
+        return ()
+
+    def draw_background(self, state):
+        graph, curve = self.axes
+        xs, (top, *_, bottom), out = _positions(2)
+        for x0, y0 in xs:
+            for x1, y1 in (top, bottom):
+                graph.plot([x0, x1], [y0, y1], color="0.6", lw=1.2, zorder=1)
+        for x0, y0 in (top, bottom):
+            graph.plot([x0, out[0]], [y0, out[1]], color="0.6", lw=1.2, zorder=1)
+        nodes = xs + [top, bottom, out]
+        graph.plot([p[0] for p in nodes], [p[1] for p in nodes], **NODE_STYLE)
+        for i, (x0, y0) in enumerate(xs):
+            graph.text(x0, y0, f"x{i + 1}\n{EXAMPLE[i]:.2f}", ha="center", va="center",
+                       fontsize=8, zorder=4)
+        graph.set_xlim(-0.25, 3.75)
+        graph.set_ylim(-1.95, 1.85)
+        graph.set_xticks([])
+        graph.set_yticks([])
+        graph.grid(False)
+        for side in ("left", "bottom"):
+            graph.spines[side].set_visible(False)
+
+        # a log scale fits both network sizes and every learning rate without moving: the loss
+        # (y - t)² stays below 0.8² < 1, and falls by orders of magnitude when training works
+        curve.set_yscale("log")
+        curve.yaxis.set_minor_locator(NullLocator())
+        curve.set_xlim(0, ROUNDS + 1)
+        curve.set_ylim(LOSS_FLOOR, 1.0)
+        curve.set_xlabel("round")
+        curve.set_ylabel("loss (y - t)², log scale")
+        # the legend's entries never change, so it is drawn once, with stand-in handles
+        handles = [Line2D([], [], color=plots.COLORS["blue"], lw=2.5,
+                          label="right derivative y(1 - y)"),
+                   Line2D([], [], color=plots.COLORS["vermillion"], lw=2.5,
+                          label="wrong derivative y(y - 1)"),
+                   Line2D([], [], color="0.45", alpha=0.4, lw=1.5, label="faint: all rounds"),
+                   Line2D([], [], color="0.45", marker="o", ms=4, label="dots: rounds so far"),
+                   Line2D([], [], color="black", marker="o", ms=8, ls="none",
+                          label="this round")]
+        legend = Legend(curve, handles, [h.get_label() for h in handles], loc="lower left",
+                        framealpha=0.9)
+        legend.set_zorder(1.5)  # under the moving curves, in a full redraw as in a layered one
+        curve.add_artist(legend)
+
     def draw(self, state):
         graph, curve = self.axes
-        self._draw_graph(graph, state)
+        self._draw_values(graph, state)
         self._draw_losses(curve, state)
 
-    def _draw_graph(self, ax, state):
-        now, phase, H = state["now"], state["phase"], state["hidden"]
+    def _draw_values(self, ax, state):
+        """What this step has computed, written on the network: weights, gradients, the hidden
+        and output values, deltas, the loss and the gradient check."""
+        now, phase = state["now"], state["phase"]
         params = now["new"] if phase == 5 else now["params"]
         v, d, g = now["values"], now["deltas"], now["grads"]
-        xs = [(0.0, 0.7), (0.0, -0.7)]
-        hs = [(1.3, y) for y in np.linspace(1.1, -1.1, H)]
-        out = (2.6, 0.0)
+        xs, hs, out = _positions(state["hidden"])
         blue, orange, red = plots.COLORS["blue"], plots.COLORS["orange"], plots.COLORS["vermillion"]
+        if len(hs) == 3:
+            # the middle neuron's edges stop at the rims of the neurons the background drew
+            # (drawn on top of those, they would cross them); the middle neuron covers its own end
+            middle = hs[1]
+            ends = [_rim(ax, node, middle) for node in (*xs, out)]
+            ax.plot([p for end in ends for p in (end[0], middle[0], np.nan)],
+                    [p for end in ends for p in (end[1], middle[1], np.nan)],
+                    color="0.6", lw=1.2, zorder=1)
+            ax.plot(*middle, **NODE_STYLE)
         for layer, (sources, targets, W) in enumerate(((xs, hs, "W1"), (hs, [out], "W2")), 1):
             backward_done = (phase >= 4) if layer == 1 else (phase >= 3)
+            t = 0.45 if layer == 1 else 0.52
             for i, (x0, y0) in enumerate(sources):
                 for j, (x1, y1) in enumerate(targets):
-                    ax.plot([x0, x1], [y0, y1], color="0.6", lw=1.2, zorder=1)
-                    t = 0.45 if layer == 1 else 0.52
-                    mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
                     text = f"w={params[W][i, j]:+.3f}"
                     if backward_done and phase < 5:
                         text += f"  g={g[W][i, j]:+.4f}"
-                    ax.text(mx, my, text, ha="center", va="center", fontsize=8,
+                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text, ha="center",
+                            va="center", fontsize=8,
                             color=red if backward_done and phase < 5 else "black",
                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
                             zorder=3)
-        nodes = xs + hs + [out]
-        ax.scatter([p[0] for p in nodes], [p[1] for p in nodes], s=900, c="white",
-                   edgecolors=blue, linewidths=2, zorder=2)
-        for i, (x0, y0) in enumerate(xs):
-            ax.text(x0, y0, f"x{i + 1}\n{v['x'][i]:.2f}", ha="center", va="center", fontsize=8,
-                    zorder=4)
         for j, (x0, y0) in enumerate(hs):
-            label = f"h{j + 1}"
-            if phase >= 0:
-                label += f"\n{v['h'][j]:.3f}"
-            ax.text(x0, y0, label, ha="center", va="center", fontsize=8, zorder=4)
-            notes = f"b={params['b1'][j]:+.3f}"
-            if phase >= 0:
-                notes = f"z={v['z1'][j]:+.3f}\n" + notes
-            if 4 <= phase < 5:
+            ax.text(x0, y0, f"h{j + 1}\n{v['h'][j]:.3f}", ha="center", va="center", fontsize=8,
+                    zorder=4)
+            notes = f"z={v['z1'][j]:+.3f}\nb={params['b1'][j]:+.3f}"
+            if phase == 4:
                 notes += f"\nδ={d['delta1'][j]:+.4f}"
             ax.text(x0, y0 - 0.24, notes, ha="center", va="top", fontsize=7.5,
-                    color=red if 4 <= phase < 5 else "black", zorder=4)
+                    color=red if phase == 4 else "black", zorder=4)
         ax.text(out[0], out[1], "y" + (f"\n{v['y'][0]:.3f}" if phase >= 1 else ""),
                 ha="center", va="center", fontsize=8, zorder=4)
         notes = f"b={params['b2'][0]:+.3f}"
@@ -209,28 +280,21 @@ class BackpropStepper(Explorer):
         if phase == 5:
             ax.text(1.3, 1.65, f"updated: w ← w - {state['learning_rate']:g} × g",
                     ha="center", fontsize=9, color=blue)
-        ax.set_xlim(-0.25, 3.75)
-        ax.set_ylim(-1.95, 1.85)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
         ax.set_title(f"Round {state['round'] + 1}, step {state['phase'] + 1} of 6: "
                      f"{state['phase_name']}", fontsize=12)
 
     def _draw_losses(self, ax, state):
         n = state["round"]
         rounds = np.arange(1, len(state["right_losses"]) + 1)
-        ax.plot(rounds, state["right_losses"], color=plots.COLORS["blue"], alpha=0.3, lw=1.5,
-                label="right derivative, all rounds")
-        ax.plot(rounds, state["wrong_losses"], color=plots.COLORS["vermillion"], alpha=0.3,
-                lw=1.5, label="wrong derivative, all rounds")
+        # a loss below the axis's floor (even an exact 0) is drawn on the floor, not lost
+        right, wrong, so_far = (np.maximum(state[key], LOSS_FLOOR)
+                                for key in ("right_losses", "wrong_losses", "losses"))
+        ax.plot(rounds, right, color=plots.COLORS["blue"], alpha=0.3, lw=1.5)
+        ax.plot(rounds, wrong, color=plots.COLORS["vermillion"], alpha=0.3, lw=1.5)
         color = plots.COLORS["vermillion"] if state["wrong"] else plots.COLORS["blue"]
-        name = "y(y - 1), so far" if state["wrong"] else "y(1 - y), so far"
-        ax.plot(rounds[:n + 1], state["losses"], "o-", color=color, ms=4, label=name)
-        ax.plot(rounds[n], state["losses"][-1], "o", color="black", ms=8, label="this round")
-        plots.label(ax, "Loss before each update", "round", "loss (y - t)²")
+        ax.plot(rounds[:n + 1], so_far, "o-", color=color, ms=4)
+        ax.plot(rounds[n], so_far[-1], "o", color="black", ms=8, clip_on=False)
+        ax.set_title("Loss before each update")
 
 
 def backprop_stepper(hidden=2, learning_rate=1.0, wrong=False):

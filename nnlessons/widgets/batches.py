@@ -16,6 +16,9 @@ import functools
 
 import ipywidgets as w
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.ticker import NullLocator
 
 from .. import data, plots
 from ._base import Explorer
@@ -27,6 +30,8 @@ __all__ = ["batch_explorer", "BatchExplorer", "batch_data", "run_batches", "full
 N_EXAMPLES = 48
 START = np.array([-1.0, -2.0])  # where every run starts, far enough out to see the path
 LIMIT = 1e6                      # a weight beyond this means the run has diverged
+MAX_EPOCHS = 30                  # the epoch slider's end
+COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"], plots.COLORS["green"])
 
 
 @functools.lru_cache(maxsize=4)
@@ -99,6 +104,18 @@ def _grid():
     return w1, w2, loss, best
 
 
+def _fixed_legend(ax, entries):
+    """A legend of (label, line style) entries that does not change, drawn with the background.
+    Made with stand-in handles and added as an artist: `ax.legend` would belong to the moving
+    layer and be laid out again on every update. It sits above the contours (zorder 1) and
+    below the moving curves (zorder 2), which a full redraw and the layered one both honour."""
+    handles = [Line2D([], [], label=label, **style) for label, style in entries]
+    legend = Legend(ax, handles, [label for label, _ in entries], loc="upper right",
+                    framealpha=0.9)
+    legend.set_zorder(1.5)
+    ax.add_artist(legend)
+
+
 class BatchExplorer(Explorer):
     title = "Full batch, stochastic and mini-batch gradient descent"
     figsize = (12.0, 7.0)
@@ -111,7 +128,7 @@ class BatchExplorer(Explorer):
                                       style=style),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=0.5, step=0.05,
                                               description="learning rate", style=style),
-            "epochs": w.IntSlider(epochs, 1, 30, description="epochs", style=style),
+            "epochs": w.IntSlider(epochs, 1, MAX_EPOCHS, description="epochs", style=style),
             "reshuffle": w.Checkbox(reshuffle, description="reshuffle every epoch", indent=False),
         }
         super().__init__(controls)
@@ -127,32 +144,62 @@ class BatchExplorer(Explorer):
         return {"runs": runs, "n": N_EXAMPLES, "learning_rate": args[0], "epochs": args[1],
                 "message": " ".join(dict.fromkeys(messages))}
 
-    def draw(self, state):
-        w1, w2, loss, best = _grid()
+    # ---- drawing ---------------------------------------------------------------------------
+    # Two layers (see `_layers`): the contours, markers, limits, labels and legends never change,
+    # so they are drawn once; an update draws only the paths, the loss curves and the titles.
+    def background_key(self, state):
+        return ()
+
+    def draw_background(self, state):
+        w1, w2, loss, _ = _grid()
         levels = np.geomspace(0.3, 80, 9)
-        colors = (plots.COLORS["blue"], plots.COLORS["vermillion"], plots.COLORS["green"])
-        for ax, (name, run), color in zip(self.axes.flat, state["runs"].items(), colors):
-            ax.contour(w1, w2, loss, levels=levels, colors="0.6", linewidths=0.8)
-            path = run["path"]
-            ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.2, alpha=0.9,
-                    label=f"{run['updates_per_epoch']} update(s) per epoch")
-            ax.plot(*START, "o", color="black", ms=6, label="start")
-            ax.plot(*best, "*", color=plots.COLORS["orange"], ms=14, label="lowest loss")
+        # the updates per epoch of full batch and SGD never change: their legends say it, and
+        # only the mini-batch's title has to (fewer letters to draw on every update)
+        paths = ("path, 1 update per epoch", f"path, {N_EXAMPLES} updates per epoch",
+                 "path of the weights")
+        for ax, color, path in zip(self.axes.flat, COLORS, paths):
+            ax.contour(w1, w2, loss, levels=levels, colors="0.6", linewidths=0.8, zorder=1)
+            ax.plot(*START, "o", color="black", ms=6)
             ax.set_xlim(-2.0, 8.0)
             ax.set_ylim(-3.0, 7.0)
-            plots.label(ax, f"{name}: {len(path) - 1} updates", "weight w1", "weight w2")
+            ax.set_xlabel("weight w1")
+            ax.set_ylabel("weight w2")
+            _fixed_legend(ax, [(path, {"color": color, "lw": 1.2}),
+                               ("start", {"color": "black", "marker": "o", "ms": 6, "ls": "none"}),
+                               ("lowest loss", {"color": plots.COLORS["orange"], "marker": "*",
+                                                "ms": 14, "ls": "none"})])
         ax = self.axes[1, 1]
-        for (name, run), color in zip(state["runs"].items(), colors):
+        # fixed axes for every setting: the epoch slider's whole range, and losses from below the
+        # noise floor (about 0.2) up past where a diverging run leaves the picture
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlim(-0.5, MAX_EPOCHS + 0.5)
+        ax.set_ylim(0.05, 1e3)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("mean squared error (log)")
+        _fixed_legend(ax, [(f"{name}, per epoch", {"color": color, "marker": "o", "ms": 4})
+                           for name, color in zip(("full batch", "stochastic (batch 1)",
+                                                   "mini-batch"), COLORS)])
+
+    def draw(self, state):
+        best = _grid()[3]
+        for ax, (name, run), color in zip(self.axes.flat, state["runs"].items(), COLORS):
+            path = run["path"]
+            ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.2, alpha=0.9, label="path")
+            # drawn with the path so that the target stays on top of it
+            ax.plot(*best, "*", color=plots.COLORS["orange"], ms=14)
+            per_epoch = (f", {run['updates_per_epoch']} per epoch" if name.startswith("mini")
+                         else "")
+            ax.set_title(f"{name}{per_epoch}: {len(path) - 1} updates")
+        ax = self.axes[1, 1]
+        for run, color in zip(state["runs"].values(), COLORS):
             per_epoch = run["updates_per_epoch"]
             x_updates = np.arange(1, len(run["update_loss"]) + 1) / per_epoch
             if len(x_updates) > len(run["epoch_loss"]):
                 ax.plot(x_updates, run["update_loss"], color=color, lw=0.7, alpha=0.45)
             ax.plot(np.arange(len(run["epoch_loss"])), run["epoch_loss"], "o-", color=color,
-                    ms=4, label=f"{name}, per epoch")
-        ax.set_yscale("log")
-        top = max(float(np.max(run["epoch_loss"])) for run in state["runs"].values())
-        ax.set_ylim(0.05, min(max(top * 2, 1.0), 1e4))
-        plots.label(ax, "Loss (thin: each update's batch)", "epoch", "mean squared error (log)")
+                    ms=4)
+        ax.set_title("Loss (thin: each update's batch)")
 
     def describe(self, state):
         rows = "".join(

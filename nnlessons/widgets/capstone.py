@@ -12,7 +12,9 @@ epoch, and the trainer's plain-text form is a summary of the last run.
 import html
 
 import ipywidgets as w
+import matplotlib
 import numpy as np
+from matplotlib.legend import Legend
 
 from .. import data, plots
 from ..network import MLP
@@ -78,6 +80,7 @@ class CapstoneTrainer(Explorer):
     def __init__(self, hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
         self.text_progress = text_progress
         self._runs = {}
+        self._trained = 0
         self.progress = w.IntProgress(0, 0, epochs, description="epochs")
         self.status = w.HTML()
         style = {"description_width": "initial"}
@@ -109,14 +112,27 @@ class CapstoneTrainer(Explorer):
             self.status.value = html.escape(line)
             if self.text_progress:
                 print(line)
-            ax = self.axes[0, 0]
+            self._show_progress(history, epochs)
+
+        run = train_digits(hidden, epochs, learning_rate, on_epoch_end=live)
+        self._trained += 1
+        run["run"] = self._trained  # what the background (curves, confusion, mistakes) shows
+        self._runs = {key: run}  # keep only the latest run: a network per setting is wasteful
+        return run
+
+    def _show_progress(self, history, epochs):
+        """Redraw the loss curve of the run in progress, the whole figure the simple way: the
+        other panels keep showing the previous run until this one ends."""
+        ax = self.axes[0, 0]
+        # the last two-layer update left its moving parts animated, which a full draw skips
+        for axes in self.fig.axes:
+            for artist in axes.get_children():
+                artist.set_animated(False)
+        # training runs inside `compute`, before `update` applies the course's style
+        with matplotlib.rc_context(plots.STYLE):
             ax.clear()
             self._draw_losses(ax, history, epochs)
             self.image.value = plots.to_png(self.fig)
-
-        run = train_digits(hidden, epochs, learning_rate, on_epoch_end=live)
-        self._runs = {key: run}  # keep only the latest run: a network per setting is wasteful
-        return run
 
     def compute(self, hidden=32, epochs=20, learning_rate=0.1, first_unit=0):
         run = self._train(int(hidden), int(epochs), float(np.round(learning_rate, 6)))
@@ -137,26 +153,33 @@ class CapstoneTrainer(Explorer):
 
     # drawing ------------------------------------------------------------------------------------
     @staticmethod
-    def _draw_losses(ax, history, epochs):
+    def _draw_losses(ax, history, epochs, legend=True):
         done = np.arange(1, history.epochs + 1)
         ax.plot(done, history.train_loss, "o-", ms=3, label="training loss")
         if history.val_loss:
             ax.plot(done, history.val_loss, "o-", ms=3, label="validation loss")
         ax.set_xlim(0.5, max(epochs, 1) + 0.5)
-        plots.label(ax, "Loss while training", "epoch", "cross-entropy")
+        plots.label(ax, "Loss while training", "epoch", "cross-entropy", legend=legend)
 
-    def draw(self, state):
+    def background_key(self, state):
+        return (state["run"],)  # only the weights panel follows `first_unit`
+
+    def draw_background(self, state):
         losses, weights, confusion, mistakes = self.axes.flat
-        self._draw_losses(losses, state["history"], state["epochs"])
-        W = state["net"].weights[0][:, state["first_unit"]:state["first_unit"] + SHOWN_UNITS]
-        limit = float(np.max(np.abs(W))) or 1.0
-        weights.imshow(weight_mosaic(W), cmap=plots.DIVERGING, vmin=-limit, vmax=limit)
+        self._draw_losses(losses, state["history"], state["epochs"], legend=False)
+        # `ax.legend` would be redrawn by every update: this one stays with its run
+        losses.add_artist(Legend(losses, *losses.get_legend_handles_labels(), loc="best",
+                                 framealpha=0.9))
+        rows, columns = weight_mosaic(np.zeros((64, SHOWN_UNITS))).shape
+        weights.set_xlim(-0.5, columns - 0.5)
+        weights.set_ylim(rows - 0.5, -0.5)
+        weights.set_aspect("equal")
         weights.set_xticks([])
         weights.set_yticks([])
         weights.grid(False)
-        plots.label(weights, f"First-layer weights, neurons {state['first_unit'] + 1}-"
-                             f"{state['first_unit'] + W.shape[1]} (red +, blue -)",
-                    "8x8 pixels per neuron", "")
+        # the image is drawn over the background: a spine under it would show only in the gaps
+        weights.spines[:].set_visible(False)
+        plots.label(weights, "", "8x8 pixels per neuron", "", legend=False)
         matrix = state["confusion"]
         confusion.imshow(np.log1p(matrix), cmap="Blues")
         for (i, j), count in np.ndenumerate(matrix):
@@ -183,6 +206,14 @@ class CapstoneTrainer(Explorer):
         mistakes.grid(False)
         plots.label(mistakes, f"Some of the {len(state['mistakes'])} mistakes (true→predicted)",
                     "", "")
+
+    def draw(self, state):
+        weights = self.axes[0, 1]
+        W = state["net"].weights[0][:, state["first_unit"]:state["first_unit"] + SHOWN_UNITS]
+        limit = float(np.max(np.abs(W))) or 1.0
+        weights.imshow(weight_mosaic(W), cmap=plots.DIVERGING, vmin=-limit, vmax=limit)
+        weights.set_title(f"First-layer weights, neurons {state['first_unit'] + 1}-"
+                          f"{state['first_unit'] + W.shape[1]} (red +, blue -)")
 
     def describe(self, state):
         h = state["history"]

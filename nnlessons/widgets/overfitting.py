@@ -15,6 +15,9 @@ import functools
 
 import ipywidgets as w
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.transforms import offset_copy
 
 from .. import data, plots
 from ._base import Explorer
@@ -32,6 +35,21 @@ RATE, RATE_CAP = 2.0, 0.3
 EVERY = 10          # record the losses every EVERY epochs
 N_VALIDATION = 60
 GRID = np.linspace(0.0, 1.0, 150)[:, None]
+TRUE_CURVE = data.true_curve(GRID[:, 0])
+# Fixed, so that settings can be compared: the top holds every loss (the largest, ~50, are
+# spikes of 60 neurons under strong L2); below 1e-4 only a training loss goes, when a network
+# has all but memorised a few points, and its curve leaving the bottom says just that.
+LOSS_LIMITS = (1e-4, 1e2)
+LEGEND_DROP = 40    # points from the axes' bottom to a legend's top: room for ticks and label
+# one style per legend entry, for the line and for its legend
+LOSS_STYLES = {"training loss": {"color": plots.COLORS["blue"]},
+               "validation loss": {"color": plots.COLORS["vermillion"]},
+               "early stopping": {"color": "black", "ls": "--", "lw": 1.2}}
+CURVE_STYLES = {"true curve": {"color": "0.4", "lw": 1.5, "ls": ":"},
+                f"network after {EPOCHS} epochs": {"color": plots.COLORS["blue"]},
+                "network at early stopping": {"color": plots.COLORS["green"], "ls": "--"},
+                "training points": {"color": plots.COLORS["orange"], "ls": "", "marker": "o",
+                                    "mec": "black"}}
 
 
 def _predict(params, x):
@@ -137,27 +155,34 @@ class OverfittingExplorer(Explorer):
                                   <= run["train_loss"][run["epochs"] == run["best_epoch"]][0]),
                     message=message)
 
+    def background_key(self, state):
+        return ()  # the axes fit every setting; the true curve and the legends never change
+
+    def draw_background(self, state):
+        losses, curve = self.axes
+        losses.set_yscale("log")
+        losses.set_xlim(-0.02 * EPOCHS, 1.02 * EPOCHS)
+        losses.set_ylim(*LOSS_LIMITS)
+        plots.label(losses, "", "epoch", "mean squared error (log)", legend=False)
+        # the legends' entries never change (the numbers that do are in the titles): drawn once,
+        # below the axes, where no setting's data can run under them
+        _fixed_legend(losses, LOSS_STYLES, ncols=3)
+        curve.plot(GRID[:, 0], TRUE_CURVE, **CURVE_STYLES["true curve"])
+        curve.set_xlim(-0.03, 1.03)
+        curve.set_ylim(-2.2, 2.2)
+        plots.label(curve, "", "x", "y", legend=False)
+        _fixed_legend(curve, CURVE_STYLES, ncols=2)
+
     def draw(self, state):
         losses, curve = self.axes
-        losses.plot(state["epochs"], state["train_loss"], color=plots.COLORS["blue"],
-                    label="training loss")
-        losses.plot(state["epochs"], state["val_loss"], color=plots.COLORS["vermillion"],
-                    label="validation loss")
-        losses.axvline(state["best_epoch"], color="black", ls="--", lw=1.2,
-                       label=f"early stopping: epoch {state['best_epoch']}")
-        losses.set_yscale("log")
-        plots.label(losses, "Loss over training", "epoch", "mean squared error (log)")
-        curve.plot(GRID[:, 0], data.true_curve(GRID[:, 0]), color="0.4", lw=1.5, ls=":",
-                   label="true curve")
-        curve.plot(GRID[:, 0], state["final"], color=plots.COLORS["blue"],
-                   label=f"network after {EPOCHS} epochs")
-        curve.plot(GRID[:, 0], state["early"], color=plots.COLORS["green"], ls="--",
-                   label=f"network at epoch {state['best_epoch']}")
-        curve.plot(state["X"][:, 0], state["y"][:, 0], "o", color=plots.COLORS["orange"],
-                   mec="black", label=f"{state['n_points']} training points")
-        curve.set_ylim(-2.2, 2.2)
-        plots.label(curve, "What the network learned", "x", "y")
-        curve.legend(loc="lower left", fontsize=9, framealpha=0.9)
+        losses.plot(state["epochs"], state["train_loss"], **LOSS_STYLES["training loss"])
+        losses.plot(state["epochs"], state["val_loss"], **LOSS_STYLES["validation loss"])
+        losses.axvline(state["best_epoch"], **LOSS_STYLES["early stopping"])
+        losses.set_title(f"Loss over training: early stopping at epoch {state['best_epoch']}")
+        curve.plot(GRID[:, 0], state["final"], **CURVE_STYLES[f"network after {EPOCHS} epochs"])
+        curve.plot(GRID[:, 0], state["early"], **CURVE_STYLES["network at early stopping"])
+        curve.plot(state["X"][:, 0], state["y"][:, 0], **CURVE_STYLES["training points"])
+        curve.set_title(f"What the network learned from {state['n_points']} points")
 
     def describe(self, state):
         verdict = ("overfitting: the validation loss has risen "
@@ -167,6 +192,18 @@ class OverfittingExplorer(Explorer):
                 f"Training loss {state['final_train']:.4f}, validation loss "
                 f"{state['final_val']:.4f} (lowest {state['best_val']:.4f} at epoch "
                 f"{state['best_epoch']}): {verdict}.")
+
+
+def _fixed_legend(ax, entries, ncols):
+    """A legend for line styles `entries` (label -> Line2D keywords), centred under the x-axis
+    label, that stays in the background: `ax.legend` would be redrawn by every update."""
+    handles = [Line2D([], [], **style) for style in entries.values()]
+    under = offset_copy(ax.transAxes, ax.figure, y=-LEGEND_DROP, units="points")
+    legend = ax.add_artist(Legend(ax, handles, list(entries), loc="upper center", ncols=ncols,
+                                  bbox_to_anchor=(0.5, 0.0), bbox_transform=under,
+                                  framealpha=0.9, fontsize=9))
+    legend.set_clip_on(False)  # else the layout leaves no room for it outside the axes
+    return legend
 
 
 def overfitting_explorer(hidden=60, l2=0.0, n_points=20, noise=0.3):
