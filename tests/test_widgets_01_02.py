@@ -5,6 +5,7 @@ import itertools
 
 import numpy as np
 import pytest
+from matplotlib.legend import Legend
 
 from nnlessons import activations, losses, plots
 from nnlessons.widgets import loss as loss_w
@@ -19,7 +20,10 @@ def texts(ax):
 
 
 def legend_texts(ax):
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+    """The entries of the legend `ax.legend` made, then of any legend drawn as a fixed artist
+    (a two-layer demo draws a legend that never changes once, in its background)."""
+    legends = [ax.get_legend()] + [a for a in ax.artists if isinstance(a, Legend)]
+    return [t.get_text() for legend in legends if legend is not None for t in legend.get_texts()]
 
 
 # ---- lesson 01: the neuron explorer ---------------------------------------------------------
@@ -224,3 +228,59 @@ def test_benchmark_cases_build_and_apply():
             explorer = make()
             explorer.set(**settings[-1])
             assert explorer.update().startswith(PNG), name
+
+
+# ---- the two-layer drawing: what stays put while the sliders move ---------------------------
+def test_neuron_color_scale_is_fixed_per_activation():
+    reach = neuron_w.Z_REACH
+    assert neuron_w.color_scale("sigmoid") == (0.0, 1.0, "neither")
+    assert neuron_w.color_scale("tanh") == (-1.0, 1.0, "neither")
+    assert neuron_w.color_scale("relu") == (0.0, reach, "max")
+    assert neuron_w.color_scale("identity") == (-reach, reach, "both")
+    assert neuron_w.color_scale("leaky_relu") == (pytest.approx(-0.01 * reach), reach, "both")
+    low, high, extend = neuron_w.color_scale("elu")  # elu's floor, -1, is inside the scale
+    assert low == pytest.approx(-1.0, abs=1e-4) and (high, extend) == (reach, "max")
+
+
+def test_neuron_background_changes_with_the_activation_only():
+    e = neuron_w.neuron_explorer()
+    heat, curve = e.axes
+    key = e.background_key(e.state)
+    for values in neuron_w._slider_walk("sigmoid"):
+        e.set(**values)
+        assert e.background_key(e.state) == key
+        assert heat.get_xlim() == heat.get_ylim() == (-neuron_w.LIMIT, neuron_w.LIMIT)
+        assert curve.get_xlim() == (-neuron_w.Z_REACH, neuron_w.Z_REACH)
+        norm = heat.get_images()[0].norm
+        assert (norm.vmin, norm.vcenter, norm.vmax) == (0.0, 0.5, 1.0)
+    e.set(activation="relu")
+    assert e.background_key(e.state) != key
+    norm = heat.get_images()[0].norm
+    assert (norm.vmin, norm.vmax) == (0.0, neuron_w.Z_REACH)
+
+
+def test_neuron_point_off_the_activation_panel_is_noted():
+    e = neuron_w.neuron_explorer(w1=5.0, w2=-5.0, b=5.0, x1=3.0, x2=-3.0)  # z = 35
+    heat, curve = e.axes
+    assert "z is off the chart, beyond +10" in texts(curve)
+    assert curve.get_lines()[-1].get_xdata()[0] == pytest.approx(35.0)
+    e.set(w1=-5.0, w2=5.0)
+    assert "beyond -10" in texts(curve)
+    e.set(x1=0.0, x2=0.0)
+    assert "off the chart" not in texts(curve)
+
+
+def test_cross_entropy_background_holds_for_both_labels():
+    e = loss_w.cross_entropy_explorer()
+    values, slopes = e.axes
+    key = e.background_key(e.state)
+    fixed = [leg for leg in slopes.artists if isinstance(leg, Legend)]
+    assert [t.get_text() for t in fixed[0].get_texts()] == [
+        "squared error: |2(p - y)|", "cross-entropy: |p - y| / (p(1 - p))"]
+    for label in (0, 1):
+        for p in (0.0, 0.3, 1.0):
+            e.set(p=p, label=label)
+            assert e.background_key(e.state) == key
+            assert values.get_ylim() == (0.0, loss_w.CE_TOP)
+            assert slopes.get_yscale() == "log"
+            assert slopes.get_ylim() == pytest.approx((loss_w.SLOPE_FLOOR, loss_w.SLOPE_TOP))

@@ -17,6 +17,8 @@ turns out wrong.
 """
 import ipywidgets as w
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from .. import losses, plots
@@ -32,6 +34,7 @@ GUESSES = np.linspace(0.0, 1000.0, 201)       # the guesses the curve is drawn o
 # p runs over [0, 1] but the curves stop short of 0 and 1, where cross-entropy is log(0).
 P_CURVE = np.linspace(0.002, 0.998, 250)
 CE_TOP = 5.0                                   # the loss axis stops here; larger values are noted
+SLOPE_FLOOR, SLOPE_TOP = 1e-2, 1e3             # the log slope axis; points beyond sit at its ends
 
 
 def crowd_loss(guess, target=TRUE_CROWD):
@@ -157,7 +160,32 @@ class CrossEntropyExplorer(Explorer):
         state["wrongness"] = wrongness
         return state
 
+    def background_key(self, state):
+        return ()  # the limits and scales fit both labels: only curves and points move
+
+    def draw_background(self, state):
+        values, slopes = self.axes
+        values.set_xlim(0, 1)
+        values.set_ylim(0, CE_TOP)
+        plots.label(values, "", "probability p of 'yes'", "loss", legend=False)
+        slopes.set_yscale("log")
+        slopes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks cost a redraw dearly
+        slopes.set_xlim(0, 1)
+        slopes.set_ylim(SLOPE_FLOOR, SLOPE_TOP)
+        plots.label(slopes, "How steep each loss is at p (log scale)", "probability p of 'yes'",
+                    "size of the slope", legend=False)
+        # this legend reads the same for both labels: drawn once as a background artist (not
+        # `ax.legend`, whose legend is redrawn on every update)
+        se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
+        slopes.add_artist(Legend(slopes, [Line2D([], [], color=se_color),
+                                          Line2D([], [], color=ce_color)],
+                                 ["squared error: |2(p - y)|",
+                                  "cross-entropy: |p - y| / (p(1 - p))"],
+                                 loc="upper center", framealpha=0.9))
+
     def draw(self, state):
+        # The curves change with the label: drawn here, they keep the background the same for
+        # both labels, and four lines cost far less than the full redraw a new background needs.
         values, slopes = self.axes
         p, label = state["p"], state["label"]
         grid, squared, cross = state["curves"]
@@ -170,32 +198,22 @@ class CrossEntropyExplorer(Explorer):
                         clip_on=False)
             if value > CE_TOP:
                 values.annotate(f"{value:.1f} (off the chart)", (p, shown),
-                                xytext=(-10 if p > 0.5 else 10, -22),
+                                xytext=(-10 if p > 0.5 else 10, -45),  # below the legend
                                 textcoords="offset points", ha="right" if p > 0.5 else "left",
                                 fontsize=11, color=color,
                                 arrowprops={"arrowstyle": "-|>", "color": color})
-        values.set_xlim(0, 1)
-        values.set_ylim(0, CE_TOP)
-        plots.label(values, f"Label y = {label}, p = {p:.2f}: squared {state['squared']:.3f}, "
-                            f"CE {state['cross']:.3f}", "probability p of 'yes'", "loss")
+        values.set_title(f"Label y = {label}, p = {p:.2f}: squared {state['squared']:.3f}, "
+                         f"CE {state['cross']:.3f}")
         values.legend(loc="upper center", framealpha=0.9)
 
         se_slope, ce_slope = state["slope_curves"]
-        slopes.plot(grid, se_slope, color=se_color, label="squared error: |2(p - y)|")
-        slopes.plot(grid, ce_slope, color=ce_color, label="cross-entropy: |p - y| / (p(1 - p))")
-        floor = 1e-2
+        slopes.plot(grid, se_slope, color=se_color)
+        slopes.plot(grid, ce_slope, color=ce_color)
         for value, color in ((state["squared_slope"], se_color),
                              (state["cross_slope"], ce_color)):
-            shown = float(np.clip(abs(value), floor, 1e3))
+            shown = float(np.clip(abs(value), SLOPE_FLOOR, SLOPE_TOP))
             slopes.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
                         clip_on=False)
-        slopes.set_yscale("log")
-        slopes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks cost a redraw dearly
-        slopes.set_xlim(0, 1)
-        slopes.set_ylim(floor, 1e3)
-        plots.label(slopes, "How steep each loss is at p (log scale)", "probability p of 'yes'",
-                    "size of the slope")
-        slopes.legend(loc="upper center", framealpha=0.9)
 
     def describe(self, state):
         return (f"p = {state['p']:.2f}, label y = {state['label']}: "

@@ -14,8 +14,11 @@ import functools
 import html
 
 import ipywidgets as w
+import matplotlib
 import numpy as np
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import TwoSlopeNorm
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -31,8 +34,19 @@ __all__ = ["neuron_explorer", "NeuronExplorer", "neuron_grid", "arithmetic", "dr
 ACTIVATIONS = tuple(act.ELEMENTWISE)   # sigmoid, tanh, relu, leaky_relu, elu, identity
 LIMIT = 3.0                            # the plane shown: -LIMIT <= x1, x2 <= LIMIT
 RESOLUTION = 61                        # grid points per side: smooth enough, fast to draw
-# Outputs of the bounded activations have a fixed colour scale; the others use the data's range.
+# The activation panel shows z in [-Z_REACH, Z_REACH] whatever the settings (|z| can reach 35 at
+# the sliders' ends, but a window that wide flattens every curve into a step); a point beyond is
+# noted as off the chart.
+Z_REACH = 10.0
+Z_CURVE = np.linspace(-Z_REACH, Z_REACH, 241)
+Z_CURVE.setflags(write=False)
+# The bounded activations colour their whole range; the others the outputs of that z window.
 COLOR_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+# One colour map object for every heat map: a fresh one per picture would rebuild its colour
+# table on every update.
+HEAT_CMAP = matplotlib.colormaps[plots.DIVERGING]
+POINT_STYLE = {"marker": "o", "ls": "", "color": plots.COLORS["yellow"], "ms": 11,
+               "markeredgecolor": "black", "markeredgewidth": 1.5}   # the chosen input
 
 LOOP_STEPS = ("Give the network\nan example",
               "It answers\n(untrained: wrongly)",
@@ -86,6 +100,22 @@ def arithmetic(w1, w2, b, x1, x2, activation="sigmoid"):
     return {"z": z, "a": a, "sum_text": sum_text, "activation_text": activation_text}
 
 
+def color_scale(activation):
+    """The heat map's fixed colour scale for an activation: `(low, high, extend)`.
+
+    Sigmoid and tanh use their whole range; an unbounded activation uses f(z) for
+    -Z_REACH <= z <= Z_REACH, and `extend` ("max", "min", "both" or "neither") says on which
+    side outputs beyond it are possible (they take the end colour). The scale always holds 0 and
+    1, so that 0.5, the colour map's middle, lies inside it."""
+    f, _ = act.get(activation)
+    ends = f(np.array([-10.0 * Z_REACH, -Z_REACH, Z_REACH, 10.0 * Z_REACH]))
+    low, high = COLOR_RANGE.get(activation, (min(float(ends[1]), 0.0), max(float(ends[2]), 1.0)))
+    margin = 0.01 * (high - low)    # elu's -0.99995 at -Z_REACH is as good as its floor, -1
+    below, above = ends[0] < low - margin, ends[3] > high + margin
+    extend = {(True, True): "both", (True, False): "min", (False, True): "max"}
+    return low, high, extend.get((bool(below), bool(above)), "neither")
+
+
 class NeuronExplorer(Explorer):
     title = "One neuron: two weights, a bias and an activation"
     figsize = (11.0, 4.4)
@@ -108,8 +138,10 @@ class NeuronExplorer(Explorer):
             "x2": slider(x2, -LIMIT, LIMIT, "input x2"),
         }
         super().__init__(controls)
-        # room between the panels for the colour bar's widest tick labels (tanh's "-0.75")
+        # room between the panels for the colour bar's widest tick labels (tanh's "-0.75"); lay
+        # the figure out again with it before the layout is frozen
         self.fig.get_layout_engine().set(wspace=0.1)
+        self.fig.draw_without_rendering()
         self.update()
         freeze_layout(self)
 
@@ -136,6 +168,49 @@ class NeuronExplorer(Explorer):
                 "message": message}
 
     # ---- drawing ---------------------------------------------------------------------------
+    def background_key(self, state):
+        # only the activation changes the colour bar, the curve and the curve's axes
+        return (state.get("activation") if "outputs" in state else None,)
+
+    def draw_background(self, state):
+        heat, curve = self.axes
+        if "outputs" not in state:
+            return
+        activation = state["activation"]
+        heat.set_xlim(-LIMIT, LIMIT)
+        heat.set_ylim(-LIMIT, LIMIT)
+        heat.grid(False)
+        # the picture (drawn over the background) would hide half of each spine; its edge is
+        # outline enough
+        heat.spines[:].set_visible(False)
+        low, high, extend = color_scale(activation)
+        scale = ScalarMappable(TwoSlopeNorm(0.5, low, high), HEAT_CMAP)
+        bar = self.fig.colorbar(scale, cax=heat.inset_axes([1.03, 0.0, 0.04, 1.0]), extend=extend)
+        bar.ax.set_title("a", fontsize=12)  # above, not beside: tick labels change width
+        plots.label(heat, f"Output over the input plane ({activation})", "input x1", "input x2",
+                    legend=False)
+        # Below the panel, where the picture (drawn over the background) cannot hide it, so it is
+        # drawn once: `ax.legend` makes one that is redrawn on every update.
+        heat.add_artist(Legend(heat, [Line2D([], [], color="black", lw=2.0),
+                                      Line2D([], [], **POINT_STYLE)],
+                               ["output = 0.5", "the input (x1, x2)"], ncols=2,
+                               loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False))
+
+        f, _ = act.get(activation)
+        a = f(Z_CURVE)
+        lines = [curve.plot(Z_CURVE, a, color=plots.COLORS["blue"])[0],
+                 curve.axhline(0.5, color="0.4", ls="--", lw=1.2),
+                 Line2D([], [], **POINT_STYLE)]
+        low, high = min(float(a.min()), 0.0), max(float(a.max()), 1.0)
+        curve.set_xlim(-Z_REACH, Z_REACH)
+        curve.set_ylim(low - 0.05 * (high - low), high + 0.35 * (high - low))  # room for the sum
+        plots.label(curve, "The activation: a = f(z)", "weighted sum z", "output a",
+                    legend=False)
+        # Its entries change only with the activation, so this legend is a background artist
+        # (`ax.legend` makes one that is redrawn on every update).
+        curve.add_artist(Legend(curve, lines, [f"a = {activation}(z)", "a = 0.5", "this input"],
+                                loc="lower right", framealpha=0.9))
+
     def draw(self, state):
         heat, curve = self.axes
         if "outputs" not in state:
@@ -146,44 +221,23 @@ class NeuronExplorer(Explorer):
 
     def _draw_plane(self, ax, state):
         axis, outputs = state["axis"], state["outputs"]
-        low, high = COLOR_RANGE.get(state["activation"],
-                                    (min(state["low"], 0.0), max(state["high"], 1.0)))
-        image = ax.imshow(outputs, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
-                          cmap=plots.DIVERGING, norm=TwoSlopeNorm(0.5, low, high),
-                          interpolation="bilinear", aspect="auto")
-        handles = []
+        low, high, _ = color_scale(state["activation"])
+        # its extent is the background's fixed limits, so imshow's autoscaling changes nothing
+        ax.imshow(outputs, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
+                  cmap=HEAT_CMAP, norm=TwoSlopeNorm(0.5, low, high),
+                  interpolation="bilinear", aspect="auto")
         if state["crosses"]:
             ax.contour(axis, axis, outputs, levels=[0.5], colors="black", linewidths=2.0)
-            handles.append(Line2D([], [], color="black", lw=2.0, label="output = 0.5"))
-        ax.plot(state["x1"], state["x2"], "o", color=plots.COLORS["yellow"], ms=11, clip_on=False,
-                markeredgecolor="black", markeredgewidth=1.5)
-        handles.append(Line2D([], [], marker="o", ls="", color=plots.COLORS["yellow"],
-                              markeredgecolor="black", ms=10,
-                              label=f"input ({state['x1']:.1f}, {state['x2']:.1f})"))
-        ax.legend(handles=handles, loc="upper right", framealpha=0.9)
-        ax.grid(False)
-        bar = self.fig.colorbar(image, cax=ax.inset_axes([1.03, 0.0, 0.04, 1.0]))
-        bar.ax.set_title("a", fontsize=12)  # above, not beside: tick labels change width
-        plots.label(ax, f"Output over the input plane ({state['activation']})",
-                    "input x1", "input x2", legend=False)
+        ax.plot(state["x1"], state["x2"], clip_on=False, **POINT_STYLE)
 
     def _draw_activation(self, ax, state):
         point = state["point"]
-        reach = max(6.0, abs(point["z"]) * 1.15)
-        z = np.linspace(-reach, reach, 241)
-        f, _ = act.get(state["activation"])
-        a = f(z)
-        ax.plot(z, a, color=plots.COLORS["blue"], label=f"a = {state['activation']}(z)")
-        low, high = min(float(a.min()), 0.0), max(float(a.max()), 1.0)
-        ax.set_ylim(low - 0.05 * (high - low), high + 0.35 * (high - low))  # room for the sum
-        ax.axhline(0.5, color="0.4", ls="--", lw=1.2, label="a = 0.5")
-        ax.plot(point["z"], point["a"], "o", color=plots.COLORS["yellow"], ms=11,
-                markeredgecolor="black", markeredgewidth=1.5, label="this input")
-        ax.text(0.02, 0.97, f"{point['sum_text']}\n{point['activation_text']}",
-                transform=ax.transAxes, va="top", ha="left", fontsize=11,
+        text = f"{point['sum_text']}\n{point['activation_text']}"
+        if abs(point["z"]) > Z_REACH:
+            text += f"\n(z is off the chart, beyond {'+' if point['z'] > 0 else '-'}{Z_REACH:g})"
+        ax.plot(point["z"], point["a"], **POINT_STYLE)
+        ax.text(0.02, 0.97, text, transform=ax.transAxes, va="top", ha="left", fontsize=11,
                 bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.7"})
-        plots.label(ax, "The activation: a = f(z)", "weighted sum z", "output a")
-        ax.legend(loc="lower right", framealpha=0.9)
 
     def describe(self, state):
         if "point" not in state:
@@ -268,14 +322,31 @@ def draw_network(ax, weights, values=None):
     return ax
 
 
+def _slider_walk(activation):
+    """A learner's path: one slider moved per update (each dict still holds every setting),
+    through both ends, points off the activation panel, both weights 0, and back."""
+    settings = {"w1": 2.0, "w2": -1.0, "b": 0.5, "activation": activation, "x1": 1.0, "x2": 0.5}
+    moves = [("w1", 5.0), ("x1", 3.0), ("w2", -5.0), ("x2", -3.0), ("b", -5.0), ("w1", 0.0),
+             ("w2", 0.0), ("b", 5.0), ("w1", -4.0), ("x1", -3.0), ("w2", 1.5), ("b", 0.5),
+             ("x1", 1.0), ("x2", 0.5), ("w1", 2.0), ("w2", -1.0)]
+    walk = []
+    for name, value in moves:
+        settings = {**settings, name: value}
+        walk.append(settings)
+    return walk
+
+
 def benchmark_cases():
     sweep = [{"w1": w1} for w1 in np.linspace(-5.0, 5.0, 21).round(1)]
-    mixed = [{"w1": w1, "w2": w2, "b": b, "activation": f, "x1": x1, "x2": x2}
-             for w1, w2, b, f, x1, x2 in ((2.0, -1.0, 0.5, "sigmoid", 1.0, 0.5),
-                                          (0.5, 3.0, -2.0, "tanh", -2.0, 1.0),
-                                          (-4.0, 1.0, 5.0, "relu", 3.0, -3.0),
-                                          (0.0, 0.0, 1.0, "sigmoid", 0.0, 0.0),
-                                          (1.5, 1.5, 0.0, "elu", -1.0, -1.0),
-                                          (5.0, -5.0, -5.0, "identity", 2.5, 0.5))]
+    # Each of these changes the activation, which redraws the whole figure (a new colour bar and
+    # curve): the speed of a menu choice, not of a slider, and a check of every background.
+    menu = [{"w1": w1, "w2": w2, "b": b, "activation": f, "x1": x1, "x2": x2}
+            for w1, w2, b, f, x1, x2 in ((2.0, -1.0, 0.5, "sigmoid", 1.0, 0.5),
+                                         (0.5, 3.0, -2.0, "tanh", -2.0, 1.0),
+                                         (-4.0, 1.0, 5.0, "relu", 3.0, -3.0),
+                                         (0.0, 0.0, 1.0, "sigmoid", 0.0, 0.0),
+                                         (1.5, 1.5, 0.0, "elu", -1.0, -1.0),
+                                         (5.0, -5.0, -5.0, "identity", 2.5, 0.5))]
     return [("neuron_explorer: weight slider", neuron_explorer, sweep),
-            ("neuron_explorer: every control", neuron_explorer, mixed)]
+            ("neuron_explorer: every slider (relu)", neuron_explorer, _slider_walk("relu")),
+            ("neuron_explorer: activation menu", neuron_explorer, menu)]
