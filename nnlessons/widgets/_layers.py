@@ -45,7 +45,11 @@ class Layers:
         """Draw `state` and return the PNG bytes."""
         fig, canvas = self.fig, self.fig.canvas
         for _, artist in self.foreground:
-            artist.remove()
+            if artist.axes is not None or artist.figure is not None:  # not gone with a clear()
+                try:
+                    artist.remove()
+                except (NotImplementedError, ValueError):
+                    pass  # an artist matplotlib cannot take out again: the next clear() will
         self.foreground = []
         if key != self.key:
             for ax in fig.axes:
