@@ -2,13 +2,14 @@
 
     python benchmarks/grading.py [--submissions 100] [--jobs 1 2]
 
-Builds the submissions in a temporary folder (a sub-folder per student) from solutions 01 and 02,
+Builds the submissions in a temporary folder (a sub-folder per student) from every solution,
 the wrong-answer fixtures, the blank exercises, and broken notebooks (a syntax error, not JSON, a
 function that calls os._exit), grades them with `nnlessons grade` for each --jobs value, and prints
 the wall time and submissions per second. The target is 100 submissions in under 60 s.
 """
 import argparse
 import contextlib
+import importlib
 import io
 import json
 import sys
@@ -20,7 +21,7 @@ from nnlessons import cli
 from nnlessons.grading.testing import with_extra_cell
 
 ROOT = Path(__file__).resolve().parents[1]
-EXERCISES = ["01_neuron", "02_loss"]
+EXERCISES = sorted(path.stem for path in (ROOT / "solutions").glob("*.ipynb"))
 
 
 def make_submissions(folder, count):
@@ -34,10 +35,9 @@ def make_submissions(folder, count):
                       json.loads((ROOT / "exercises" / f"{exercise}.ipynb").read_text())))
         # right functions, plus a cell with a syntax error: full marks, with a note
         kinds.append(("syntax error cell", exercise, with_extra_cell(solution, "def broken(:\n")))
+        first = importlib.import_module(f"nnlessons.grading.suites.ex{exercise}").suite.functions[0]
         kinds.append(("broken", exercise, with_extra_cell(
-            solution, "import os\n_f = " + ("sigmoid" if exercise == "01_neuron" else "mse")
-            + "\ndef " + ("sigmoid(z)" if exercise == "01_neuron" else "mse(outputs, targets)")
-            + ":\n    os._exit(1)\n")))
+            solution, f"import os\ndef {first}(*args, **kwargs):\n    os._exit(1)\n")))
         kinds.append(("broken", exercise, None))  # not JSON at all
     counts = {}
     for number in range(count):

@@ -41,10 +41,10 @@ def test_layers_draw_what_a_full_redraw_draws(make, settings):
     explorer = make()
     if explorer.background_key(explorer.state) is None:
         pytest.skip("this demo redraws its whole figure on every update")
+    reference = make()  # redrawn from scratch for each setting: no layer is reused
     for values in list(settings) + list(reversed(settings)):
         layered = pixels(explorer.set(**values).image.value)
-        reference = make()
-        reference.set(**values)
+        reference.set(**values)  # through the controls, as their observers may move others
         full = pixels(full_redraw(reference))
         assert layered.shape == full.shape
         # anti-aliased edges may differ by a shade where layers meet; a misplaced artist differs
