@@ -16,7 +16,35 @@ so the picture is always right; only the speed is lost.
 import io
 
 import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from PIL import Image
+
+
+def fixed_legend(ax, entries, zorder=None, **legend_kwargs):
+    """A legend whose entries never change, for `draw_background`: a legend made by `ax.legend`
+    in `draw` is laid out and drawn again on every update, which costs more than the rest.
+
+    `entries` are labelled artists, (label, Line2D keywords) pairs, or a dict label -> keywords.
+    Added as an artist, so several fit on one axes; `zorder` places it among the moving artists
+    (matplotlib's default 5 is above them)."""
+    if isinstance(entries, dict):
+        entries = list(entries.items())
+    handles, labels = [], []
+    for entry in entries:
+        if isinstance(entry, tuple):
+            label, style = entry
+            handles.append(Line2D([], [], **style))
+            labels.append(label)
+        else:
+            handles.append(entry)
+            labels.append(entry.get_label())
+    legend = Legend(ax, handles, labels, **{"framealpha": 0.9, **legend_kwargs})
+    if zorder is not None:
+        legend.set_zorder(zorder)
+    legend.set_clip_on(False)  # a legend outside the axes keeps its room in the layout
+    ax.add_artist(legend)
+    return legend
 
 
 def _view(fig):

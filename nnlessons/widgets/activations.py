@@ -15,8 +15,6 @@ import functools
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.legend import Legend
-from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import activations as act
@@ -24,6 +22,7 @@ from .. import data, plots
 from ..network import MLP
 from ..training import fit
 from ._base import Explorer
+from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["activation_explorer", "ActivationExplorer", "gradient_sizes", "gradient_limits",
@@ -150,7 +149,7 @@ class ActivationExplorer(Explorer):
         shape.set_ylim(-1.6, 2.6)
         plots.label(shape, "", "z", "value", legend=False)
         # legends whose entries never change are drawn once, in places no setting's data reaches
-        _fixed_legend(shape, SHAPE_STYLES, loc="upper left")
+        fixed_legend(shape, SHAPE_STYLES, loc="upper left")
         grads.set_yscale("log")
         grads.set_xlim(0.5, MAX_DEPTH + 0.5)
         grads.set_ylim(*gradient_limits())
@@ -159,7 +158,7 @@ class ActivationExplorer(Explorer):
         grads.yaxis.set_minor_locator(NullLocator())
         plots.label(grads, "", "layer (1 = nearest the input)", "RMS of dL/dW (log)",
                     legend=False)
-        _fixed_legend(grads, GRADIENT_STYLES, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fixed_legend(grads, GRADIENT_STYLES, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         dead.set_xlim(-0.5, DEAD_EPOCHS + 0.5)
         dead.set_ylim(-3, 103)
         plots.label(dead, "", "epoch", "share of hidden units (%)", legend=False)
@@ -191,14 +190,6 @@ class ActivationExplorer(Explorer):
         return (f"First layer's gradient / last layer's ({state['depth']} layers): {sizes}. "
                 f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead} "
                 f"(leaky ReLU's still learn through their small slope).")
-
-
-def _fixed_legend(ax, entries, **where):
-    """A legend for line styles `entries` (label -> Line2D keywords) that stays in the
-    background: `ax.legend` would make it part of what every update redraws."""
-    handles = [Line2D([], [], **style) for style in entries.values()]
-    legend = ax.add_artist(Legend(ax, handles, list(entries), framealpha=0.9, **where))
-    legend.set_clip_on(False)  # else the layout leaves no room for it outside the axes
 
 
 def activation_explorer(activation="sigmoid", depth=10, init="Xavier / He (auto)",

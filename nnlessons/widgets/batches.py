@@ -16,12 +16,11 @@ import functools
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.legend import Legend
-from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from .. import data, plots
 from ._base import Explorer
+from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["batch_explorer", "BatchExplorer", "batch_data", "run_batches", "full_loss", "START",
@@ -104,18 +103,6 @@ def _grid():
     return w1, w2, loss, best
 
 
-def _fixed_legend(ax, entries):
-    """A legend of (label, line style) entries that does not change, drawn with the background.
-    Made with stand-in handles and added as an artist: `ax.legend` would belong to the moving
-    layer and be laid out again on every update. It sits above the contours (zorder 1) and
-    below the moving curves (zorder 2), which a full redraw and the layered one both honour."""
-    handles = [Line2D([], [], label=label, **style) for label, style in entries]
-    legend = Legend(ax, handles, [label for label, _ in entries], loc="upper right",
-                    framealpha=0.9)
-    legend.set_zorder(1.5)
-    ax.add_artist(legend)
-
-
 class BatchExplorer(Explorer):
     title = "Full batch, stochastic and mini-batch gradient descent"
     figsize = (12.0, 7.0)
@@ -164,10 +151,11 @@ class BatchExplorer(Explorer):
             ax.set_ylim(-3.0, 7.0)
             ax.set_xlabel("weight w1")
             ax.set_ylabel("weight w2")
-            _fixed_legend(ax, [(path, {"color": color, "lw": 1.2}),
+            fixed_legend(ax, [(path, {"color": color, "lw": 1.2}),
                                ("start", {"color": "black", "marker": "o", "ms": 6, "ls": "none"}),
                                ("lowest loss", {"color": plots.COLORS["orange"], "marker": "*",
-                                                "ms": 14, "ls": "none"})])
+                                                "ms": 14, "ls": "none"})],
+                         loc="upper right", zorder=1.5)
         ax = self.axes[1, 1]
         # fixed axes for every setting: the epoch slider's whole range, and losses from below the
         # noise floor (about 0.2) up past where a diverging run leaves the picture
@@ -177,9 +165,10 @@ class BatchExplorer(Explorer):
         ax.set_ylim(0.05, 1e3)
         ax.set_xlabel("epoch")
         ax.set_ylabel("mean squared error (log)")
-        _fixed_legend(ax, [(f"{name}, per epoch", {"color": color, "marker": "o", "ms": 4})
+        fixed_legend(ax, [(f"{name}, per epoch", {"color": color, "marker": "o", "ms": 4})
                            for name, color in zip(("full batch", "stochastic (batch 1)",
-                                                   "mini-batch"), COLORS)])
+                                                   "mini-batch"), COLORS)],
+                     loc="upper right", zorder=1.5)
 
     def draw(self, state):
         best = _grid()[3]

@@ -19,13 +19,13 @@ difference of two nearly equal numbers loses digits, an error that grows like $1
 """
 import ipywidgets as w
 import numpy as np
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import plots
 from ..calculus import numerical_derivative
 from ._base import Explorer
+from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["slope_explorer", "SlopeExplorer", "crowd_loss", "crowd_slope", "advice",
@@ -52,16 +52,6 @@ ERROR_STYLES = {
     "central": dict(color=plots.COLORS["green"]),
     "your h": dict(color="black", lw=1, ls=":"),
 }
-
-
-def _fixed_legend(ax, handles, zorder=1.9, **kwargs):
-    """A legend whose labels never change, drawn with the background: a legend made by
-    `ax.legend` is redrawn on every update, which costs more than everything else that moves.
-    Below the moving lines (zorder 2) by default, so a full redraw shows it the same way."""
-    legend = Legend(ax, handles, [h.get_label() for h in handles], framealpha=0.9, **kwargs)
-    legend.set_zorder(zorder)
-    ax.add_artist(legend)
-    return legend
 
 
 def crowd_loss(y):
@@ -142,9 +132,9 @@ class SlopeExplorer(Explorer):
         curve_ax.set_xlim(*Y_RANGE)
         curve_ax.set_ylim(-6000, 66000)
         plots.label(curve_ax, "", "guess y", "loss L", legend=False)
-        _fixed_legend(curve_ax, [curve, *(Line2D([], [], label=label, **style)
+        fixed_legend(curve_ax, [curve, *(Line2D([], [], label=label, **style)
                                           for label, style in CURVE_STYLES.items())],
-                      loc="upper center")
+                      loc="upper center", zorder=1.9)
         error_ax.set_xscale("log")
         error_ax.set_yscale("log")
         for axis in (error_ax.xaxis, error_ax.yaxis):  # a tick every 2 decades is enough
@@ -154,8 +144,9 @@ class SlopeExplorer(Explorer):
         error_ax.set_ylim(FLOOR / 3, 1e3)
         plots.label(error_ax, "", "step h", "|estimate - exact| (0 drawn at 1e-13)",
                     legend=False)
-        _fixed_legend(error_ax, [Line2D([], [], label=label, **style)
-                                 for label, style in ERROR_STYLES.items()], loc="upper center")
+        fixed_legend(error_ax, [Line2D([], [], label=label, **style)
+                                 for label, style in ERROR_STYLES.items()],
+                     loc="upper center", zorder=1.9)
 
     def draw(self, state):
         curve_ax, error_ax = self.axes

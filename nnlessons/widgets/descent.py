@@ -26,7 +26,6 @@ import functools
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, NullLocator
 
@@ -34,6 +33,7 @@ from .. import plots
 from ..descent import (BOWL_MINIMUM, DIVERGED, bowl_gradient, bowl_loss, bumpy_gradient,
                        bumpy_loss, gradient_descent)
 from ._base import Explorer
+from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["descent_explorer", "DescentExplorer", "local_minimum_explorer",
@@ -73,16 +73,6 @@ MINIMUM_STYLES = {
     "local": dict(marker="*", ls="", color=plots.COLORS["orange"], ms=16),
 }
 BUMPY_LOSS_STYLE = dict(marker="o", color=plots.COLORS["blue"], ms=3)
-
-
-def _fixed_legend(ax, handles, zorder=1.9, **kwargs):
-    """A legend whose labels never change, drawn with the background: a legend made by
-    `ax.legend` is redrawn on every update, which costs more than everything else that moves.
-    Below the moving lines (zorder 2) by default, so a full redraw shows it the same way."""
-    legend = Legend(ax, handles, [h.get_label() for h in handles], framealpha=0.9, **kwargs)
-    legend.set_zorder(zorder)
-    ax.add_artist(legend)
-    return legend
 
 
 # ---- the bowl ---------------------------------------------------------------------------------
@@ -218,7 +208,7 @@ class DescentExplorer(Explorer):
         surface.set_ylim(*W2_RANGE)
         plots.label(surface, "", "weight w1", "weight w2", legend=False)
         # above the contours, below the moving path (zorder 3), as a full redraw would stack them
-        _fixed_legend(surface, [Line2D([], [], label=label, **style)
+        fixed_legend(surface, [Line2D([], [], label=label, **style)
                                 for label, style in BOWL_STYLES.items()],
                       zorder=2.5, loc="upper left")
         curve.set_yscale("log")
@@ -229,8 +219,8 @@ class DescentExplorer(Explorer):
         curve.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         plots.label(curve, "", "step", f"loss (log scale, {LOSS_FLOOR:.0e} at the floor)",
                     legend=False)
-        _fixed_legend(curve, [Line2D([], [], label="loss after each step", **LOSS_STYLE)],
-                      loc="upper right")
+        fixed_legend(curve, [Line2D([], [], label="loss after each step", **LOSS_STYLE)],
+                      loc="upper right", zorder=1.9)
 
     def draw(self, state):
         surface, curve = self.axes
@@ -361,8 +351,8 @@ class LocalMinimumExplorer(Explorer):
         moving = [Line2D([], [], label=label, **style) for label, style in VALLEY_STYLES.items()]
         minima = [Line2D([], [], label=f"{name} minimum, w = {marks[name]:.2f}", **style)
                   for name, style in MINIMUM_STYLES.items()]
-        _fixed_legend(curve_ax, [curve, hilltop, *moving, *minima], loc="upper center", ncols=2,
-                      fontsize=11)
+        fixed_legend(curve_ax, [curve, hilltop, *moving, *minima], loc="upper center", ncols=2,
+                      fontsize=11, zorder=1.9)
         levels = [loss_ax.axhline(float(bumpy_loss(marks[name])), color=style["color"], ls="--",
                                   lw=1.5, label=f"{name} minimum's loss")
                   for name, style in MINIMUM_STYLES.items()]
@@ -372,8 +362,8 @@ class LocalMinimumExplorer(Explorer):
         loss_ax.set_xlim(-0.5, self.controls["steps"].max + 0.5)
         loss_ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         plots.label(loss_ax, "", "step", "loss L (log scale)", legend=False)
-        _fixed_legend(loss_ax, [Line2D([], [], label="loss after each step", **BUMPY_LOSS_STYLE),
-                                *levels], loc="upper right")
+        fixed_legend(loss_ax, [Line2D([], [], label="loss after each step", **BUMPY_LOSS_STYLE),
+                                *levels], loc="upper right", zorder=1.9)
 
     def draw(self, state):
         curve_ax, loss_ax = self.axes

@@ -15,12 +15,11 @@ import functools
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.legend import Legend
-from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
 from .. import data, plots
 from ._base import Explorer
+from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["overfitting_explorer", "OverfittingExplorer", "train_curve_fit", "HIDDEN", "L2",
@@ -195,15 +194,10 @@ class OverfittingExplorer(Explorer):
 
 
 def _fixed_legend(ax, entries, ncols):
-    """A legend for line styles `entries` (label -> Line2D keywords), centred under the x-axis
-    label, that stays in the background: `ax.legend` would be redrawn by every update."""
-    handles = [Line2D([], [], **style) for style in entries.values()]
+    """A fixed legend centred under the x-axis label (see `_layers.fixed_legend`)."""
     under = offset_copy(ax.transAxes, ax.figure, y=-LEGEND_DROP, units="points")
-    legend = ax.add_artist(Legend(ax, handles, list(entries), loc="upper center", ncols=ncols,
-                                  bbox_to_anchor=(0.5, 0.0), bbox_transform=under,
-                                  framealpha=0.9, fontsize=9))
-    legend.set_clip_on(False)  # else the layout leaves no room for it outside the axes
-    return legend
+    return fixed_legend(ax, entries, loc="upper center", ncols=ncols, bbox_to_anchor=(0.5, 0.0),
+                        bbox_transform=under, fontsize=9)
 
 
 def overfitting_explorer(hidden=60, l2=0.0, n_points=20, noise=0.3):
