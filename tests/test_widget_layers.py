@@ -51,3 +51,60 @@ def test_layers_draw_what_a_full_redraw_draws(make, settings):
         # over hundreds of pixels
         differing = np.mean(np.abs(layered - full).max(axis=2) > 40)
         assert differing < 0.0015, f"{values}: {differing:.2%} of the pixels differ"
+
+
+def test_an_explorer_keeps_a_figure_per_background_when_asked():
+    from nnlessons.widgets import neuron
+
+    e = neuron.neuron_explorer(activation="sigmoid")
+    first = e.fig
+    e.set(activation="tanh")
+    tanh = e.fig
+    assert tanh is not first and "tanh" in e.axes[0].get_title()
+    e.set(activation="sigmoid", w1=-3.0)
+    assert e.fig is first and "sigmoid" in e.axes[0].get_title()
+    # the copy has the frozen layout of the first figure
+    assert [ax.get_position().bounds for ax in tanh.axes[:2]] == \
+        [ax.get_position().bounds for ax in first.axes[:2]]
+    # no more figures than activations, however often the menu changes
+    figures = set()
+    for _ in range(3):
+        for name in neuron.ACTIVATIONS:
+            figures.add(id(e.set(activation=name).fig))
+    assert len(figures) == len(neuron.ACTIVATIONS)
+
+
+def test_least_recently_shown_background_is_drawn_over_when_all_are_kept():
+    from nnlessons.widgets import neuron
+
+    e = neuron.neuron_explorer(activation="sigmoid")
+    e._layers.kept = 2
+    sigmoid = e.fig
+    tanh = e.set(activation="tanh").fig
+    relu = e.set(activation="relu").fig  # the sigmoid's figure, the oldest, is taken
+    assert relu is sigmoid and "relu" in e.axes[0].get_title()
+    assert e.set(activation="tanh").fig is tanh
+
+
+def test_other_explorers_keep_one_figure():
+    from nnlessons.widgets import capstone
+
+    e = capstone.capstone_trainer(hidden=16, epochs=2)
+    fig = e.fig
+    e.set(first_unit=8)
+    e.set(epochs=3)  # a new run: a new background, on the same figure
+    assert e.fig is fig and len(e._layers.sheets) == 1
+
+
+def test_encode_png_round_trips_opaque_and_transparent_images():
+    rng = np.random.default_rng(0)
+    for alpha in (255, 128):
+        rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+        rgba[..., 3] = alpha
+        decoded = np.asarray(Image.open(io.BytesIO(plots.encode_png(rgba))).convert("RGBA"))
+        assert decoded.shape == rgba.shape
+        assert np.array_equal(decoded, rgba)
+        assert Image.open(io.BytesIO(plots.encode_png(rgba))).mode == ("RGB" if alpha == 255
+                                                                       else "RGBA")
+    with pytest.raises(ValueError, match=r"\(height, width, 4\) uint8"):
+        plots.encode_png(np.zeros((3, 3, 3), np.uint8))

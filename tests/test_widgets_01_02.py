@@ -89,9 +89,9 @@ def test_neuron_explorer_every_slider_at_both_ends(name):
 
 def test_neuron_explorer_every_activation():
     e = neuron_w.neuron_explorer()
-    heat, curve = e.axes
     for name in neuron_w.ACTIVATIONS:
         e.set(activation=name)
+        heat, curve = e.axes  # each activation has a figure of its own
         f, _ = activations.get(name)
         assert name in heat.get_title()
         line = curve.get_lines()[0]
@@ -255,7 +255,7 @@ def test_neuron_background_changes_with_the_activation_only():
         assert (norm.vmin, norm.vcenter, norm.vmax) == (0.0, 0.5, 1.0)
     e.set(activation="relu")
     assert e.background_key(e.state) != key
-    norm = heat.get_images()[0].norm
+    norm = e.axes[0].get_images()[0].norm  # relu's own figure
     assert (norm.vmin, norm.vmax) == (0.0, neuron_w.Z_REACH)
 
 

@@ -28,6 +28,7 @@ class Explorer:
     title = ""
     figsize = (9.0, 4.2)
     nrows, ncols = 1, 1
+    backgrounds_kept = 1  # figures kept, one per background key (see `_layers`)
 
     def __init__(self, controls, **subplot_kw):
         self.controls = controls
@@ -44,7 +45,7 @@ class Explorer:
                                      layout=w.Layout(flex_flow="row wrap")),
                               self.alert, self.image, self.readout])
         self.state = None
-        self._layers = Layers(self.fig)
+        self._layers = Layers(self.fig, self.axes, kept=self.backgrounds_kept)
         self.update()
 
     # ---- to override -----------------------------------------------------------------------

@@ -13,12 +13,14 @@ An update pastes the background bitmap and draws the foreground's artists on it.
 what the background depends on (an axis's limits or scale), the update falls back to a full draw,
 so the picture is always right; only the speed is lost.
 """
-import io
-
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
-from PIL import Image
+
+from .. import plots
 
 
 def fixed_legend(ax, entries, zorder=None, **legend_kwargs):
@@ -57,21 +59,73 @@ def _titles(ax):
     return [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
 
 
-class Layers:
-    """The two layers of one explorer's figure."""
+class _Sheet:
+    """One background: a figure with `draw_background` done for one key, and its bitmap."""
 
-    def __init__(self, fig):
-        self.fig = fig
-        self.key = None
-        self.view = None
-        self.bitmap = None
-        self.foreground = []     # (axes, artist) drawn by the last `draw`
+    def __init__(self, fig, axes):
+        self.fig, self.axes = fig, axes
         self.titles = {}         # title -> its text as `draw_background` left it
-        self.still = None        # the titles that are in the bitmap
+        self.bitmap = None
+        self.view = None         # what the bitmap depends on besides the key (see `_view`)
+        self.in_bitmap = None    # the titles drawn into it
+
+
+def _frozen(fig):
+    engine = fig.get_layout_engine()
+    return engine is None or isinstance(engine, PlaceHolderLayoutEngine)
+
+
+def _copy(fig, axes):
+    """An empty figure with the same size and axes positions (the layout must be frozen)."""
+    new = Figure(figsize=fig.get_size_inches(), dpi=fig.dpi, facecolor=fig.get_facecolor(),
+                 layout="none")
+    FigureCanvasAgg(new)
+    if isinstance(axes, np.ndarray):
+        copies = np.empty(axes.shape, dtype=object)
+        for index, ax in np.ndenumerate(axes):
+            copies[index] = new.add_axes(ax.get_position())
+        return new, copies
+    return new, new.add_axes(axes.get_position())
+
+
+class Layers:
+    """The two layers of one explorer's figure.
+
+    An explorer whose key takes a few values that a learner goes back and forth between (the
+    neuron's activation menu) sets `backgrounds_kept` above 1: each key then keeps a figure of
+    its own, with its background drawn, so that going back to an earlier choice costs no more
+    than a slider move. The explorer's `fig` and `axes` are swapped to that key's figure. Other
+    explorers keep one figure and draw its background again when the key changes."""
+
+    def __init__(self, fig, axes, kept=1):
+        self.kept = kept
+        self.sheets = {}         # key -> _Sheet, the most recently shown last
+        self.spare = _Sheet(fig, axes)  # the explorer's own figure, until a key takes it
+        self.key = None
+        self.foreground = []     # (axes, artist) drawn by the last `draw`
+
+    def _sheet(self, explorer, state, key):
+        """The figure for `key`, with its background drawn (put on the explorer)."""
+        sheet = self.sheets.pop(key, None)
+        if sheet is None:
+            if self.spare is not None:
+                sheet, self.spare = self.spare, None
+            elif len(self.sheets) < self.kept and _frozen(explorer.fig):
+                sheet = _Sheet(*_copy(explorer.fig, explorer.axes))
+            else:  # draw over the least recently shown
+                sheet = self.sheets.pop(next(iter(self.sheets)))
+            explorer.fig, explorer.axes = sheet.fig, sheet.axes
+            for ax in sheet.fig.axes:
+                ax.clear()
+            explorer.draw_background(state)
+            sheet.titles = {t: t.get_text() for ax in sheet.fig.axes for t in _titles(ax)}
+            sheet.bitmap = None
+        self.sheets[key] = sheet
+        explorer.fig, explorer.axes = sheet.fig, sheet.axes
+        return sheet
 
     def render(self, explorer, state, key):
         """Draw `state` and return the PNG bytes."""
-        fig, canvas = self.fig, self.fig.canvas
         for _, artist in self.foreground:
             if artist.axes is not None or artist.figure is not None:  # not gone with a clear()
                 try:
@@ -79,12 +133,11 @@ class Layers:
                 except (NotImplementedError, ValueError):
                     pass  # an artist matplotlib cannot take out again: the next clear() will
         self.foreground = []
-        if key != self.key:
-            for ax in fig.axes:
-                ax.clear()
-            explorer.draw_background(state)
-            self.key, self.bitmap = key, None
-            self.titles = {t: t.get_text() for ax in fig.axes for t in _titles(ax)}
+        if key != self.key or key not in self.sheets:
+            self._sheet(explorer, state, key)
+            self.key = key
+        sheet = self.sheets[key]
+        fig, canvas = sheet.fig, sheet.fig.canvas
         before = {ax: ({id(a) for a in ax.get_children()}, ax.legend_) for ax in fig.axes}
         explorer.draw(state)
         legends = []  # made by this `draw` (a legend made by `draw_background` stays put)
@@ -97,25 +150,22 @@ class Layers:
                     self.foreground.append((ax, artist))
         # a title that still reads as `draw_background` left it stays in the bitmap
         still = frozenset(t for ax in fig.axes for t in _titles(ax)
-                          if self.titles.get(t) == t.get_text())
+                          if sheet.titles.get(t) == t.get_text())
         moving = self.foreground + legends
         moving += [(ax, t) for ax in fig.axes for t in _titles(ax) if t not in still]
-        if self.bitmap is None or _view(fig) != self.view or still != self.still:
+        if sheet.bitmap is None or _view(fig) != sheet.view or still != sheet.in_bitmap:
             # a new background: render the figure without the moving parts, keep that bitmap
             for title in still:
                 title.set_animated(False)
             for _, artist in moving:
                 artist.set_animated(True)
             canvas.draw()
-            self.bitmap, self.view, self.still = canvas.copy_from_bbox(fig.bbox), _view(fig), still
+            sheet.bitmap, sheet.view, sheet.in_bitmap = (canvas.copy_from_bbox(fig.bbox),
+                                                         _view(fig), still)
         else:
-            canvas.restore_region(self.bitmap)
+            canvas.restore_region(sheet.bitmap)
         for ax, artist in sorted(moving, key=lambda pair: pair[1].get_zorder()):
             artist.set_animated(True)
             ax.draw_artist(artist)
         self.foreground += legends  # removed before the next `draw`, which makes its own
-        buffer = io.BytesIO()
-        # the figure is opaque: RGB encodes faster than RGBA
-        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png",
-                                                                        compress_level=1)
-        return buffer.getvalue()
+        return plots.encode_png(np.asarray(canvas.buffer_rgba()))

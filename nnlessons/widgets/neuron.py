@@ -120,6 +120,8 @@ class NeuronExplorer(Explorer):
     title = "One neuron: two weights, a bias and an activation"
     figsize = (11.0, 4.4)
     nrows, ncols = 1, 2
+    # a figure per activation: going back to one redraws only the heat map and the point
+    backgrounds_kept = len(ACTIVATIONS)
 
     def __init__(self, w1=2.0, w2=-1.0, b=0.5, activation="sigmoid", x1=1.0, x2=0.5):
         style = {"description_width": "initial"}
