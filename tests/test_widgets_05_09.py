@@ -55,14 +55,41 @@ def test_right_derivative_descends_wrong_one_climbs_and_fails_the_check(hidden):
     assert min(r["check"] for r in wrong) > 0.1
 
 
+@pytest.mark.parametrize("hidden", [2, 3])
+@pytest.mark.parametrize("learning_rate", [0.1, 1.0, 2.5, 5.0])
+def test_gradient_check_passes_every_round_of_the_right_derivative_only(hidden, learning_rate):
+    # late rounds at a high rate drive the loss to about 1e-25, where central differences are
+    # off by more than 1e-6 of the vanishing gradient: the check must not cry wolf there
+    right = backprop.train_rounds(hidden, learning_rate, False)
+    wrong = backprop.train_rounds(hidden, learning_rate, True)
+    assert all(r["passes"] for r in right)
+    assert not any(r["passes"] for r in wrong)
+    assert min(r["values"]["loss"] for r in right) < 1e-10 or learning_rate < 2
+
+
+def test_check_passes_needs_agreement_not_just_small_numbers():
+    assert backprop.check_passes(1e-9, 0.3)          # relative agreement at any size
+    assert backprop.check_passes(1e-5, 1e-12)        # both gradients all but 0
+    assert not backprop.check_passes(1e-5, 1e-7)     # a real disagreement, however small
+    assert not backprop.check_passes(0.9, 1e-3)
+
+
+def test_stepper_writes_vanishing_gradients_in_powers_of_ten():
+    e = backprop.backprop_stepper(hidden=3, learning_rate=5.0)
+    e.set(step=6 * 30 + 4)
+    texts = " ".join(t.get_text() for t in e.axes[0].texts)
+    assert "0.0000" not in texts and "e-" in texts and "gradients ≈ 0" in texts
+    assert "passes" in texts and e.alert.value == ""
+
+
 def test_backprop_stepper_every_control_and_the_ends():
     e = backprop.backprop_stepper()
     texts = lambda: " ".join(t.get_text() for t in e.axes[0].texts)  # noqa: E731
     assert "forward: hidden layer" in e.axes[0].get_title() and "L =" not in texts()
     e.set(step=2)
-    assert "L =" in texts() and "g=" not in texts()
+    assert "L =" in texts() and "\ng " not in texts()
     e.set(step=3)
-    assert "g=" in texts() and "passes" in texts() and e.alert.value == ""
+    assert "\ng " in texts() and "passes" in texts() and e.alert.value == ""
     e.set(step=5)
     assert "updated" in texts()
     last = e.controls["step"].max
@@ -72,7 +99,9 @@ def test_backprop_stepper_every_control_and_the_ends():
     e.set(wrong=True, step=3)
     assert "FAILS" in e.alert.value and "FAILS" in texts()
     e.set(hidden=3)
-    assert sum(t.get_text().startswith("h") for t in e.axes[0].texts) == 3
+    assert sorted(t.get_text() for t in e.axes[0].texts if t.get_text() in ("h1", "h2", "h3")) \
+        == ["h1", "h2", "h3"]
+    assert sum(t.get_text().startswith("h = ") for t in e.axes[0].texts) == 3
     for rate in (e.controls["learning_rate"].min, e.controls["learning_rate"].max):
         e.set(learning_rate=rate, step=last)
         assert np.all(np.isfinite(e.axes[1].get_lines()[2].get_ydata()))
@@ -147,6 +176,21 @@ def test_fixed_loss_axis_holds_every_corner_of_the_controls():
         # only leave through the bottom (memorised points)
         assert low < run["val_loss"].min() and run["val_loss"].max() < high
         assert run["train_loss"].max() < high
+
+
+def test_training_loss_never_leaps_up_at_any_setting():
+    # A step too long for the loss's curvature makes the training loss leap (60 neurons under
+    # strong L2 once went 0.3 -> 50 -> 0.35). Weight decay may let it creep up as it pulls the
+    # weights in (under a fifth between two records, at every setting), never leap.
+    ends = [(options[0], options[-1]) for options in (overfitting.HIDDEN, overfitting.L2,
+                                                      overfitting.POINTS, overfitting.NOISE)]
+    wide_and_decayed = [(20, 40, 60), (1e-2, 3e-2, 1e-1), (4, 20, 80), (0.3,)]
+    for settings in [*itertools.product(*ends), *itertools.product(*wide_and_decayed)]:
+        loss = overfitting.train_curve_fit(*settings)["train_loss"]
+        assert np.all(np.isfinite(loss)), settings
+        worst = np.max(loss[1:] / loss[:-1])
+        assert worst < 1.5, (f"training loss rose {worst:.1f}x within {overfitting.EVERY} epochs "
+                             f"at hidden, l2, n_points, noise = {settings}")
 
 
 def test_overfitting_explorer_every_control_at_both_ends():

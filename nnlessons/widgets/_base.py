@@ -28,12 +28,13 @@ class Explorer:
     title = ""
     figsize = (9.0, 4.2)
     nrows, ncols = 1, 1
+    width_ratios = None
     backgrounds_kept = 1  # figures kept, one per background key (see `_layers`)
 
     def __init__(self, controls, **subplot_kw):
         self.controls = controls
         self.fig, self.axes = plots.new_figure(self.nrows, self.ncols, figsize=self.figsize,
-                                               **subplot_kw)
+                                               width_ratios=self.width_ratios, **subplot_kw)
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.readout = w.HTML()
         self.alert = w.HTML()

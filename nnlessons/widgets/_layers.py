@@ -11,7 +11,8 @@ its figure drawn in two layers:
 
 An update pastes the background bitmap and draws the foreground's artists on it. If `draw` changes
 what the background depends on (an axis's limits or scale), the update falls back to a full draw,
-so the picture is always right; only the speed is lost.
+so the picture is always right; only the speed is lost. Texts are drawn through `_text_cache`, so
+a label that reads as before costs next to nothing.
 """
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,6 +22,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from .. import plots
+from ._text_cache import cache_text
 
 
 def fixed_legend(ax, entries, zorder=None, **legend_kwargs):
@@ -138,6 +140,7 @@ class Layers:
             self.key = key
         sheet = self.sheets[key]
         fig, canvas = sheet.fig, sheet.fig.canvas
+        cache_text(canvas.get_renderer())
         before = {ax: ({id(a) for a in ax.get_children()}, ax.legend_) for ax in fig.axes}
         explorer.draw(state)
         legends = []  # made by this `draw` (a legend made by `draw_background` stays put)

@@ -39,9 +39,12 @@ TARGET = 0.2                     # ... and its target output
 ROUNDS = 40                      # rounds the stepper can show
 PARAMS = ("W1", "b1", "W2", "b2")
 LOSS_FLOOR = 1e-6                # the loss axis's bottom: a working run gets there in 40 rounds
-NODE_STYLE = {"ls": "none", "marker": "o", "ms": 30, "mfc": "white", "mec": plots.COLORS["blue"],
+NODE_STYLE = {"ls": "none", "marker": "o", "ms": 32, "mfc": "white", "mec": plots.COLORS["blue"],
               "mew": 2, "zorder": 2}
-NODE_RIM = 16.0                  # points from a neuron's centre to the outside of its ring
+NOTE_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.75", "lw": 0.8}
+NODE_RIM = 17.0                  # points from a neuron's centre to the outside of its ring
+CHECK_FLOOR = 1e-10              # gradients this close agree, however small (see `check_passes`)
+FONT = 11                        # points: every number on the drawing reads from a projector
 
 
 def _rim(ax, centre, towards):
@@ -54,8 +57,20 @@ def _rim(ax, centre, towards):
 
 def _positions(hidden):
     """Where the 2 inputs, the `hidden` hidden neurons and the output sit on the drawing."""
-    return ([(0.0, 0.7), (0.0, -0.7)], [(1.3, y) for y in np.linspace(1.1, -1.1, hidden)],
-            (2.6, 0.0))
+    return ([(0.0, 0.75), (0.0, -0.75)], [(1.45, y) for y in np.linspace(1.2, -1.2, hidden)],
+            (2.5, 0.0))
+
+
+def _small(value):
+    """A gradient or delta with 4 decimals, or in powers of ten once those would read 0.0000."""
+    return f"{value:+.4f}" if value == 0 or abs(value) >= 5e-5 else f"{value:+.1e}"
+
+
+def _edge_label_at(layer):
+    """How far along an edge (0 at its source, 1 at its target) its weight is written. The
+    input layer's edges cross in the middle: written near the neuron they feed, their labels
+    stand in one column, in pairs, one pair per hidden neuron."""
+    return 0.68 if layer == 1 else 0.5
 
 
 def initial_parameters(hidden, seed=3):
@@ -95,6 +110,10 @@ def backward(params, values, target=TARGET, wrong=False):
 
 def gradient_check(params, grads, x=EXAMPLE, target=TARGET):
     """Relative error between `grads` and central differences of the loss, over all parameters."""
+    return relative_error(*_both_gradients(params, grads, x, target))
+
+
+def _both_gradients(params, grads, x=EXAMPLE, target=TARGET):
     numeric = []
     for name in PARAMS:
         def loss_of(p, name=name):
@@ -102,14 +121,22 @@ def gradient_check(params, grads, x=EXAMPLE, target=TARGET):
             return forward(trial, x, target)["loss"]
         numeric.append(numerical_gradient(loss_of, params[name].copy()).ravel())
     analytic = np.concatenate([grads[name].ravel() for name in PARAMS])
-    return relative_error(analytic, np.concatenate(numeric))
+    return analytic, np.concatenate(numeric)
+
+
+def check_passes(relative, difference):
+    """Does backprop agree with central differences? A relative error below 1e-6 says so, except
+    where both gradients have all but vanished (a loss near 0): central differences are then
+    off by their own error, about 1e-12 here, which is large beside a gradient of 1e-7. So two
+    gradients that differ by less than `CHECK_FLOOR` agree too."""
+    return relative < 1e-6 or difference < CHECK_FLOOR
 
 
 @functools.lru_cache(maxsize=64)
 def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3):
     """Run `rounds` rounds of forward, backward and update. Returns one dict per round with the
-    parameters before the update, the values, deltas, gradients, the gradient check's relative
-    error, and the parameters after the update. Cached: the stepper only replays it."""
+    parameters before the update, the values, deltas, gradients, the gradient check (its relative
+    error, the largest difference, and whether it passes), and the parameters after the update. Cached: the stepper only replays it."""
     if hidden not in (2, 3):
         raise ValueError(f"hidden must be 2 or 3; got {hidden!r}")
     params = initial_parameters(hidden, seed)
@@ -118,16 +145,20 @@ def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3
         values = forward(params)
         deltas, grads = backward(params, values, wrong=wrong)
         new = {name: params[name] - learning_rate * grads[name] for name in PARAMS}
+        analytic, numeric = _both_gradients(params, grads)
+        relative, difference = relative_error(analytic, numeric), float(np.abs(analytic - numeric).max())
         history.append({"params": params, "values": values, "deltas": deltas, "grads": grads,
-                        "check": gradient_check(params, grads), "new": new})
+                        "check": relative, "difference": difference,
+                        "passes": check_passes(relative, difference), "new": new})
         params = new
     return tuple(history)
 
 
 class BackpropStepper(Explorer):
     title = "Backpropagation, step by step"
-    figsize = (12.5, 5.0)
+    figsize = (12.5, 6.2)
     nrows, ncols = 1, 2
+    width_ratios = (2.1, 1.0)  # the network's numbers need the room more than the loss curve
 
     def __init__(self, hidden=2, learning_rate=1.0, wrong=False):
         style = {"description_width": "initial"}
@@ -154,16 +185,19 @@ class BackpropStepper(Explorer):
         n, phase = divmod(step, len(PHASES))
         now = rounds[n]
         message = ""
-        if wrong and phase >= 3:
+        if phase >= 3 and not now["passes"]:
             message = (f"Gradient check FAILS: relative error {now['check']:.2g} between "
-                       f"backprop and numerical gradients. The derivative y(y - 1) has the wrong "
-                       f"sign, so the output layer steps uphill and the loss climbs.")
+                       f"backprop and numerical gradients. " + (
+                           "The derivative y(y - 1) has the wrong sign, so the output layer "
+                           "steps uphill and the loss climbs." if wrong else
+                           "Backprop has a bug: compare it with the formulas step by step."))
         return {"round": n, "phase": phase, "phase_name": PHASES[phase], "hidden": int(hidden),
                 "learning_rate": float(learning_rate), "wrong": bool(wrong), "now": now,
                 "losses": [r["values"]["loss"] for r in rounds[:n + 1]],
                 "right_losses": [r["values"]["loss"] for r in right],
                 "wrong_losses": [r["values"]["loss"] for r in buggy],
-                "check": now["check"], "message": message}
+                "check": now["check"], "difference": now["difference"],
+                "passes": now["passes"], "message": message}
 
     # ---- drawing ---------------------------------------------------------------------------
     # Two layers (see `_layers`): the background holds what neither the step nor the controls
@@ -183,11 +217,15 @@ class BackpropStepper(Explorer):
             graph.plot([x0, out[0]], [y0, out[1]], color="0.6", lw=1.2, zorder=1)
         nodes = xs + [top, bottom, out]
         graph.plot([p[0] for p in nodes], [p[1] for p in nodes], **NODE_STYLE)
-        for i, (x0, y0) in enumerate(xs):
-            graph.text(x0, y0, f"x{i + 1}\n{EXAMPLE[i]:.2f}", ha="center", va="center",
-                       fontsize=8, zorder=4)
-        graph.set_xlim(-0.25, 3.75)
-        graph.set_ylim(-1.95, 1.85)
+        for name, (x0, y0) in zip(("x1", "x2", "h1", None, "y"), nodes):
+            if name:  # the bottom hidden neuron is h2 or h3: its name is drawn per update
+                graph.text(x0, y0, name, ha="center", va="center", fontsize=FONT, zorder=4)
+        for (x0, y0), va, side in zip(xs, ("bottom", "top"), (1, -1)):  # x1 above, x2 below
+            graph.text(x0, y0 + side * 0.26, f"x{1 if side > 0 else 2} = "
+                       f"{EXAMPLE[0 if side > 0 else 1]:.2f}", ha="center", va=va,
+                       fontsize=FONT, zorder=4)
+        graph.set_xlim(-0.3, 3.55)
+        graph.set_ylim(-2.25, 1.75)
         graph.set_xticks([])
         graph.set_yticks([])
         graph.grid(False)
@@ -199,7 +237,9 @@ class BackpropStepper(Explorer):
         curve.set_yscale("log")
         curve.yaxis.set_minor_locator(NullLocator())
         curve.set_xlim(0, ROUNDS + 1)
-        curve.set_ylim(LOSS_FLOOR, 1.0)
+        # two empty decades above the highest loss hold the legend, clear of every curve
+        curve.set_ylim(LOSS_FLOOR, 100.0)
+        curve.set_yticks(np.logspace(np.log10(LOSS_FLOOR), 0, 7))
         curve.set_xlabel("round")
         curve.set_ylabel("loss (y - t)², log scale")
         # the legend's entries never change, so it is drawn once, with stand-in handles
@@ -211,7 +251,7 @@ class BackpropStepper(Explorer):
                    Line2D([], [], color="0.45", marker="o", ms=4, label="dots: rounds so far"),
                    Line2D([], [], color="black", marker="o", ms=8, ls="none",
                           label="this round")]
-        legend = Legend(curve, handles, [h.get_label() for h in handles], loc="lower left",
+        legend = Legend(curve, handles, [h.get_label() for h in handles], loc="upper right",
                         framealpha=0.9)
         legend.set_zorder(1.5)  # under the moving curves, in a full redraw as in a layered one
         curve.add_artist(legend)
@@ -238,50 +278,54 @@ class BackpropStepper(Explorer):
                     [p for end in ends for p in (end[1], middle[1], np.nan)],
                     color="0.6", lw=1.2, zorder=1)
             ax.plot(*middle, **NODE_STYLE)
+            ax.text(*middle, "h2", ha="center", va="center", fontsize=FONT, zorder=4)
+        ax.text(*hs[-1], f"h{len(hs)}", ha="center", va="center", fontsize=FONT, zorder=4)
         for layer, (sources, targets, W) in enumerate(((xs, hs, "W1"), (hs, [out], "W2")), 1):
             backward_done = (phase >= 4) if layer == 1 else (phase >= 3)
-            t = 0.45 if layer == 1 else 0.52
+            shows_gradient = backward_done and phase < 5
+            t = _edge_label_at(layer)
             for i, (x0, y0) in enumerate(sources):
                 for j, (x1, y1) in enumerate(targets):
-                    text = f"w={params[W][i, j]:+.3f}"
-                    if backward_done and phase < 5:
-                        text += f"  g={g[W][i, j]:+.4f}"
+                    text = f"w {params[W][i, j]:+.3f}"
+                    if shows_gradient:
+                        text += f"\ng {_small(g[W][i, j])}"
                     ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text, ha="center",
-                            va="center", fontsize=8,
-                            color=red if backward_done and phase < 5 else "black",
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+                            va="center", fontsize=FONT, linespacing=1.1,
+                            color=red if shows_gradient else "black",
+                            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none"},
                             zorder=3)
         for j, (x0, y0) in enumerate(hs):
-            ax.text(x0, y0, f"h{j + 1}\n{v['h'][j]:.3f}", ha="center", va="center", fontsize=8,
-                    zorder=4)
-            notes = f"z={v['z1'][j]:+.3f}\nb={params['b1'][j]:+.3f}"
+            notes = f"h = {v['h'][j]:.3f}\nz = {v['z1'][j]:+.3f}\nb = {params['b1'][j]:+.3f}"
             if phase == 4:
-                notes += f"\nδ={d['delta1'][j]:+.4f}"
-            ax.text(x0, y0 - 0.24, notes, ha="center", va="top", fontsize=7.5,
-                    color=red if phase == 4 else "black", zorder=4)
-        ax.text(out[0], out[1], "y" + (f"\n{v['y'][0]:.3f}" if phase >= 1 else ""),
-                ha="center", va="center", fontsize=8, zorder=4)
-        notes = f"b={params['b2'][0]:+.3f}"
+                notes += f"\nδ = {_small(d['delta1'][j])}"
+            ax.text(x0, y0 - 0.26, notes, ha="center", va="top", fontsize=FONT,
+                    linespacing=1.1, color=red if phase == 4 else "black", bbox=NOTE_BOX,
+                    zorder=4)
+        notes = f"b = {params['b2'][0]:+.3f}"
         if phase >= 1:
-            notes = f"z={v['z2'][0]:+.3f}\n" + notes
+            notes = f"y = {v['y'][0]:.3f}\nz = {v['z2'][0]:+.3f}\n" + notes
         if 3 <= phase < 5:
-            notes += f"\nδ={d['delta2'][0]:+.4f}"
-        ax.text(out[0], out[1] - 0.24, notes, ha="center", va="top", fontsize=7.5,
-                color=red if 3 <= phase < 5 else "black", zorder=4)
+            notes += f"\nδ = {_small(d['delta2'][0])}"
+        ax.text(out[0], out[1] - 0.26, notes, ha="center", va="top", fontsize=FONT,
+                linespacing=1.1, color=red if 3 <= phase < 5 else "black", bbox=NOTE_BOX,
+                zorder=4)
         if phase >= 2:
-            ax.text(2.85, 0.0, f"L = (y - t)²\n= ({v['y'][0]:.3f} - {TARGET})²\n"
-                               f"= {v['loss']:.4f}", ha="left", va="center", fontsize=9,
+            ax.text(2.77, 0.0, f"L = (y - t)²\n= ({v['y'][0]:.3f} - {TARGET})²\n"
+                               f"= {v['loss']:.4g}", ha="left", va="center", fontsize=FONT + 1,
                     color=orange, fontweight="bold")
         if phase >= 3:
-            ok = state["check"] < 1e-6
-            ax.text(1.3, -1.75, f"gradient check: relative error {state['check']:.1e}  "
-                                f"{'passes' if ok else 'FAILS'}", ha="center", fontsize=9,
-                    color=plots.COLORS["green"] if ok else red, fontweight="bold")
+            verdict = "passes" if state["passes"] else "FAILS"
+            detail = (f"relative error {state['check']:.1e}" if state["check"] < 1e-6
+                      or not state["passes"] else
+                      f"gradients ≈ 0: they differ\nby {state['difference']:.0e} only")
+            ax.text(-0.28, -2.2, f"gradient check: {verdict}\n{detail}", ha="left", va="bottom",
+                    fontsize=FONT, linespacing=1.1, fontweight="bold",
+                    color=plots.COLORS["green"] if state["passes"] else red)
         if phase == 5:
-            ax.text(1.3, 1.65, f"updated: w ← w - {state['learning_rate']:g} × g",
-                    ha="center", fontsize=9, color=blue)
+            ax.text(1.45, 1.72, f"updated: w ← w - {state['learning_rate']:g} × g",
+                    ha="center", va="top", fontsize=FONT + 1, color=blue)
         ax.set_title(f"Round {state['round'] + 1}, step {state['phase'] + 1} of 6: "
-                     f"{state['phase_name']}", fontsize=12)
+                     f"{state['phase_name']}")
 
     def _draw_losses(self, ax, state):
         n = state["round"]

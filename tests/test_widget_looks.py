@@ -1,0 +1,40 @@
+"""Every demo must read from the back of a room: no text on its figure below 11 points, in any
+setting its benchmark walks through (titles, labels, tick labels, legends, annotations)."""
+import importlib
+
+import matplotlib
+import pytest
+from matplotlib.text import Text
+
+from nnlessons.widgets import MODULES
+
+SMALLEST = 11  # points, the course's floor for a projector
+
+
+def cases():
+    for module_name in MODULES:
+        module = importlib.import_module(f"nnlessons.widgets.{module_name}")
+        for name, make, settings in module.benchmark_cases():
+            yield pytest.param(make, settings, id=name)
+
+
+def small_texts(fig):
+    return sorted({(t.get_text(), round(t.get_fontsize(), 1)) for t in fig.findobj(Text)
+                   if t.get_visible() and t.get_text().strip() and t.get_fontsize() < SMALLEST})
+
+
+@pytest.mark.parametrize("make, settings", list(cases()))
+def test_no_text_below_eleven_points(make, settings):
+    explorer = make()
+    for values in settings:
+        explorer.set(**values)
+        assert small_texts(explorer.fig) == [], f"{values}: too small to read on a projector"
+
+
+def test_the_check_sees_a_small_text():
+    from nnlessons import plots
+
+    with matplotlib.rc_context(plots.STYLE):
+        fig, ax = plots.new_figure()
+        ax.text(0, 0, "tiny", fontsize=8)
+    assert small_texts(fig) == [("tiny", 8.0)]
