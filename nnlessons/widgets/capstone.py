@@ -74,7 +74,7 @@ def train_digits(hidden=64, epochs=20, learning_rate=0.1, batch_size=32, seed=0,
 
 class CapstoneTrainer(Explorer):
     title = "Train the digits network"
-    figsize = (12.0, 8.0)
+    figsize = (12.0, 8.6)  # tall enough for the confusion matrix's counts at 11 pt
     nrows, ncols = 2, 2
 
     def __init__(self, hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
@@ -184,7 +184,7 @@ class CapstoneTrainer(Explorer):
         confusion.imshow(np.log1p(matrix), cmap="Blues")
         for (i, j), count in np.ndenumerate(matrix):
             if count:
-                confusion.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                confusion.text(j, i, str(count), ha="center", va="center", fontsize=11,
                                color="white" if i == j else "black")
         confusion.set_xticks(range(10))
         confusion.set_yticks(range(10))
@@ -204,6 +204,7 @@ class CapstoneTrainer(Explorer):
         mistakes.set_xticks([])
         mistakes.set_yticks([])
         mistakes.grid(False)
+        mistakes.spines[:].set_visible(False)  # the bottom one would underline the labels
         plots.label(mistakes, f"Some of the {len(state['mistakes'])} mistakes (true→predicted)",
                     "", "")
 
