@@ -1,6 +1,5 @@
 """Demos drawn in two layers (background once, foreground per update) must show exactly what a
 full redraw shows, for every setting their benchmark walks through, in any order."""
-import importlib
 import io
 
 import matplotlib
@@ -8,15 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nnlessons import plots
-from nnlessons.widgets import MODULES
+from nnlessons import plots, widgets
 
 
 def layered_cases():
-    for module_name in MODULES:
-        module = importlib.import_module(f"nnlessons.widgets.{module_name}")
-        for name, make, settings in module.benchmark_cases():
-            yield pytest.param(make, settings, id=name)
+    return [pytest.param(make, settings, id=name)
+            for _, name, make, settings in widgets.benchmark_cases()]
 
 
 def pixels(png):

@@ -1,21 +1,18 @@
 """Every demo must read from the back of a room: no text on its figure below 11 points, in any
 setting its benchmark walks through (titles, labels, tick labels, legends, annotations)."""
-import importlib
 
 import matplotlib
 import pytest
 from matplotlib.text import Text
 
-from nnlessons.widgets import MODULES
+from nnlessons import widgets
 
 SMALLEST = 11  # points, the course's floor for a projector
 
 
 def cases():
-    for module_name in MODULES:
-        module = importlib.import_module(f"nnlessons.widgets.{module_name}")
-        for name, make, settings in module.benchmark_cases():
-            yield pytest.param(make, settings, id=name)
+    return [pytest.param(make, settings, id=name)
+            for _, name, make, settings in widgets.benchmark_cases()]
 
 
 def small_texts(fig):

@@ -327,3 +327,15 @@ def test_redraws_keep_the_course_style_without_use_style():
         ax = e.fig.axes[0]
         assert ax.title.get_fontsize() == plots.STYLE["axes.titlesize"]
         assert ax.xaxis.label.get_fontsize() == plots.STYLE["axes.labelsize"]
+
+
+def test_sliders_that_train_wait_until_let_go_and_cheap_ones_follow_the_drag():
+    retraining = {overfitting.overfitting_explorer(): ("hidden", "l2", "n_points", "noise"),
+                  act_w.activation_explorer(): ("learning_rate",),
+                  backprop.backprop_stepper(): ("learning_rate",),
+                  capstone.capstone_trainer(hidden=16, epochs=2): ("epochs", "learning_rate")}
+    for explorer, names in retraining.items():
+        for name in names:
+            assert explorer.controls[name].continuous_update is False, name
+    assert act_w.activation_explorer().controls["depth"].continuous_update is True
+    assert backprop.backprop_stepper().controls["step"].continuous_update is True

@@ -14,6 +14,15 @@ MODULES = ("neuron", "loss", "derivative", "descent", "backprop", "batches", "ov
            "activations", "capstone")
 
 
+def benchmark_cases():
+    """Every demo's `(module name, case name, make, settings)` in lesson order: what
+    `benchmarks/widgets.py` times and what the looks and layer tests draw."""
+    for module_name in MODULES:
+        module = importlib.import_module(f".{module_name}", __name__)
+        for name, make, settings in module.benchmark_cases():
+            yield module_name, name, make, settings
+
+
 def __getattr__(name):
     if name in MODULES:
         return importlib.import_module(f".{name}", __name__)

@@ -110,9 +110,10 @@ class ActivationExplorer(Explorer):
                                  style=style),
             "init": w.Dropdown(options=list(INITS), value=init, description="starting weights",
                                style=style),
+            # a new rate trains two networks: train once the slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
                                               description="learning rate (dead units)",
-                                              style=style),
+                                              style=style, continuous_update=False),
         }
         super().__init__(controls)
         freeze_layout(self)

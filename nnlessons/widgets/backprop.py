@@ -167,8 +167,10 @@ class BackpropStepper(Explorer):
                                 continuous_update=True, layout=w.Layout(width="420px")),
             "hidden": w.ToggleButtons(options=[2, 3], value=hidden, description="hidden neurons",
                                       style=style),
+            # a new rate replays 40 rounds three times: once the slider is let go
             "learning_rate": w.FloatSlider(learning_rate, min=0.1, max=5.0, step=0.1,
-                                           description="learning rate", style=style),
+                                           description="learning rate", style=style,
+                                           continuous_update=False),
             "wrong": w.Checkbox(wrong, description="wrong sigmoid derivative y(y - 1)",
                                 indent=False),
         }

@@ -87,9 +87,12 @@ class CapstoneTrainer(Explorer):
         controls = {
             "hidden": w.Dropdown(options=[16, 32, 64], value=hidden,
                                  description="hidden neurons", style=style),
-            "epochs": w.IntSlider(epochs, 1, 40, description="epochs", style=style),
+            # a new value trains the network again (seconds): once the slider is let go
+            "epochs": w.IntSlider(epochs, 1, 40, description="epochs", style=style,
+                                  continuous_update=False),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
-                                              description="learning rate", style=style),
+                                              description="learning rate", style=style,
+                                              continuous_update=False),
             "first_unit": w.IntSlider(0, 0, 64 - SHOWN_UNITS, step=SHOWN_UNITS,
                                       description="weights of neurons from", style=style),
         }

@@ -148,15 +148,18 @@ class OverfittingExplorer(Explorer):
     nrows, ncols = 1, 2
 
     def __init__(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
-        style = {"description_width": "initial"}
+        # every new setting trains a network (about 0.1 s): train once when the slider is let
+        # go, not at every value it passes on the way
+        on_release = {"style": {"description_width": "initial"}, "continuous_update": False}
         controls = {
             "hidden": w.SelectionSlider(options=HIDDEN, value=hidden,
-                                        description="hidden neurons", style=style),
-            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength", style=style),
+                                        description="hidden neurons", **on_release),
+            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength",
+                                    **on_release),
             "n_points": w.SelectionSlider(options=POINTS, value=n_points,
-                                          description="training points", style=style),
+                                          description="training points", **on_release),
             "noise": w.SelectionSlider(options=NOISE, value=noise, description="noise",
-                                       style=style),
+                                       **on_release),
         }
         super().__init__(controls)
         freeze_layout(self)
