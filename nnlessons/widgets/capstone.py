@@ -15,6 +15,7 @@ import ipywidgets as w
 import matplotlib
 import numpy as np
 from matplotlib.legend import Legend
+from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..network import MLP
@@ -162,6 +163,7 @@ class CapstoneTrainer(Explorer):
         if history.val_loss:
             ax.plot(done, history.val_loss, "o-", ms=3, label="validation loss")
         ax.set_xlim(0.5, max(epochs, 1) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         plots.label(ax, "Loss while training", "epoch", "cross-entropy", legend=legend)
 
     def background_key(self, state):
