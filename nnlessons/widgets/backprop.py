@@ -30,7 +30,7 @@ from ._base import Explorer
 from ._layout import freeze_layout
 
 __all__ = ["backprop_stepper", "BackpropStepper", "forward", "backward", "train_rounds",
-           "PHASES", "EXAMPLE", "TARGET"]
+           "gradient_check", "check_passes", "PHASES", "EXAMPLE", "TARGET"]
 
 PHASES = ("forward: hidden layer", "forward: output", "loss", "backward: output layer",
           "backward: hidden layer", "update")
@@ -114,6 +114,7 @@ def gradient_check(params, grads, x=EXAMPLE, target=TARGET):
 
 
 def _both_gradients(params, grads, x=EXAMPLE, target=TARGET):
+    """`grads` and central differences of the loss, each flattened over all parameters."""
     numeric = []
     for name in PARAMS:
         def loss_of(p, name=name):
@@ -136,7 +137,8 @@ def check_passes(relative, difference):
 def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3):
     """Run `rounds` rounds of forward, backward and update. Returns one dict per round with the
     parameters before the update, the values, deltas, gradients, the gradient check (its relative
-    error, the largest difference, and whether it passes), and the parameters after the update. Cached: the stepper only replays it."""
+    error, the largest difference, and whether it passes), and the parameters after the
+    update. Cached: the stepper only replays it."""
     if hidden not in (2, 3):
         raise ValueError(f"hidden must be 2 or 3; got {hidden!r}")
     params = initial_parameters(hidden, seed)
@@ -146,7 +148,8 @@ def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3
         deltas, grads = backward(params, values, wrong=wrong)
         new = {name: params[name] - learning_rate * grads[name] for name in PARAMS}
         analytic, numeric = _both_gradients(params, grads)
-        relative, difference = relative_error(analytic, numeric), float(np.abs(analytic - numeric).max())
+        relative = relative_error(analytic, numeric)
+        difference = float(np.abs(analytic - numeric).max())
         history.append({"params": params, "values": values, "deltas": deltas, "grads": grads,
                         "check": relative, "difference": difference,
                         "passes": check_passes(relative, difference), "new": new})
