@@ -419,10 +419,25 @@ def safely(check, *args, **kwargs):
                        f"whoever runs your course)")]
 
 
+def check_grading_sandbox():
+    """bubblewrap, the wall `nnlessons grade` puts around learner code. Only an instructor who
+    grades needs it, so its absence is a note, not a problem, for everyone else."""
+    from .grading import isolation
+    problem = isolation.problem()
+    if problem is None:
+        return [Result("grading sandbox", OK, f"bubblewrap works ({isolation.bwrap_path()}): "
+                                              f"`nnlessons grade` can wall in learner code")]
+    fix = isolation.INSTALL_HINT if isolation.bwrap_path() is None and \
+        sys.platform.startswith("linux") else problem
+    return [Result("grading sandbox", NOTE,
+                   f"needed only to grade submissions with `nnlessons grade`: {problem}", fix)]
+
+
 def checks(kernel=True, kernel_name=KERNEL, timeout=60.0):
     """The checks to run, in order: (function, kwargs)."""
     planned = [(check_python, {}), (check_packages, {}), (check_widget_extension, {}),
-               (check_png, {}), (check_inline_backend, {}), (check_jupyter_command, {})]
+               (check_png, {}), (check_inline_backend, {}), (check_jupyter_command, {}),
+               (check_grading_sandbox, {})]
     if kernel:
         planned.append((check_kernel, {"kernel_name": kernel_name, "timeout": timeout}))
     return planned

@@ -242,3 +242,18 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     process.stdout.close()  # as `| head -1` does
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err, err.decode()
+
+
+def test_grading_sandbox_is_checked_and_its_absence_is_only_a_note(monkeypatch):
+    from nnlessons.grading import isolation
+    here = doctor.check_grading_sandbox()[0]
+    assert here.status == doctor.OK and "bubblewrap works" in here.detail  # CI installs it
+    isolation.problem.cache_clear()
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: None)
+    try:
+        missing = doctor.check_grading_sandbox()[0]
+    finally:
+        isolation.problem.cache_clear()
+    assert missing.status == doctor.NOTE and missing.ok
+    assert "apt-get install bubblewrap" in missing.fix
+    assert "needed only to grade" in missing.detail

@@ -71,7 +71,8 @@ HOSTILE = {
         f"open('mine.txt', 'w').write('a file in my own folder is fine')\n"
         f"def weighted_sum(X, weights, bias):\n"
         f"    os.remove('{SENTINEL}/keep.txt')\n",
-        ["weighted_sum"], "error", "not allowed while grading"),
+        # in the sandbox the sentinel does not exist: its /tmp is a tmpfs of its own
+        ["weighted_sum"], "error", None),
     "reads_solutions_tests_and_parent": (
         f"import os\n"
         f"def weighted_sum(X, weights, bias):\n"
@@ -211,7 +212,8 @@ def test_child_environment_is_minimal(tmp_path):
         del os.environ["NNLESSONS_SECRET_FOR_TEST"]
     output = next(t.output for t in result.tests if t.function == "weighted_sum")
     assert "NNLESSONS_SECRET_FOR_TEST" not in output
-    assert "nnlessons-grade-" in output and "[]" in output
+    # its working folder is the sandbox's own tmpfs, empty but for matplotlib's font list
+    assert "] /tmp ['.matplotlib']" in output, output
 
 
 def test_submission_budget_caps_total_time(tmp_path):
@@ -247,11 +249,13 @@ def test_other_submissions_keep_their_grades_when_graded_together(tmp_path):
     assert (folder / "good1_01_neuron.ipynb").read_text() == SOLUTION.read_text()
 
 
-def test_without_the_fork_server_children_start_directly(tmp_path, monkeypatch):
-    monkeypatch.setenv("NNLESSONS_NO_ZYGOTE", "1")
-    assert grade_notebook(SOLUTION).score == 23
+def test_without_isolation_grading_still_works_and_says_so(tmp_path):
+    """--isolation none (an instructor's explicit choice): same scores, labelled."""
+    solved = grade_notebook(SOLUTION, isolation_kind="none")
+    assert solved.score == 23 and solved.isolation == "none"
+    assert solved.as_dict()["isolation"] == "none"
     code, losing, status, message = HOSTILE["os_exit_in_function"]
-    result = grade_notebook(hostile_notebook(tmp_path, "exit", code))
+    result = grade_notebook(hostile_notebook(tmp_path, "exit", code), isolation_kind="none")
     lost = [t for t in result.tests if t.function == "sigmoid"]
     assert all(t.status == status and message in t.output for t in lost)
     assert all(t.status == "passed" for t in result.tests if t.function == "weighted_sum")

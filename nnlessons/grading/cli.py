@@ -18,8 +18,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import isolation
 from . import notebook as nbfile
 from . import report
+from .package_view import VIEWS
 from .grader import DEFAULT_BUDGET, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Submission, grade_notebook
 from .suite import SuiteLibrary, SuiteNotFound
 
@@ -44,9 +46,17 @@ def add_arguments(parser):
                         help=f"time allowed for a whole submission (default {DEFAULT_BUDGET:g})")
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY // 1024 ** 2, metavar="MB",
                         help="memory limit of the learner's process (default 2048)")
+    parser.add_argument("--isolation", choices=["bubblewrap", "none"], default="bubblewrap",
+                        help="bubblewrap (default): each notebook's code runs in an operating-"
+                             "system sandbox; none: without it, only for notebooks you trust "
+                             "(every report then says so)")
     parser.add_argument("--tests", action="append", default=[], metavar="DIR",
                         help="a folder of your own test modules (written like the shipped "
                              "suites) to add to the grading; may be repeated")
+
+
+NO_ISOLATION = ("WARNING: graded WITHOUT isolation (--isolation none): the notebooks' code ran "
+                "with this user's rights, outside the sandbox")
 
 
 class UsageError(Exception):
@@ -121,6 +131,11 @@ def run(args):
         return usage("--jobs must be at least 1")
     if args.timeout <= 0 or args.budget <= 0 or args.memory < 256:
         return usage("--timeout and --budget must be positive, --memory at least 256 (MB)")
+    if args.isolation == "bubblewrap" and isolation.problem():
+        return usage(f"cannot grade safely here: {isolation.problem()}.\nTo grade anyway, "
+                     f"without the sandbox (for notebooks you trust), pass --isolation none")
+    if args.isolation == "none":
+        print(NO_ISOLATION, file=sys.stderr)
     for directory in args.tests:
         if not Path(directory).is_dir():
             return usage(f"--tests {directory}: no such folder")
@@ -143,22 +158,30 @@ def run(args):
         try:
             result = grade_notebook(path, student=student, library=library,
                                     timeout=args.timeout, budget=args.budget,
-                                    memory=args.memory * 1024 ** 2)
+                                    memory=args.memory * 1024 ** 2,
+                                    isolation_kind=args.isolation)
         except SuiteNotFound as error:
-            result = Submission(student, "?", str(path), error=f"not graded: {error}")
+            result = Submission(student, "?", str(path), error=f"not graded: {error}",
+                                isolation=args.isolation)
         except Exception as error:  # a grader bug must not stop the other submissions
             result = Submission(student, "?", str(path),
                                 error=f"not graded: the grader failed on this notebook "
-                                      f"({type(error).__name__}: {error}); please report it")
+                                      f"({type(error).__name__}: {error}); please report it",
+                                isolation=args.isolation)
         progress.advance(result)
         return result
 
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(grade, found))
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(grade, found))
+    finally:
+        VIEWS.remove()
     elapsed = time.monotonic() - started
     results.sort(key=lambda s: (s.student, s.exercise, s.notebook))
 
+    if args.isolation == "none":
+        print(NO_ISOLATION)
     print(report.table(results))
     print(f"\n{len(results)} submissions graded in {elapsed:.1f} s")
     seen = {}

@@ -6,6 +6,9 @@ Two guards, because each misses what the other sees:
   as nn`, `from nnlessons.neuron import weighted_sum as ws`, or a module-level alias `ws = ...`?
 - `Traps` replaces the forbidden functions inside the loaded nnlessons modules by traps that refuse
   to run while the learner's function is the one being graded (run time: catches helpers too).
+  Traps serve the self-check in the learner's own kernel, where they give a friendly message.
+  When grading, the wall is elsewhere: the sandbox's copy of the package has no forbidden code in
+  it at all (package_view.py), and `refusal` is what stands in its place.
 """
 import ast
 import sys
@@ -93,6 +96,19 @@ def static_uses(sources, function, names):
 
 class ForbiddenCallError(Exception):
     """Raised inside the learner's code when it calls a forbidden reference function."""
+
+
+# Names refused in this process so far: a learner who catches the refusal and carries on still
+# used the reference code, and the worker reports it. (Only a friendly message rests on this:
+# the refused function's code is not in the sandbox at all, see package_view.py.)
+REFUSED = []
+
+
+def refusal(name):
+    """The error a stubbed-out reference function raises in the grading sandbox."""
+    REFUSED.append(name)
+    return ForbiddenCallError(f"{name} is not available while grading: this exercise asks you "
+                              f"to write it yourself")
 
 
 class Traps:

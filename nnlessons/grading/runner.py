@@ -116,12 +116,13 @@ def _run_test(test, backend):
     return TestResult(test.name, test.function, test.points, test.hidden, "passed")
 
 
-def run_tests(tests, backend, known_problems=None):
+def run_tests(tests, backend, known_problems=None, timeouts=None):
     """Run `tests` in order. `known_problems` maps a function to a StudentProblem found before
     any test ran (missing, forbidden): its tests get that result without a call. A function
-    that runs out of time twice is not called again."""
-    problems = dict(known_problems or {})
-    timeouts = {}
+    that runs out of time twice is not called again; pass the same `known_problems` and
+    `timeouts` dicts to a later run (the hidden tests after the public ones) to carry that on."""
+    problems = known_problems if known_problems is not None else {}
+    timeouts = timeouts if timeouts is not None else {}
     results = []
     for test in tests:
         problem = problems.get(test.function)
@@ -145,5 +146,7 @@ def missing_problem(function):
 
 
 def forbidden_problem(function, names):
-    return Forbidden(f"not allowed: {function} calls {', '.join(names)}; write it yourself "
-                     f"with NumPy instead of calling the course's reference code")
+    problem = Forbidden(f"not allowed: {function} calls {', '.join(names)}; write it yourself "
+                        f"with NumPy instead of calling the course's reference code")
+    problem.names = list(names)
+    return problem

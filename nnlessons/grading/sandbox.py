@@ -1,106 +1,43 @@
-"""The grader's side of the wall: start the child, talk to it, kill it.
+"""The grader's side of the wall: start a sandbox, talk to it with deadlines, kill it whole.
 
-One child per submission (restarted after a time-out or a crash, so later functions are still
-graded). Children are forked by a *zygote*, a fork server started once with `python -I` and a
-minimal environment that has numpy and nnlessons imported: a child costs a fork, not a Python
-start-up. Each child gets its own session (its whole process group is killed), its own empty
-temporary folder, its limits and audit hook (child.py). If the zygote cannot run, children are
-started directly the same way (slower, same isolation).
+    box = Sandbox(forbidden_names, memory=..., isolation="bubblewrap")
+    box.send({"op": "load", ...}); box.receive(deadline)
+    ...
+    box.kill()      # every process it started, detached or not, is gone
 
-Requests and replies travel on two dedicated pipes as length-prefixed JSON; every reply must carry
-the id of the request it answers.
+A sandbox runs child.py (the template, then its workers) under bubblewrap (isolation.py), or,
+only when the instructor asked for `--isolation none`, as a plain child process in a temporary
+folder. Requests and replies travel as frames (framing.py) on two pipes made for it; both ends
+in this process are non-blocking and every read and write has a deadline, so a child that stops
+reading or writing cannot stall the grader.
 """
 import atexit
 import json
 import os
-import select
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from .child import FRAME_HEADER
+from . import isolation
 from .codec import DecodeError, dumps, loads
+from .framing import FrameError, FrameReader, FrameTimeout, write_frame
+from .package_view import VIEWS
 
-MAX_MESSAGE = 40 * 1024 * 1024
-PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding `nnlessons/`
-BOOTSTRAP = ("import sys; sys.path.insert(0, {root!r}); "
-             "from nnlessons.grading.child import {entry}; {entry}(sys.argv[1:])")
+BOOTSTRAP = ("import sys; sys.path[:0] = [{root!r}] + {paths!r}; "
+             "from nnlessons.grading.child import main; main(sys.argv[1:])")
+WRITE_SECONDS = 10.0         # a request the child does not take in this long: it is stuck
+CPU_SLACK = 30               # the per-process CPU limit is the budget plus this much
 
 
 class ChildGone(Exception):
-    """The child exited, was killed, or sent something that is not a reply."""
+    """The child exited, was killed, or sent something that is not a message."""
 
 
 class ChildTimeout(Exception):
     pass
-
-
-def _environment(home):
-    env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
-           "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "NNLESSONS_GRADING_CHILD": "1",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    try:  # matplotlib's font cache of this user, read only, so a child does not rebuild it
-        import matplotlib
-        env["MPLCONFIGDIR"] = matplotlib.get_cachedir()
-    except Exception:
-        pass
-    return env
-
-
-def _command(entry, *args):
-    return [sys.executable, "-I", "-c", BOOTSTRAP.format(root=PACKAGE_ROOT, entry=entry),
-            *map(str, args)]
-
-
-class Zygote:
-    """The fork server, shared by every grading thread of this process."""
-
-    _lock = threading.Lock()
-    _instance = None
-
-    def __init__(self):
-        self.home = tempfile.mkdtemp(prefix="nnlessons-zygote-")
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.socket = ours
-        self.process = subprocess.Popen(
-            _command("zygote_main", theirs.fileno()), pass_fds=(theirs.fileno(),),
-            cwd=self.home, env=_environment(self.home), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        theirs.close()
-        self.lock = threading.Lock()
-
-    @classmethod
-    def get(cls):
-        """The running zygote, started on first use (None if it cannot run here)."""
-        with cls._lock:
-            if cls._instance is not None and cls._instance.process.poll() is not None:
-                cls._instance = None
-            if cls._instance is None and os.environ.get("NNLESSONS_NO_ZYGOTE") != "1":
-                try:
-                    cls._instance = Zygote()
-                except OSError:
-                    return None
-            return cls._instance
-
-    def _ask(self, request, fds=()):
-        with self.lock:
-            self.socket.settimeout(30)
-            socket.send_fds(self.socket, [json.dumps(request).encode()], list(fds))
-            return json.loads(self.socket.recv(4096))
-
-    def spawn(self, request_fd, reply_fd, workdir, memory):
-        return int(self._ask({"op": "spawn", "workdir": workdir, "memory": memory},
-                             (request_fd, reply_fd))["pid"])
-
-    def wait(self, pid, block):
-        return self._ask({"op": "wait", "pid": pid, "block": block}).get("status")
 
 
 def _describe_status(status):
@@ -116,115 +53,176 @@ def _describe_status(status):
     return f"the program exited with status {os.WEXITSTATUS(status)} (sys.exit or os._exit?)"
 
 
-_LIVE = set()  # process groups of running children: killed if the grader exits early
+def _environment(home):
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
+           "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.matplotlib",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONHASHSEED": "0", "NNLESSONS_GRADING_CHILD": "1",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # some CPUs need them (see docs/)
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+_FONT_CACHE = []
+
+
+def font_caches():
+    """matplotlib's font list of this user (a file of font names, nothing private), copied into
+    each sandbox so that a notebook that plots does not rebuild it (a second or more)."""
+    if not _FONT_CACHE:
+        found = []
+        try:
+            import matplotlib
+            found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+        except Exception:
+            pass
+        _FONT_CACHE.append(found)
+    return _FONT_CACHE[0]
+
+
+_LIVE = set()  # sandboxes running: killed if the grader exits early
 
 
 @atexit.register
-def _kill_live_children():
-    for pid in list(_LIVE):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
+def _kill_live():
+    for box in list(_LIVE):
+        box.kill()
 
 
-class Child:
-    """One running child process."""
+class Sandbox:
+    """One running sandbox (one template and its current worker)."""
 
-    def __init__(self, memory):
-        self.workdir = os.path.realpath(tempfile.mkdtemp(prefix="nnlessons-grade-"))
+    def __init__(self, forbidden_names, memory, budget, isolation_kind="bubblewrap"):
+        self.isolation = isolation_kind
+        self.view = VIEWS.path(forbidden_names)
+        self.stubbed = frozenset(forbidden_names)
         request_read, self.request_write = os.pipe()
         self.reply_read, reply_write = os.pipe()
-        self.process, self.pid, self.zygote = None, None, Zygote.get()
+        os.set_blocking(self.request_write, False)
+        os.set_blocking(self.reply_read, False)
+        self.reader = FrameReader(self.reply_read)
+        self.group = None
+        self.scratch = None
+        self.process = None
         self.status = None
         try:
-            if self.zygote is not None:
-                try:
-                    self.pid = self.zygote.spawn(request_read, reply_write, self.workdir, memory)
-                except (OSError, ValueError, KeyError):
-                    self.zygote = None
-            if self.pid is None:
-                self.process = subprocess.Popen(
-                    _command("main", request_read, reply_write, memory),
-                    pass_fds=(request_read, reply_write), cwd=self.workdir,
-                    env=_environment(self.workdir), stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True)
-                self.pid = self.process.pid
-            _LIVE.add(self.pid)
+            self.process = self._start(request_read, reply_write, memory, budget)
+        except BaseException:
+            self._close_fds()
+            raise
         finally:
             os.close(request_read)
             os.close(reply_write)
-        self.buffer = b""
+        _LIVE.add(self)
+
+    def _start(self, request_read, reply_write, memory, budget):
+        config = {"request_fd": request_read, "reply_fd": reply_write, "memory": memory,
+                  "cpu_seconds": int(budget) + CPU_SLACK, "file_bytes": isolation.FILE_BYTES,
+                  "open_files": isolation.OPEN_FILES, "processes": isolation.PROCESSES}
+        paths = isolation.import_roots()
+        if self.isolation == "none":
+            self.scratch = os.path.realpath(tempfile.mkdtemp(prefix="nnlessons-grade-"))
+            config |= {"workdir": self.scratch, "package_root": str(self.view)}
+            env = _environment(self.scratch)
+            command = [isolation.interpreter(), "-I", "-S"]
+            fds = (request_read, reply_write)
+        else:
+            config |= {"workdir": isolation.WORKDIR, "package_root": isolation.INSIDE_PACKAGE}
+            env = _environment(isolation.WORKDIR)
+            caches = [os.open(path, os.O_RDONLY) for path in font_caches()]
+            self._opened = caches
+            files = [(fd, f"{env['MPLCONFIGDIR']}/{path.name}")
+                     for fd, path in zip(caches, font_caches())]
+            command = isolation.bwrap_command(self.view, (request_read, reply_write), env,
+                                              files)
+            fds = (request_read, reply_write, *caches)
+            self.group = isolation.ProcessGroup(isolation.PROCESSES, memory and
+                                                memory + isolation.TMPFS_BYTES)
+            command = self.group.wrap(command)
+        root = str(self.view) if self.isolation == "none" else isolation.INSIDE_PACKAGE
+        command += ["-c", BOOTSTRAP.format(root=root, paths=paths), json.dumps(config)]
+        try:
+            return subprocess.Popen(command, pass_fds=fds, cwd=self.scratch or "/",
+                                    env=env if self.isolation == "none" else {"LANG": "C.UTF-8"},
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            for fd in getattr(self, "_opened", []):
+                os.close(fd)
+            self._opened = []
 
     def send(self, message):
-        data = dumps(message)
-        view = memoryview(b"%012d" % len(data) + data)
         try:
-            while view:
-                view = view[os.write(self.request_write, view):]
-        except OSError:
+            write_frame(self.request_write, dumps(message), time.monotonic() + WRITE_SECONDS)
+        except FrameTimeout:
+            raise ChildGone("it stopped reading what the grader sent") from None
+        except FrameError:
             raise ChildGone(self.exit_description()) from None
 
-    def _read(self, n, deadline):
-        while len(self.buffer) < n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ChildTimeout()
-            ready, _, _ = select.select([self.reply_read], [], [], remaining)
-            if not ready:
-                raise ChildTimeout()
-            chunk = os.read(self.reply_read, 1 << 20)
-            if not chunk:
-                raise ChildGone(self.exit_description())
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:n], self.buffer[n:]
-        return data
-
     def receive(self, deadline):
-        header = self._read(FRAME_HEADER, deadline)
-        if not header.isdigit() or int(header) > MAX_MESSAGE:
-            raise ChildGone("it sent something that is not an answer")
         try:
-            return loads(self._read(int(header), deadline))
+            return loads(self.reader.read(deadline))
+        except FrameTimeout:
+            raise ChildTimeout() from None
+        except FrameError as error:
+            if "closed" in str(error):
+                raise ChildGone(self.exit_description()) from None
+            raise ChildGone(str(error)) from None
         except DecodeError as error:
             raise ChildGone(f"it sent something that is not an answer ({error})") from None
 
-    def _wait(self, block):
-        if self.status is not None:
-            return self.status
-        if self.process is not None:
-            try:
-                code = self.process.wait(timeout=None if block else 0)
-            except subprocess.TimeoutExpired:
-                return None
-            self.status = -code if code < 0 else code << 8  # as os.waitpid reports it
-            return self.status
-        try:
-            self.status = self.zygote.wait(self.pid, block)
-        except (OSError, ValueError):
-            return None
-        return self.status
-
     def exit_description(self):
-        """Why the child stopped talking (waits up to 2 s for it to finish exiting)."""
-        deadline = time.monotonic() + 2
-        while time.monotonic() < deadline:
-            if self._wait(False) is not None:
-                return _describe_status(self.status)
-            time.sleep(0.02)
-        return "it stopped answering"
+        """Why the sandbox stopped talking (waits up to 2 s for it to finish exiting)."""
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "it stopped answering"
+        if code < 0:
+            return _describe_status(-code)
+        if self.isolation != "none" and code > 128:  # bwrap reports a signal as 128 + its number
+            return _describe_status(code - 128)
+        return _describe_status(code << 8)
 
     def kill(self):
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._wait(True)
-        _LIVE.discard(self.pid)
+        """Kill the sandbox and everything in it; remove what it left on disk."""
+        _LIVE.discard(self)
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.group is not None:
+            self.group.kill()  # what the namespace's end did not take (it takes everything)
+        if self.isolation == "none" and self.process is not None:
+            _kill_strays(self.scratch)
+        self._close_fds()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _close_fds(self):
         for fd in (self.request_write, self.reply_read):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.request_write = self.reply_read = -1
+
+
+def _kill_strays(workdir):
+    """Without the sandbox a detached process can outlive its group; find those that run in the
+    submission's folder and kill them (best effort, as everything is without isolation)."""
+    for entry in Path("/proc").iterdir() if os.path.isdir("/proc") else []:
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.readlink(entry / "cwd").startswith(workdir):
+                os.kill(int(entry.name), signal.SIGKILL)
+        except OSError:
+            pass
+

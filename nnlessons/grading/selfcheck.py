@@ -11,10 +11,9 @@ import signal
 import sys
 import threading
 
-from .child import raised_in
-from .codec import EncodeError, round_trip
-from .expect import NotWritten, StudentError, TimedOut
-from .forbidden import ForbiddenCallError, Traps, static_uses
+from .codec import round_trip
+from .forbidden import Traps, static_uses
+from .outcome import decode, invoke
 from .runner import forbidden_problem, missing_problem, run_tests
 from .suite import SuiteNotFound, load_suite
 
@@ -26,10 +25,12 @@ class _Alarm(BaseException):
 
 
 class LocalBackend:
-    """Calls the learner's functions directly, in this kernel."""
+    """Calls the learner's functions directly, in this kernel, and reads the outcome exactly as
+    the grader reads a reply from the sandbox (outcome.py)."""
 
-    def __init__(self, namespace, traps):
-        self.namespace, self.traps = namespace, traps
+    def __init__(self, namespace, traps, functions=()):
+        self.namespace, self.traps, self.functions = namespace, traps, list(functions)
+        self.printed = []
 
     def call(self, function, args, kwargs, return_args):
         target = self.namespace.get(function)
@@ -42,42 +43,20 @@ class LocalBackend:
         use_alarm = hasattr(signal, "SIGALRM") and \
             threading.current_thread() is threading.main_thread()
         previous = None
+        if use_alarm:
+            def on_alarm(signum, frame):
+                raise _Alarm()
+            previous = signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, CALL_TIMEOUT)
         try:
+            reply = invoke(target, args, kwargs, return_args, _Alarm, lambda: self.traps.used)
+        finally:
             if use_alarm:
-                def on_alarm(signum, frame):
-                    raise _Alarm()
-                previous = signal.signal(signal.SIGALRM, on_alarm)
-                signal.setitimer(signal.ITIMER_REAL, CALL_TIMEOUT)
-            try:
-                result = target(*args, **kwargs)
-            finally:
-                if use_alarm:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                    signal.signal(signal.SIGALRM, previous)
-                self.traps.current = None
-            result = round_trip(result)
-            after = round_trip([args, kwargs]) if return_args else None
-        except _Alarm:
-            raise TimedOut(f"{function} ran for more than {CALL_TIMEOUT:g} s (an endless "
-                           f"loop?)") from None
-        except NotImplementedError as error:
-            other = raised_in(error)
-            if other != function and callable(self.namespace.get(other)):
-                raise NotWritten(f"{function} calls {other}, which is not written yet; write "
-                                 f"{other} first") from None
-            raise NotWritten(f"{function} is not written yet") from None
-        except ForbiddenCallError:
-            raise forbidden_problem(function, sorted(set(self.traps.used))) from None
-        except EncodeError as error:
-            raise StudentError(f"{function} returned something that cannot be graded: "
-                               f"{error}") from None
-        except Exception as error:
-            if self.traps.used:
-                raise forbidden_problem(function, sorted(set(self.traps.used))) from None
-            raise StudentError(f"{function} raised {type(error).__name__}: {error}") from None
-        if self.traps.used:
-            raise forbidden_problem(function, sorted(set(self.traps.used)))
-        return result, (after[0], after[1]) if return_args else None
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+            self.traps.current = None
+        value, after, _ = decode(reply, function, self.functions, CALL_TIMEOUT)
+        return value, after
 
 
 def _indent(lines, prefix):
@@ -154,7 +133,7 @@ def _check_lines(exercise, function, namespace, depth):
                     known[name] = forbidden_problem(name, used)
             public = suite.tests_of(name, public_only=True)
             hidden = len(suite.tests_of(name)) - len(public)
-            results = run_tests(public, LocalBackend(namespace, traps), known)
+            results = run_tests(public, LocalBackend(namespace, traps, suite.functions), known)
             lines += report(name, results, hidden)
     finally:
         traps.remove()

@@ -7,10 +7,9 @@ from nnlessons import activations, calculus
 from nnlessons.network import MLP
 from nnlessons.grading.suite import Suite
 
-# Backprop must be written, not borrowed. The reference network is a class, which the run-time
-# traps cannot replace (see AUTHORING.md), so it is kept out through the functions it cannot work
-# without: every MLP is built with _validate.as_rng, and loss_and_gradients calls loss_value.
-NO_NETWORK = ["nnlessons._validate.as_rng", "nnlessons.network.loss_value"]
+# Backprop must be written, not borrowed: the reference network's backward pass (every public
+# method that computes gradients goes through MLP._backward) and its loss are taken out.
+NO_NETWORK = ["nnlessons.network.MLP._backward", "nnlessons.network.loss_value"]
 NO_SIGMOID_PRIME = ["nnlessons.activations.sigmoid_prime", "nnlessons.activations.get"]
 NO_NUMERICAL = ["nnlessons.calculus.numerical_gradient", "nnlessons.calculus.gradient_check"]
 suite = Suite("05_backprop", functions=["sigmoid_prime_from_output", "backprop", "update",

@@ -1,0 +1,203 @@
+"""The wall is the operating system: what a graded notebook can see, keep and reach.
+
+Each test grades the solved 01_neuron with one cell added that tries to get past the sandbox,
+and checks the result from outside (the processes left, the files, the scores). The broader
+hostile class is tests/test_grading_adversarial.py; these pin the sandbox's own properties.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nnlessons.grading import isolation
+from nnlessons.grading.grader import IsolationUnavailable, grade_notebook
+from nnlessons.grading.testing import with_extra_cell
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "solutions" / "01_neuron.ipynb"
+
+
+def graded(tmp_path, code, **options):
+    path = tmp_path / "wall_01_neuron.ipynb"
+    path.write_text(json.dumps(with_extra_cell(SOLUTION, code)))
+    return grade_notebook(path, timeout=2.0, budget=60, **options)
+
+
+def scores(result):
+    by_function = {}
+    for test in result.tests:
+        by_function.setdefault(test.function, []).append(test.status)
+    return by_function
+
+
+def processes_with(marker):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_detached_process_does_not_outlive_its_grading(tmp_path):
+    """fork, a new session, an exec: the process is in the sandbox's PID namespace, and dies
+    with it. The audit hook's friendly refusal is undone first, as a hostile learner would."""
+    marker = f"nnlessons-wall-{os.getpid()}-detached"
+    # the hook refuses os.fork: go around it the way the issue's reviewer did
+    code = ("import os, sys\n"
+            f"MARK = {marker!r}\n"
+            "def weighted_sum(X, weights, bias):\n"
+            "    import _posixsubprocess, subprocess\n"
+            "    args = [b'/bin/sh', b'-c', ('sleep 30; echo ' + MARK).encode()]\n"
+            "    # call the C function directly: no audit event is raised for it\n"
+            "    pid = _posixsubprocess.fork_exec(args, [b'/bin/sh'], True, (), None, None,\n"
+            "        -1, -1, -1, -1, -1, -1, *os.pipe(), False, True, -1, None, None, None,\n"
+            "        -1, None, False)\n"
+            "    return [float(pid)]\n")
+    result = graded(tmp_path, code)
+    assert scores(result)["weighted_sum"][0] != "passed"
+    time.sleep(0.5)
+    assert processes_with(marker) == [], "a process started by the notebook is still running"
+
+
+def test_the_sandbox_sees_no_file_of_the_grader(tmp_path):
+    """Listing / shows only what was mounted; the checkout, the solutions, /etc and /root are
+    not there. The friendly audit hook would refuse the listing, so first its rules are rewritten
+    through gc, as a hostile learner can: the wall, not the hook, decides what is there."""
+    code = ("import gc, os\n"
+            "for f in gc.get_objects():\n"
+            "    if getattr(f, '__name__', '') == 'hook' and getattr(f, '__closure__', None):\n"
+            "        for name, cell in zip(f.__code__.co_freevars, f.__closure__):\n"
+            "            if name == 'blocked':\n"
+            "                cell.cell_contents = frozenset()\n"
+            "            if name == 'readable':\n"
+            "                cell.cell_contents = ('/',)\n"
+            "def weighted_sum(X, weights, bias):\n"
+            "    raise ValueError(repr(sorted(os.listdir('/'))) + ' | ' +\n"
+            f"                     repr(os.path.exists({str(SOLUTION)!r})) + ' | ' +\n"
+            f"                     repr(os.path.exists({str(ROOT / 'instructor')!r})) + ' | ' +\n"
+            "                     repr(os.path.exists('/etc/passwd')))\n")
+    result = graded(tmp_path, code)
+    output = next(t.output for t in result.tests if t.function == "weighted_sum")
+    assert "False | False | False" in output, output
+    listing = eval(output.split("ValueError: ")[1].split(" | ")[0])
+    # the system's folders, and the first folder of each place Python imports from (a
+    # virtualenv's site-packages, mounted alone: nothing beside it in that folder is there)
+    allowed = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt", "proc",
+               "dev", "tmp"} | {Path(root).parts[1] for root in isolation.import_roots()}
+    assert set(listing) <= allowed, listing
+
+
+def test_tampering_with_everything_in_the_process_does_not_bring_the_reference_back(tmp_path):
+    """The forbidden reference sigmoid is not in the sandbox at all: emptying every trap,
+    importing it under another name and reading its source file all come up empty."""
+    code = ("import gc, importlib, sys\n"
+            "import nnlessons.activations as act\n"
+            "import nnlessons.grading.forbidden as fb\n"
+            "fb.REFUSED.clear()\n"
+            "def sigmoid(z):\n"
+            "    fb.REFUSED.clear()\n"
+            "    module = importlib.import_module('nnlessons.' + 'activations')\n"
+            "    tries = [lambda: getattr(module, 'sig' + 'moid')]\n"
+            "    def from_source():\n"
+            "        ns = {}\n"
+            "        exec(open(module.__file__).read().replace('raise _refuse', 'return 0 #'), ns)\n"
+            "        return ns['sigmoid']\n"
+            "    tries.append(from_source)\n"
+            "    tries.append(lambda: next(o for o in gc.get_objects() if callable(o)\n"
+            "                 and getattr(o, '__name__', '') == 'sigmoid' and o is not sigmoid\n"
+            "                 and o(0.0) == 0.5))\n"
+            "    for attempt in tries:\n"
+            "        try:\n"
+            "            found = attempt()\n"
+            "            if found(0.0) == 0.5:\n"
+            "                fb.REFUSED.clear()\n"
+            "                return found(z)\n"
+            "        except BaseException:\n"
+            "            fb.REFUSED.clear()\n"
+            "    raise RuntimeError('the reference sigmoid is nowhere in this process')\n")
+    result = graded(tmp_path, code)
+    statuses = scores(result)
+    assert all(s != "passed" for s in statuses["sigmoid"]), statuses
+    assert all(s == "passed" for s in statuses["weighted_sum"])
+
+
+def test_a_fork_bomb_and_a_full_disk_stay_inside(tmp_path):
+    code = ("import os\n"
+            "_real = weighted_sum\n"
+            "def weighted_sum(X, weights, bias):\n"
+            "    written = 0\n"
+            "    try:\n"
+            "        with open('big', 'wb') as f:\n"
+            "            for _ in range(400):\n"
+            "                f.write(b'x' * 1_000_000); written += 1\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "    count = 0\n"
+            "    try:\n"
+            "        import _posixsubprocess\n"
+            "        for _ in range(500):\n"
+            "            _posixsubprocess.fork_exec([b'/bin/sleep', b'20'], [b'/bin/sleep'],\n"
+            "                True, (), None, None, -1, -1, -1, -1, -1, -1, *os.pipe(), False,\n"
+            "                True, -1, None, None, None, -1, None, False)\n"
+            "            count += 1\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "    raise ValueError(f'wrote {written} MB, started {count} processes')\n")
+    result = graded(tmp_path, code)
+    output = next(t.output for t in result.tests if t.function == "weighted_sum")
+    written, started = [int(w) for w in output.split("wrote ")[1].split(" processes")[0]
+                        .replace(" MB, started", "").split()]
+    assert written <= isolation.FILE_BYTES // 1_000_000 + 1
+    assert started < isolation.PROCESSES
+    assert all(s == "passed" for s in scores(result)["sigmoid"])
+
+
+def test_grading_refuses_without_the_sandbox_unless_asked(tmp_path, monkeypatch):
+    isolation.problem.cache_clear()
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: None)
+    try:
+        with pytest.raises(IsolationUnavailable, match="apt-get install bubblewrap"):
+            grade_notebook(SOLUTION)
+        assert grade_notebook(SOLUTION, isolation_kind="none").score == 23
+    finally:
+        isolation.problem.cache_clear()
+
+
+def test_the_cli_refuses_without_the_sandbox_and_labels_a_run_without_it(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))  # no bwrap on this PATH
+    run = subprocess.run([sys.executable, "-m", "nnlessons.cli", "grade", str(SOLUTION)],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 2
+    assert "cannot grade safely here" in run.stderr and "--isolation none" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "nnlessons.cli", "grade", str(SOLUTION),
+                          "--isolation", "none", "--json", str(tmp_path / "g.json")],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "WITHOUT isolation" in run.stdout and "WITHOUT isolation" in run.stderr
+    assert json.loads((tmp_path / "g.json").read_text())[0]["isolation"] == "none"
+
+
+def test_hidden_tests_meet_a_fresh_worker(tmp_path):
+    """What a public test's call left in the process (a global) is gone for the hidden tests:
+    they run in a new fork of the loaded notebook."""
+    code = ("_real = weighted_sum\n"
+            "SEEN = []\n"
+            "def weighted_sum(X, weights, bias):\n"
+            "    SEEN.append(1)\n"
+            "    if len(SEEN) > 2:\n"
+            "        raise ValueError(f'calls seen by this process: {len(SEEN)}')\n"
+            "    return _real(X, weights, bias)\n")
+    result = graded(tmp_path, code)
+    public = [t for t in result.tests if t.function == "weighted_sum" and not t.hidden]
+    hidden = [t for t in result.tests if t.function == "weighted_sum" and t.hidden]
+    assert len(public) == 2 and all(t.status == "passed" for t in public)
+    # two hidden tests, each one call: the count starts again at the notebook's state
+    assert hidden and all(t.status == "passed" for t in hidden), [t.output for t in hidden]
