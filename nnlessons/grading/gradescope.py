@@ -12,8 +12,9 @@ each submission with the student's files in /autograder/submission and this zip'
     config.json      the exercise, its points, where its hidden tests are
     package/         this checkout's nnlessons (pyproject.toml and the nnlessons/ folder): what
                      `pip install` installs, so Gradescope grades with exactly this version
-    graders/1/ ...   the instructor's hidden tests (--tests DIR; by default the checkout's
-                     instructor/graders when it exists), given to `nnlessons grade --tests`
+    graders/1/ ...   the hidden tests: the checkout's instructor/graders when it exists, then
+                     each --tests DIR (only this exercise's modules), for `nnlessons grade
+                     --tests`
 
 The zip holds hidden tests and reference answers: keep it private, upload it only to Gradescope.
 
@@ -35,6 +36,7 @@ the virtual environment setup.sh makes), NNLESSONS_VENV (where setup.sh makes it
 import json
 import os
 import re
+import shlex
 import stat
 import subprocess
 import sys
@@ -49,7 +51,7 @@ from .grader import DEFAULT_BUDGET, Submission
 from .notebook import MAX_NOTEBOOK_BYTES
 from .report import _points
 from .runner import TestResult
-from .suite import EXERCISE_ID, SuiteLibrary, SuiteNotFound
+from .suite import EXERCISE_ID, SuiteLibrary, SuiteNotFound, load_test_dir
 
 VENV = "/opt/nnlessons-venv"
 ISOLATIONS = ("sandbox", "none")    # how a submission was graded: in bubblewrap, or without it
@@ -100,10 +102,16 @@ cd "$root" || exit 1
 status=$?
 if [ ! -s "$root/results/results.json" ]; then
     mkdir -p "$root/results"
-    printf '%s\\n' '{"score": 0.0, "execution_time": 0, "output": "The autograder could not start, so your notebook was not graded (this 0 is not your grade). Please tell your instructor.", "output_format": "text", "stdout_visibility": "hidden", "tests": []}' > "$root/results/results.json"
+    printf '%s\\n' @FALLBACK@ > "$root/results/results.json"
 fi
 exit "$status"
 """
+# What run_autograder writes when Python cannot even start: no learner text, so no cleaning.
+FALLBACK_RESULT = {"score": 0.0, "execution_time": 0,
+                   "output": "The autograder could not start, so your notebook was not graded "
+                             "(this 0 is not your grade). Please tell your instructor.",
+                   "output_format": "text", "stdout_visibility": "hidden", "tests": []}
+RUN_AUTOGRADER = RUN_AUTOGRADER.replace("@FALLBACK@", shlex.quote(json.dumps(FALLBACK_RESULT)))
 
 
 class BuildError(Exception):
@@ -185,23 +193,36 @@ def _add(archive, name, data, mode):
     archive.writestr(info, data)
 
 
-def build_zip(exercise, out, tests_dirs=None, root=None):
-    """Write the autograder zip of `exercise` to `out`; returns a summary dict. Raises BuildError
-    with a message for the instructor when something is missing."""
+def other_exercises_modules(directory, exercise):
+    """The top-level modules of a tests folder that define a suite of another exercise: left
+    out of the zip, so that it holds no hidden test but this exercise's."""
+    return {f"{stem}.py" for other, suites in load_test_dir(directory).items()
+            if other != exercise for stem, _ in suites}
+
+
+def build_zip(exercise, out, tests_dirs=(), root=None):
+    """Write the autograder zip of `exercise` to `out`; returns a summary dict. The hidden tests
+    are the checkout's instructor/graders (when it exists) and every folder of `tests_dirs`.
+    Raises BuildError with a message for the instructor when something is missing."""
     root = Path(root) if root is not None else checkout_root()
     if root is None:
         raise BuildError("it needs a checkout of the nnlessons repository, to copy the package "
                          f"from; this nnlessons is an installed copy "
                          f"({Path(__file__).resolve().parents[1]}). Run it from a clone.")
-    tests_dirs = [Path(d) for d in (default_tests_dirs(root) if tests_dirs is None
-                                    else tests_dirs)]
     if not (isinstance(exercise, str) and EXERCISE_ID.match(exercise)):
         raise BuildError(f"{exercise!r} is not an exercise id like 01_neuron")
     for directory in tests_dirs:
-        if not directory.is_dir():
+        if not Path(directory).is_dir():
             raise BuildError(f"--tests {directory}: no such folder")
+    # The instructor's folder always comes along (forgetting it would grade with public tests
+    # only); naming it again with --tests must not add its tests twice.
+    chosen = {}
+    for directory in [*default_tests_dirs(root), *map(Path, tests_dirs)]:
+        chosen.setdefault(directory.resolve(), directory)
+    tests_dirs = list(chosen.values())
     try:
         suite = SuiteLibrary([str(d) for d in tests_dirs]).get(exercise)
+        left_out = [other_exercises_modules(d, exercise) for d in tests_dirs]
     except SuiteNotFound as error:
         raise BuildError(str(error)) from None
     except Exception as error:
@@ -212,11 +233,12 @@ def build_zip(exercise, out, tests_dirs=None, root=None):
 
     members = package_files(root)
     graders = []
-    for number, directory in enumerate(tests_dirs, 1):
+    for number, (directory, others) in enumerate(zip(tests_dirs, left_out), 1):
         folder = f"graders/{number}"
         graders.append(folder)
         for relative in _files_under(directory):
-            members[f"{folder}/{relative.as_posix()}"] = directory / relative
+            if relative.as_posix() not in others:
+                members[f"{folder}/{relative.as_posix()}"] = directory / relative
     config = {"exercise": exercise, "max_score": _points(suite.max_score),
               "tests": len(suite.tests), "hidden_tests": sum(t.hidden for t in suite.tests),
               "graders": graders, "nnlessons_source": _source_of(root)}
@@ -243,9 +265,10 @@ def add_arguments(parser):
     parser.add_argument("exercise", metavar="EXERCISE", help="the exercise id, e.g. 01_neuron")
     parser.add_argument("--out", metavar="FILE.zip",
                         help="where to write the zip (default: EXERCISE-gradescope.zip)")
-    parser.add_argument("--tests", action="append", metavar="DIR",
-                        help="a folder of hidden test modules to grade with (default: this "
-                             "checkout's instructor/graders, if it exists); may be repeated")
+    parser.add_argument("--tests", action="append", default=[], metavar="DIR",
+                        help="a folder of test modules to grade with, besides this checkout's "
+                             "instructor/graders (always included when it exists); may be "
+                             "repeated")
 
 
 def run(args):
@@ -513,7 +536,8 @@ def grade_submission(root, python, work):
     exercise = config["exercise"]
     tests_dirs = [source / d for d in config["graders"]]
     notebooks, skipped = find_notebooks(Path(root) / "submission")
-    upload = f"Upload your {exercise}.ipynb (the exercise notebook with your code) and submit again."
+    upload = (f"Upload your {exercise}.ipynb (the exercise notebook with your code) and submit "
+              f"again.")
     relative = [clean(p.relative_to(Path(root) / "submission"), 100) for p in notebooks]
     if not notebooks:
         links = "".join(f" {clean(p.name, 100)} is not a regular file (a link?), so it was not "
@@ -531,7 +555,7 @@ def grade_submission(root, python, work):
     # Named after the exercise, so that a notebook whose metadata was lost is still known.
     copy = Path(work) / "submission" / f"{exercise}.ipynb"
     copy.parent.mkdir()
-    with open(notebooks[0], "rb") as stream:
+    with os.fdopen(os.open(notebooks[0], os.O_RDONLY | os.O_NOFOLLOW), "rb") as stream:
         copy.write_bytes(stream.read(MAX_NOTEBOOK_BYTES + 1))
 
     isolation = choose_isolation(python, exercise, tests_dirs, work)
