@@ -228,6 +228,16 @@ def test_two_notebooks_score_zero_and_name_both(built, tmp_path):
     assert "01_neuron.ipynb" in data["output"] and "copy/01_neuron (1).ipynb" in data["output"]
 
 
+def test_a_flood_of_files_is_a_message_not_a_crash(built, tmp_path, monkeypatch, capsys):
+    root = layout(built, tmp_path, {f"f{i}.txt": ROOT / "README.md" for i in range(4)})
+    monkeypatch.setattr(gradescope, "MAX_FILES_SEARCHED", 3)
+    data = gradescope.run_autograder(root, python=sys.executable)
+    check_schema(data)
+    assert data == json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert data["score"] == 0 and "more than 3 files" in data["output"]
+    assert "Traceback" not in capsys.readouterr().out
+
+
 def test_another_exercise_notebook_scores_zero(built, tmp_path):
     data, _ = autograder(built, tmp_path, {"01_neuron.ipynb": ROOT / "solutions" /
                                            "02_loss.ipynb"})

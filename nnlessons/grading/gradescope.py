@@ -122,6 +122,10 @@ class AutograderError(Exception):
     """Grading could not run for a reason that is not the student's."""
 
 
+class TooManyFiles(Exception):
+    pass
+
+
 # --- making the zip ---------------------------------------------------------------------------
 
 def checkout_root():
@@ -327,7 +331,7 @@ def find_notebooks(folder):
         for name in sorted(files):
             seen += 1
             if seen > MAX_FILES_SEARCHED:
-                raise AutograderError(f"the submission has more than {MAX_FILES_SEARCHED} files")
+                raise TooManyFiles(f"Your submission has more than {MAX_FILES_SEARCHED} files.")
             if name.startswith(".") or not name.lower().endswith(".ipynb"):
                 continue
             path = Path(here) / name
@@ -535,9 +539,12 @@ def grade_submission(root, python, work):
     config = read_config(source)
     exercise = config["exercise"]
     tests_dirs = [source / d for d in config["graders"]]
-    notebooks, skipped = find_notebooks(Path(root) / "submission")
     upload = (f"Upload your {exercise}.ipynb (the exercise notebook with your code) and submit "
               f"again.")
+    try:
+        notebooks, skipped = find_notebooks(Path(root) / "submission")
+    except TooManyFiles as error:
+        return message_result(f"{error} {upload}")
     relative = [clean(p.relative_to(Path(root) / "submission"), 100) for p in notebooks]
     if not notebooks:
         links = "".join(f" {clean(p.name, 100)} is not a regular file (a link?), so it was not "
