@@ -2,6 +2,8 @@
 
     nnlessons release      generate exercises/ from solutions/
     nnlessons grade ...    grade submitted notebooks
+    nnlessons gradescope EXERCISE --out FILE.zip
+                           build a Gradescope autograder for an exercise
     nnlessons doctor       check that this machine is ready for the course
 """
 import argparse
@@ -12,6 +14,8 @@ import sys
 COMMANDS = {
     "release": ("nnlessons.grading.release", "generate exercises/ from solutions/"),
     "grade": ("nnlessons.grading.cli", "grade submitted notebooks"),
+    "gradescope": ("nnlessons.grading.gradescope",
+                   "build a Gradescope autograder zip for an exercise"),
     "doctor": ("nnlessons.doctor", "check that this machine is ready for the course"),
 }
 
