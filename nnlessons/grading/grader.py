@@ -17,7 +17,7 @@ from . import isolation
 from .codec import EncodeError, to_plain
 from .expect import Crashed, Forbidden, TimedOut
 from .forbidden import static_uses
-from .outcome import decode
+from .outcome import decode, printable
 from .runner import TestResult, forbidden_problem, missing_problem, run_tests
 from .sandbox import ChildGone, ChildTimeout, Sandbox, _describe_status
 from .suite import SuiteLibrary, SuiteNotFound
@@ -76,15 +76,15 @@ def _refs_in(plain):
 class SandboxBackend:
     """Calls the learner's functions in sandboxes, public tests first, then hidden ones.
 
-    A function is graded in a sandbox whose copy of nnlessons lacks at least the functions it
-    may not use (package_view.py). One sandbox, lacking everything the exercise forbids any of
-    its functions, serves them all while that changes nothing else: a function then goes to a
-    sandbox of its own, lacking exactly its own forbidden names, when
-    - the notebook's own cells needed something taken out (so the shared sandbox's notebook is
-      not the learner's: every function then gets its own),
-    - it reached a function that only another one may not use (lesson 04: `steps_to_converge`
-      may call the course's `bowl_gradient`, which the learner's `bowl_gradient` may not),
-    - a test hands it such a function (`gradient_descent` descends the course's bowl).
+    A function F is graded in a sandbox whose copy of nnlessons lacks at least the functions F
+    may not use (package_view.py). As few sandboxes as can be: one lacking everything the
+    exercise forbids any function serves all of them, except that a function gets back, in a
+    sandbox of its own kind, the reference functions it may use and that something needed:
+    - the notebook's own cells (a demo cell plotting with the course's `bowl_gradient`, which the
+      learner's `bowl_gradient` may not call but `steps_to_converge` may),
+    - the function itself (it reached reference code that only another function may not use),
+    - its test (`gradient_descent` is handed the course's `bowl_gradient` to descend).
+    So F's sandbox lacks everything forbidden to anyone except what was needed and F may use.
     Sandboxes share nothing: no process, no file.
     """
 
@@ -96,7 +96,8 @@ class SandboxBackend:
         self.deadline = time.monotonic() + budget
         self.everything = frozenset(n for names in forbidden.values() for n in names)
         self.boxes = {}             # forbidden names taken out -> _Box
-        self.route = {}             # learner function -> the key of the box that grades it
+        self.cells_need = set()     # reference names the notebook's cells reached while loading
+        self.function_needs = {}    # learner function -> names it or its tests needed
         self.phase = "public"
         self.load_report = None     # the first load: cell errors, which functions exist
         self.notes = []             # cells that hung or killed a sandbox
@@ -108,22 +109,29 @@ class SandboxBackend:
     def out_of_budget(self):
         return TimedOut(f"not run: the submission used up its {self.budget:g} s")
 
+    def own(self, function):
+        return frozenset(self.forbidden.get(function, []))
+
+    def key(self, function):
+        """The names taken out of the sandbox that grades `function`."""
+        needed = self.cells_need | self.function_needs.get(function, set())
+        return self.everything - (needed - self.own(function))
+
     def _box(self, key):
         if key not in self.boxes:
             self.boxes[key] = _Box(self, key)
         return self.boxes[key]
 
+    def loaded(self, report):
+        """Every load reports what its cells reached that was not there (untrusted: believing
+        too much costs only time, since a function's own forbidden names always stay out)."""
+        refused = report.get("refused")
+        if isinstance(refused, list):
+            self.cells_need.update(n for n in refused if isinstance(n, str))
+
     def start(self):
         """Load the notebook once (in the sandbox most functions use) and return its report."""
-        report = self._box(self.everything).start()
-        refused = report.get("refused")
-        if refused:  # whatever the child claims, the cost of believing it is only time
-            for function in self.functions:
-                self.route[function] = self.own(function)
-        return report
-
-    def own(self, function):
-        return frozenset(self.forbidden.get(function, []))
+        return self._box(self.everything).start()
 
     def stop(self):
         for box in self.boxes.values():
@@ -136,26 +144,30 @@ class SandboxBackend:
             plain_args, plain_kwargs = to_plain(list(args)), to_plain(dict(kwargs))
         except EncodeError as error:
             raise RuntimeError(f"the test passes something that cannot be sent: {error}")
-        key = self.route.get(function, self.everything)
         refs = _refs_in([plain_args, plain_kwargs])
-        if refs & key:
-            key = self.route[function] = self.own(function)
-            if refs & key:
-                raise RuntimeError(f"a test hands {function} {sorted(refs & key)}, which the "
-                                   f"suite forbids {function} to use")
-        try:
-            value, after, output = self._box(key).call(function, plain_args, plain_kwargs,
-                                                       return_args)
-        except Forbidden as refusal:
-            names = set(getattr(refusal, "names", ()))
-            if key == self.own(function) or names <= self.own(function):
-                raise
-            # refused something this function may use: grade it where only its own are missing
-            self.route[function] = self.own(function)
-            return self.call(function, args, kwargs, return_args)
-        if output:
-            self.printed.append(output)
-        return value, after
+        if refs & self.own(function):
+            raise RuntimeError(f"a test hands {function} {sorted(refs & self.own(function))}, "
+                               f"which the suite forbids {function} to use")
+        self.function_needs.setdefault(function, set()).update(refs)
+        for _ in range(len(self.everything) + 2):  # each round gives back at least one name
+            box = self._box(self.key(function))
+            if box.sandbox is None:
+                box.start()
+                if box.key != self.key(function):
+                    continue  # its cells needed more: go where they have it
+            try:
+                value, after, output = box.call(function, plain_args, plain_kwargs,
+                                                return_args)
+            except Forbidden as refusal:
+                names = set(getattr(refusal, "names", ())) - self.own(function)
+                if not names & box.key:
+                    raise
+                self.function_needs[function].update(names & box.key)
+                continue
+            if output:
+                self.printed.append(output)
+            return value, after
+        raise Crashed(f"{function} could not be given the reference code it may use")
 
 
 class _Box:
@@ -184,6 +196,7 @@ class _Box:
                 self.skip.add(cell["index"])
         if backend.load_report is None:
             backend.load_report = message
+        backend.loaded(message)
         return message
 
     def _start_once(self):
@@ -351,11 +364,24 @@ def grade_notebook(source, exercise=None, student="", library=None, timeout=DEFA
             return result
         # the report comes from the child: read it defensively
         cells_report = report.get("cells")
+        without_reference = []
         for cell in cells_report if isinstance(cells_report, list) else []:
             if isinstance(cell, dict) and cell.get("status") in ("error", "timeout") \
                     and isinstance(cell.get("index"), int):
-                result.notes.append(f"code cell {cell['index'] + 1}: "
-                                    f"{str(cell.get('message', ''))[:300]}")
+                message = printable(cell.get("message", ""), 300)
+                if message.startswith("ForbiddenCallError: nnlessons."):
+                    # the first sandbox lacks everything the exercise forbids anyone: a cell
+                    # that needs some of it runs again, with it, where that is allowed
+                    without_reference.append(str(cell["index"] + 1))
+                else:
+                    result.notes.append(f"code cell {cell['index'] + 1}: {message}")
+        if without_reference:
+            names = ", ".join(sorted(backend.cells_need)) or "reference code"
+            result.notes.append(
+                f"code cell{'s' if len(without_reference) > 1 else ''} "
+                f"{', '.join(without_reference)} use{'' if len(without_reference) > 1 else 's'} "
+                f"{names}, which the functions that must not use it are graded without; your "
+                f"other functions were graded with it")
         exists = report.get("functions")
         exists = exists if isinstance(exists, dict) else {}
         for function in suite.functions:
