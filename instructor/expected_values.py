@@ -8,13 +8,14 @@ never the code that computes them. This computes them once, with the course's re
 each EXPRESSION is evaluated with `np`, the course's modules (`activations`, `calculus`, `data`,
 `descent`, `losses`, `network`, `neuron`, `training`), every name of the exercise's public module
 and every name of its hidden module `instructor/graders/exNN_name.py` (its reference answers).
-`--let NAME = EXPRESSION` defines a name first (repeatable, in order). Every value is printed at
+`--let "NAME = EXPRESSION"` defines names first (repeatable, in order; `X, y = ...` works too). Every value is printed at
 full precision (`repr` of each float), arrays as nested lists, ready to paste.
 
 The stored values are checked by the grader's own tests (`tests/test_grader_NN_name.py`): the
 solution must pass every public test, and the released exercise and each wrong answer must fail.
 """
 import argparse
+import ast
 import importlib
 import importlib.util
 import pprint
@@ -63,14 +64,18 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("exercise", help="the exercise id, e.g. 01_neuron")
     parser.add_argument("expressions", nargs="+", metavar="EXPRESSION")
-    parser.add_argument("--let", action="append", default=[], metavar="NAME=EXPRESSION")
+    parser.add_argument("--let", action="append", default=[], metavar="'NAME = EXPRESSION'",
+                        help="define names before the expressions are evaluated (repeatable)")
     args = parser.parse_intermixed_args(argv)
     names = namespace(args.exercise)
     for assignment in args.let:
-        name, _, expression = assignment.partition("=")
-        if not name.strip().isidentifier() or not expression.strip():
-            parser.error(f"--let needs NAME = EXPRESSION; got {assignment!r}")
-        names[name.strip()] = eval(expression, names)
+        try:
+            statements = ast.parse(assignment).body
+        except SyntaxError:
+            statements = []
+        if len(statements) != 1 or not isinstance(statements[0], ast.Assign):
+            parser.error(f"--let needs one assignment, NAME = EXPRESSION; got {assignment!r}")
+        exec(assignment, names)
     for expression in args.expressions:
         print(f"# {expression}")
         print(pprint.pformat(plain(eval(expression, names)), width=92, compact=True))
