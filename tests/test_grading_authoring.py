@@ -12,13 +12,23 @@ from nnlessons.grading.suite import Suite
 GUIDE = Path(__file__).resolve().parents[1] / "nnlessons" / "grading" / "AUTHORING.md"
 
 
-def example_suite():
+def example_module(heading):
+    """The `suite` of the first Python block after `heading` in the guide."""
     text = GUIDE.read_text(encoding="utf-8")
-    section = text[text.index("## 2. The suite module"):]
+    section = text[text.index(heading):]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     namespace = {}
     exec(compile(code, str(GUIDE), "exec"), namespace)
     return namespace["suite"]
+
+
+def example_suite():
+    """The guide's public module merged with its hidden module, as grading merges them."""
+    public = example_module("## 2. The public suite module")
+    hidden = example_module("## 3. The hidden suite module")
+    assert not any(t.hidden for t in public.tests) and all(t.hidden for t in hidden.tests)
+    assert public.hidden_counts == {"sigmoid": len(hidden.tests)}
+    return public.merged(hidden, "hidden")
 
 
 def grade(suite, namespace):

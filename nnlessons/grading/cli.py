@@ -45,12 +45,23 @@ def add_arguments(parser):
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY // 1024 ** 2, metavar="MB",
                         help="memory limit of the learner's process (default 2048)")
     parser.add_argument("--tests", action="append", default=[], metavar="DIR",
-                        help="a folder of your own test modules (written like the shipped "
-                             "suites) to add to the grading; may be repeated")
+                        help="a folder of hidden suites and of your own test modules (written "
+                             "like the shipped suites); may be repeated. Without it the hidden "
+                             "suites are read from instructor/graders of the source checkout "
+                             "the package runs from; with it, only from the folders given "
+                             "(name instructor/graders too to add your tests to them)")
+    parser.add_argument("--public-only", action="store_true",
+                        help="grade with the public tests only, when the hidden ones are not "
+                             "at hand (the reports say so); without it, grading refuses to run "
+                             "an exercise whose hidden tests it cannot find")
 
 
 class UsageError(Exception):
     pass
+
+
+PUBLIC_ONLY = ("graded with the public tests only (--public-only): the hidden tests did not run, "
+               "so the score is out of the public tests' points")
 
 
 def _notebooks_in(folder):
@@ -121,16 +132,18 @@ def run(args):
         return usage("--jobs must be at least 1")
     if args.timeout <= 0 or args.budget <= 0 or args.memory < 256:
         return usage("--timeout and --budget must be positive, --memory at least 256 (MB)")
+    if args.public_only and args.tests:
+        return usage("--public-only grades without hidden tests, --tests adds them: give one "
+                     "of the two")
     for directory in args.tests:
         if not Path(directory).is_dir():
             return usage(f"--tests {directory}: no such folder")
     try:
-        library = SuiteLibrary(args.tests)
+        library = SuiteLibrary(args.tests, public_only=args.public_only)
     except SuiteNotFound as error:
-        return usage(f"--tests: {error}")
-    except Exception as error:
-        return usage(f"--tests: a test module could not be loaded: "
-                     f"{type(error).__name__}: {error}")
+        return usage(str(error))
+    if not args.public_only and not library.has_hidden():
+        return usage(library.missing_hidden())
     try:
         found = find_submissions(args.paths, library.known())
     except UsageError as error:
@@ -150,6 +163,8 @@ def run(args):
             result = Submission(student, "?", str(path),
                                 error=f"not graded: the grader failed on this notebook "
                                       f"({type(error).__name__}: {error}); please report it")
+        if args.public_only and result.exercise != "?":
+            result.notes.append(PUBLIC_ONLY)
         progress.advance(result)
         return result
 
@@ -161,6 +176,8 @@ def run(args):
 
     print(report.table(results))
     print(f"\n{len(results)} submissions graded in {elapsed:.1f} s")
+    if args.public_only:
+        print(f"note: {PUBLIC_ONLY}")
     seen = {}
     for s in results:
         if (s.student, s.exercise) in seen:
