@@ -8,8 +8,9 @@ never the code that computes them. This computes them once, with the course's re
 each EXPRESSION is evaluated with `np`, the course's modules (`activations`, `calculus`, `data`,
 `descent`, `losses`, `network`, `neuron`, `training`), every name of the exercise's public module
 and every name of its hidden module `instructor/graders/exNN_name.py` (its reference answers).
-`--let "NAME = EXPRESSION"` defines names first (repeatable, in order; `X, y = ...` works too). Every value is printed at
-full precision (`repr` of each float), arrays as nested lists, ready to paste.
+`--let "NAME = EXPRESSION"` defines names first (repeatable, in order; `X, y = ...` works too).
+Every value is printed at full precision (`repr` of each float), arrays as nested lists, ready to
+paste.
 
 The stored values are checked by the grader's own tests (`tests/test_grader_NN_name.py`): the
 solution must pass every public test, and the released exercise and each wrong answer must fail.

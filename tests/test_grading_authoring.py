@@ -1,5 +1,8 @@
 """The example suite in AUTHORING.md is real: it loads, and grades right and wrong answers."""
+import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -54,3 +57,23 @@ def test_guide_example_grades():
     assert grade(suite, wrong) == {"sigmoid_values": "passed",
                                    "sigmoid_leaves_input_alone": "failed",
                                    "slope_of_a_cube": "failed"}
+
+
+def test_expected_values_tool_prints_what_the_guide_stores():
+    """instructor/expected_values.py gives, at full precision, the literal the guide's public
+    test stores."""
+    root = GUIDE.parents[2]
+    result = subprocess.run(
+        [sys.executable, str(root / "instructor" / "expected_values.py"), "01_neuron",
+         "--let", "z = np.array([-2.0, 0.0, 3.0])", "activations.sigmoid(z)", "(z[0], 1 / 3)"],
+        capture_output=True, text=True, cwd=root, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# activations.sigmoid(z)" and lines[2] == "# (z[0], 1 / 3)"
+    stored = re.search(r"expect\.close\(got, (\[[^]]*\])", GUIDE.read_text()).group(1)
+    assert ast.literal_eval(lines[1]) == ast.literal_eval(stored)
+    assert ast.literal_eval(lines[3]) == (-2.0, 0.3333333333333333)
+    bad = subprocess.run([sys.executable, str(root / "instructor" / "expected_values.py"),
+                          "01_neuron", "--let", "z == 3", "z"],
+                         capture_output=True, text=True, cwd=root, timeout=120)
+    assert bad.returncode == 2 and "--let needs one assignment" in bad.stderr

@@ -188,6 +188,18 @@ def test_grading_without_hidden_tests_is_refused_unless_asked(tmp_path):
     assert refused.returncode == 2 and refused.stdout == ""
     assert "no hidden tests found" in refused.stderr and str(empty) in refused.stderr
     assert "--tests DIR" in refused.stderr and "--public-only" in refused.stderr
+    only_01 = tmp_path / "only_01"
+    only_01.mkdir()
+    shutil.copy(HIDDEN / "ex01_neuron.py", only_01)
+    shutil.copy(SOLUTION_02, tmp_path / "zoe_02_loss.ipynb")
+    partly = grade(tmp_path / "zoe_01_neuron.ipynb", tmp_path / "zoe_02_loss.ipynb",
+                   "--tests", only_01)
+    assert partly.returncode == 2  # 01 graded in full, 02 refused, said on stderr
+    assert any(line.split()[:3] == ["zoe", "01_neuron", "23/23"]
+               for line in partly.stdout.splitlines())
+    assert "no hidden tests found for exercise 02_loss" in partly.stderr
+    assert str(only_01) in partly.stderr and "--public-only" in partly.stderr
+    (tmp_path / "zoe_02_loss.ipynb").unlink()
     both = grade(tmp_path / "zoe_01_neuron.ipynb", "--tests", HIDDEN, "--public-only")
     assert both.returncode == 2 and "give one of the two" in both.stderr
     public = grade(tmp_path / "zoe_01_neuron.ipynb", "--public-only", "--json",

@@ -10,7 +10,10 @@ Which student and exercise a notebook is:
   01_neuron.ipynb belongs to the folder it is in.
 - The exercise is the id recorded in the notebook's metadata (every exercise notebook has it),
   else the exercise id found at the end of the file name.
-Exit status: 0 when grading ran (whatever the scores), 2 on bad usage or a missing path.
+Hidden tests come from instructor/graders of the source checkout, or from --tests DIR; an
+exercise whose hidden tests are not found is not graded (unless --public-only).
+Exit status: 0 when grading ran (whatever the scores), 2 on bad usage, a missing path, or an
+exercise left ungraded for want of its hidden tests (the others are still graded and reported).
 """
 import argparse
 import sys
@@ -21,7 +24,7 @@ from pathlib import Path
 from . import notebook as nbfile
 from . import report
 from .grader import DEFAULT_BUDGET, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Submission, grade_notebook
-from .suite import SuiteLibrary, SuiteNotFound
+from .suite import HiddenTestsMissing, SuiteLibrary, SuiteNotFound
 
 
 def add_arguments(parser):
@@ -150,6 +153,7 @@ def run(args):
         return usage(str(error))
 
     progress = Progress(len(found))
+    refused = set()  # exercises without hidden tests: said once, at the end
 
     def grade(item):
         student, path = item
@@ -158,6 +162,8 @@ def run(args):
                                     timeout=args.timeout, budget=args.budget,
                                     memory=args.memory * 1024 ** 2)
         except SuiteNotFound as error:
+            if isinstance(error, HiddenTestsMissing):
+                refused.add(str(error))
             result = Submission(student, "?", str(path), error=f"not graded: {error}")
         except Exception as error:  # a grader bug must not stop the other submissions
             result = Submission(student, "?", str(path),
@@ -198,4 +204,6 @@ def run(args):
     except OSError as error:
         print(f"nnlessons grade: could not write a report: {error}", file=sys.stderr)
         return 2
-    return 0
+    for message in sorted(refused):
+        print(f"nnlessons grade: {message}", file=sys.stderr)
+    return 2 if refused else 0
