@@ -193,6 +193,26 @@ def test_no_name_or_input_of_a_hidden_test_is_in_the_wheel(wheel):
         assert not leaks, f"inputs of hidden tests ({stem}) written in the wheel: {leaks}"
 
 
+def test_public_suites_import_no_reference_code():
+    """A public test stores its expected values: it has no use for the course's reference code,
+    only for NumPy, the lessons' data (inputs) and the grading helpers."""
+    for exercise in EXERCISES:
+        path = ROOT / "nnlessons" / "grading" / "suites" / f"ex{exercise}.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [f"{node.module}.{alias.name}" if node.module == "nnlessons"
+                           else node.module for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                assert module in ("numpy", "nnlessons.data") or \
+                    module.startswith("nnlessons.grading."), \
+                    f"{path.name} imports {module}: store the expected values instead " \
+                    f"(python instructor/expected_values.py {exercise} ...)"
+
+
 def test_the_shipped_suites_are_public_and_count_the_hidden_tests(wheel, tmp_path):
     _, site = wheel
     script = ("import json, nnlessons\n"
