@@ -14,6 +14,7 @@ from nnlessons.grading.testing import with_extra_cell
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION_01 = ROOT / "solutions" / "01_neuron.ipynb"
 SOLUTION_02 = ROOT / "solutions" / "02_loss.ipynb"
+HIDDEN = ROOT / "instructor" / "graders"
 KNOWN = ["01_neuron", "02_loss"]
 STATUSES = {"passed", "failed", "error", "timeout"}
 
@@ -148,18 +149,64 @@ def test_instructor_tests_are_added(tmp_path):
     (extra / "extra_neuron.py").write_text(
         "import numpy as np\nfrom nnlessons.grading.suite import Suite\n"
         "suite = Suite('01_neuron')\n\n"
-        "@suite.test(function='sigmoid', points=5, hidden=True)\n"
+        "@suite.test(function='sigmoid', points=5, hidden=True, case='all zeros',\n"
+        "            hint='sigmoid(0) is one half')\n"
         "def sigmoid_of_zero_is_half(student, expect):\n"
         "    expect.close(student.sigmoid(np.zeros(3)), [0.5, 0.5, 0.5])\n\n"
         "@suite.test(function='sigmoid', points=1, name='sigmoid_values')\n"
         "def clash(student, expect):\n"
         "    expect.true(False, 'this test always fails')\n")
     shutil.copy(SOLUTION_01, tmp_path / "zoe_01_neuron.ipynb")
-    result = grade(tmp_path / "zoe_01_neuron.ipynb", "--tests", extra, "--json",
-                   tmp_path / "g.json")
+    result = grade(tmp_path / "zoe_01_neuron.ipynb", "--tests", HIDDEN, "--tests", extra,
+                   "--json", tmp_path / "g.json")
     assert result.returncode == 0, result.stderr
     [item] = json.loads((tmp_path / "g.json").read_text())
     tests = {t["name"]: t for t in item["tests"]}
     assert tests["sigmoid_of_zero_is_half"]["score"] == 5
+    assert tests["sigmoid_of_zero_is_half"]["case"] == "all zeros"
     assert tests["extra_neuron.sigmoid_values"]["status"] == "failed"
     assert item["max_score"] == 23 + 6 and item["score"] == 23 + 5
+
+
+def test_a_hidden_test_needs_a_case(tmp_path):
+    (tmp_path / "vague.py").write_text(
+        "from nnlessons.grading.suite import Suite\nsuite = Suite('01_neuron')\n\n"
+        "@suite.test(function='sigmoid', hidden=True)\n"
+        "def secret(student, expect):\n    pass\n")
+    shutil.copy(SOLUTION_01, tmp_path / "zoe_01_neuron.ipynb")
+    result = grade(tmp_path / "zoe_01_neuron.ipynb", "--tests", tmp_path)
+    assert result.returncode == 2 and "vague.py could not be loaded" in result.stderr
+    assert "hidden test 'secret'" in result.stderr and "case=" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_grading_without_hidden_tests_is_refused_unless_asked(tmp_path):
+    empty = tmp_path / "nothing_here"
+    empty.mkdir()
+    shutil.copy(SOLUTION_01, tmp_path / "zoe_01_neuron.ipynb")
+    refused = grade(tmp_path / "zoe_01_neuron.ipynb", "--tests", empty)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "no hidden tests found" in refused.stderr and str(empty) in refused.stderr
+    assert "--tests DIR" in refused.stderr and "--public-only" in refused.stderr
+    only_01 = tmp_path / "only_01"
+    only_01.mkdir()
+    shutil.copy(HIDDEN / "ex01_neuron.py", only_01)
+    shutil.copy(SOLUTION_02, tmp_path / "zoe_02_loss.ipynb")
+    partly = grade(tmp_path / "zoe_01_neuron.ipynb", tmp_path / "zoe_02_loss.ipynb",
+                   "--tests", only_01)
+    assert partly.returncode == 2  # 01 graded in full, 02 refused, said on stderr
+    assert any(line.split()[:3] == ["zoe", "01_neuron", "23/23"]
+               for line in partly.stdout.splitlines())
+    assert "no hidden tests found for exercise 02_loss" in partly.stderr
+    assert str(only_01) in partly.stderr and "--public-only" in partly.stderr
+    (tmp_path / "zoe_02_loss.ipynb").unlink()
+    both = grade(tmp_path / "zoe_01_neuron.ipynb", "--tests", HIDDEN, "--public-only")
+    assert both.returncode == 2 and "give one of the two" in both.stderr
+    public = grade(tmp_path / "zoe_01_neuron.ipynb", "--public-only", "--json",
+                   tmp_path / "g.json")
+    assert public.returncode == 0, public.stderr
+    assert "public tests only" in public.stdout
+    [item] = json.loads((tmp_path / "g.json").read_text())
+    assert item["max_score"] == item["score"] == 12
+    assert not any(t["hidden"] for t in item["tests"])
+    assert any("public tests only" in note for note in item["notes"])

@@ -258,3 +258,63 @@ def test_expect_raises_passes_only_on_the_named_exception_with_a_message():
         raise NotWritten("f is not written yet")
     with pytest.raises(NotWritten):  # keeps its own status
         expect.raises(unwritten, "ValueError")
+
+
+# --- what a learner sees of a hidden test -------------------------------------------------------
+
+def test_a_hidden_test_shows_its_case_and_hint_never_its_output():
+    from nnlessons.grading.runner import run_tests
+    from nnlessons.grading.selfcheck import LocalBackend
+    from nnlessons.grading.suite import Suite
+    suite = Suite("99_views")
+
+    @suite.test(function="double", points=2)
+    def doubles_three(student, expect):
+        expect.close(student.double(3.0), 6.0, inputs="x = 3")
+
+    @suite.test(function="double", points=1, hidden=True, case="a number that is not whole",
+                hint="multiply by 2 whatever the number")
+    def doubles_a_secret(student, expect):
+        expect.close(student.double(2.71875), 5.4375, inputs="x = 2.71875")
+
+    def double(x):  # its exception message echoes the hidden input
+        if x != int(x):
+            raise ValueError(f"cannot double {x}")
+        return 2 * x
+    traps = Traps({}, {"double": double}).install()
+    try:
+        public, hidden = run_tests(suite.tests, LocalBackend({"double": double}, traps))
+    finally:
+        traps.remove()
+    assert public.status == "passed" and hidden.status == "error"
+    assert "2.71875" in hidden.output  # for the instructor
+    assert hidden.learner_view() == {"hidden": True, "function": "double", "status": "error",
+                                     "score": 0, "max_score": 1,
+                                     "case": "a number that is not whole",
+                                     "hint": "multiply by 2 whatever the number"}
+    assert public.learner_view() == {"name": "doubles_three", "hidden": False,
+                                     "function": "double", "status": "passed", "score": 2,
+                                     "max_score": 2, "output": ""}
+    everything = hidden.as_dict()
+    assert everything["name"] == "doubles_a_secret" and "2.71875" in everything["output"]
+    assert everything["case"] == "a number that is not whole"
+
+
+def test_a_hidden_test_without_a_case_is_refused():
+    from nnlessons.grading.suite import Suite
+    suite = Suite("99_views")
+    with pytest.raises(ValueError, match="needs case="):
+        @suite.test(function="double", hidden=True, hint="a hint alone is not enough")
+        def secret(student, expect):
+            pass
+    with pytest.raises(ValueError, match="hint must be a sentence"):
+        suite.test(function="double", hidden=True, case="a case", hint="  ")
+
+
+def test_the_self_check_counts_hidden_tests_it_does_not_have(capsys):
+    from nnlessons.grading.suite import Suite, load_suite
+    shipped = load_suite("01_neuron")
+    assert not [t for t in shipped.tests if t.hidden]  # the package ships no hidden test
+    assert shipped.hidden_counts["sigmoid"] == 2  # what the self-check above printed
+    with pytest.raises(ValueError, match="whole number"):
+        Suite("99_counts", hidden_counts={"f": -1})

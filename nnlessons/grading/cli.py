@@ -10,7 +10,10 @@ Which student and exercise a notebook is:
   01_neuron.ipynb belongs to the folder it is in.
 - The exercise is the id recorded in the notebook's metadata (every exercise notebook has it),
   else the exercise id found at the end of the file name.
-Exit status: 0 when grading ran (whatever the scores), 2 on bad usage or a missing path.
+Hidden tests come from instructor/graders of the source checkout, or from --tests DIR; an
+exercise whose hidden tests are not found is not graded (unless --public-only).
+Exit status: 0 when grading ran (whatever the scores), 2 on bad usage, a missing path, or an
+exercise left ungraded for want of its hidden tests (the others are still graded and reported).
 """
 import argparse
 import sys
@@ -23,7 +26,7 @@ from . import notebook as nbfile
 from . import report
 from .package_view import VIEWS
 from .grader import DEFAULT_BUDGET, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Submission, grade_notebook
-from .suite import SuiteLibrary, SuiteNotFound
+from .suite import HiddenTestsMissing, SuiteLibrary, SuiteNotFound
 
 
 def add_arguments(parser):
@@ -51,8 +54,15 @@ def add_arguments(parser):
                              "system sandbox; none: without it, only for notebooks you trust "
                              "(every report then says so)")
     parser.add_argument("--tests", action="append", default=[], metavar="DIR",
-                        help="a folder of your own test modules (written like the shipped "
-                             "suites) to add to the grading; may be repeated")
+                        help="a folder of hidden suites and of your own test modules (written "
+                             "like the shipped suites); may be repeated. Without it the hidden "
+                             "suites are read from instructor/graders of the source checkout "
+                             "the package runs from; with it, only from the folders given "
+                             "(name instructor/graders too to add your tests to them)")
+    parser.add_argument("--public-only", action="store_true",
+                        help="grade with the public tests only, when the hidden ones are not "
+                             "at hand (the reports say so); without it, grading refuses to run "
+                             "an exercise whose hidden tests it cannot find")
 
 
 NO_ISOLATION = ("WARNING: graded WITHOUT isolation (--isolation none): the notebooks' code ran "
@@ -61,6 +71,10 @@ NO_ISOLATION = ("WARNING: graded WITHOUT isolation (--isolation none): the noteb
 
 class UsageError(Exception):
     pass
+
+
+PUBLIC_ONLY = ("graded with the public tests only (--public-only): the hidden tests did not run, "
+               "so the score is out of the public tests' points")
 
 
 def _notebooks_in(folder):
@@ -136,22 +150,25 @@ def run(args):
                      f"without the sandbox (for notebooks you trust), pass --isolation none")
     if args.isolation == "none":
         print(NO_ISOLATION, file=sys.stderr)
+    if args.public_only and args.tests:
+        return usage("--public-only grades without hidden tests, --tests adds them: give one "
+                     "of the two")
     for directory in args.tests:
         if not Path(directory).is_dir():
             return usage(f"--tests {directory}: no such folder")
     try:
-        library = SuiteLibrary(args.tests)
+        library = SuiteLibrary(args.tests, public_only=args.public_only)
     except SuiteNotFound as error:
-        return usage(f"--tests: {error}")
-    except Exception as error:
-        return usage(f"--tests: a test module could not be loaded: "
-                     f"{type(error).__name__}: {error}")
+        return usage(str(error))
+    if not args.public_only and not library.has_hidden():
+        return usage(library.missing_hidden())
     try:
         found = find_submissions(args.paths, library.known())
     except UsageError as error:
         return usage(str(error))
 
     progress = Progress(len(found))
+    refused = set()  # exercises without hidden tests: said once, at the end
 
     def grade(item):
         student, path = item
@@ -161,6 +178,8 @@ def run(args):
                                     memory=args.memory * 1024 ** 2,
                                     isolation_kind=args.isolation)
         except SuiteNotFound as error:
+            if isinstance(error, HiddenTestsMissing):
+                refused.add(str(error))
             result = Submission(student, "?", str(path), error=f"not graded: {error}",
                                 isolation=args.isolation)
         except Exception as error:  # a grader bug must not stop the other submissions
@@ -168,6 +187,8 @@ def run(args):
                                 error=f"not graded: the grader failed on this notebook "
                                       f"({type(error).__name__}: {error}); please report it",
                                 isolation=args.isolation)
+        if args.public_only and result.exercise != "?":
+            result.notes.append(PUBLIC_ONLY)
         progress.advance(result)
         return result
 
@@ -184,6 +205,8 @@ def run(args):
         print(NO_ISOLATION)
     print(report.table(results))
     print(f"\n{len(results)} submissions graded in {elapsed:.1f} s")
+    if args.public_only:
+        print(f"note: {PUBLIC_ONLY}")
     seen = {}
     for s in results:
         if (s.student, s.exercise) in seen:
@@ -204,4 +227,6 @@ def run(args):
     except OSError as error:
         print(f"nnlessons grade: could not write a report: {error}", file=sys.stderr)
         return 2
-    return 0
+    for message in sorted(refused):
+        print(f"nnlessons grade: {message}", file=sys.stderr)
+    return 2 if refused else 0

@@ -186,15 +186,17 @@ class Expect:
               what="the answer"):
         """Numbers (or arrays of the same shape) equal within `rtol`/`atol`."""
         want_array = np.asarray(want, dtype=np.float64)
+        # stored expected values are lists: shown like arrays, rounded, not digit by digit
+        wanted = show(want_array) if want_array.ndim else show(want)
         got_array = _number_array(got)
         if got_array is None:
-            self.fail(f"{what} should be numbers", inputs, show(want),
+            self.fail(f"{what} should be numbers", inputs, wanted,
                       f"a {type(got).__name__}: {show(got)}", hint)
         if got_array.shape != want_array.shape:
             # a single number returned as a 1-element array (or the reverse) is accepted
             if not (got_array.size == want_array.size == 1):
                 self.fail(f"{what} has the wrong shape", inputs,
-                          f"shape {want_array.shape}: {show(want)}",
+                          f"shape {want_array.shape}: {wanted}",
                           f"shape {got_array.shape}: {show(got)}", hint)
             got_array = got_array.reshape(want_array.shape)
         good = np.isclose(got_array, want_array, rtol=rtol, atol=atol, equal_nan=True)
@@ -204,7 +206,7 @@ class Expect:
                 where = f" (first difference at index {first[0] if len(first) == 1 else first})"
             else:
                 where = ""
-            self.fail(f"{what} is not right{where}", inputs, show(want), show(got), hint)
+            self.fail(f"{what} is not right{where}", inputs, wanted, show(got), hint)
 
     def unchanged(self, changed, inputs=None, hint=None):
         """`changed` is the list `call_checking_inputs` returned: it must be empty."""

@@ -25,8 +25,3 @@ def weighted_squares(w):
     w = np.asarray(w, dtype=np.float64)
     return float(np.sum(np.arange(1, w.size + 1).reshape(w.shape) * w ** 2))
 
-
-def weighted_squares_gradient(w):
-    r"""$\partial f/\partial w_i = 2(i + 1)\,w_i$, shaped like `w`."""
-    w = np.asarray(w, dtype=np.float64)
-    return 2.0 * np.arange(1, w.size + 1).reshape(w.shape) * w

@@ -308,8 +308,7 @@ class _Box:
 
 
 def _failed_everything(suite, status, message):
-    return [TestResult(t.name, t.function, t.points, t.hidden, status, message, [message])
-            for t in suite.tests]
+    return [TestResult.of(t, status, message) for t in suite.tests]
 
 
 def grade_notebook(source, exercise=None, student="", library=None, timeout=DEFAULT_TIMEOUT,

@@ -20,15 +20,38 @@ class TestResult:
     status: str  # passed, failed, error, timeout
     output: str = ""
     lines: list = field(default_factory=list)  # the feedback, line by line
+    case: str = ""  # a hidden test: the kind of case it checks
+    hint: str = ""  # a hidden test: what to try, without its inputs or expected values
+
+    @classmethod
+    def of(cls, test, status, output="", lines=None):
+        """The result of `test` (a suite.Test): its status, and its feedback as one text and
+        line by line (one line, the whole text, by default)."""
+        lines = list(lines) if lines is not None else [output] if output else []
+        return cls(test.name, test.function, test.points, test.hidden, status, output, lines,
+                   test.case, test.hint)
 
     @property
     def score(self):
         return self.points if self.status == "passed" else 0
 
     def as_dict(self):
+        """Everything, for the instructor (the hidden tests' names and outputs included)."""
         return {"name": self.name, "function": self.function, "hidden": self.hidden,
                 "score": self.score, "max_score": self.points, "status": self.status,
-                "output": self.output}
+                "output": self.output, "case": self.case, "hint": self.hint}
+
+    def learner_view(self):
+        """What the learner may see of this result. A hidden test shows its kind of case and its
+        hint but never its name or output: the output may hold the test's inputs, its expected
+        value, or the learner's own prints and exception messages, which can echo the inputs."""
+        view = {"hidden": self.hidden, "function": self.function, "status": self.status,
+                "score": self.score, "max_score": self.points}
+        if self.hidden:
+            view.update(case=self.case, hint=self.hint)
+        else:
+            view = {"name": self.name, **view, "output": self.output}
+        return view
 
 
 class StudentFunction:
@@ -103,17 +126,14 @@ def _run_test(test, backend):
         test.run(Student(backend), expect)
     except Failed as failure:
         lines = failure.feedback.lines()
-        return TestResult(test.name, test.function, test.points, test.hidden, "failed",
-                          "\n".join(lines), lines)
+        return TestResult.of(test, "failed", "\n".join(lines), lines)
     except StudentProblem as problem:
-        return TestResult(test.name, test.function, test.points, test.hidden, problem.status,
-                          problem.message, [problem.message])
+        return TestResult.of(test, problem.status, problem.message)
     except Exception as error:  # the answer broke the test's own code: a wrong kind of answer
         message = (f"the answer could not be checked ({type(error).__name__}: "
                    f"{str(error)[:300]}); check what your function returns")
-        return TestResult(test.name, test.function, test.points, test.hidden, "failed",
-                          message, [message])
-    return TestResult(test.name, test.function, test.points, test.hidden, "passed")
+        return TestResult.of(test, "failed", message)
+    return TestResult.of(test, "passed")
 
 
 def run_tests(tests, backend, known_problems=None, timeouts=None):
@@ -127,8 +147,7 @@ def run_tests(tests, backend, known_problems=None, timeouts=None):
     for test in tests:
         problem = problems.get(test.function)
         if problem is not None:
-            results.append(TestResult(test.name, test.function, test.points, test.hidden,
-                                      problem.status, problem.message, [problem.message]))
+            results.append(TestResult.of(test, problem.status, problem.message))
             continue
         result = run_test(test, backend)
         results.append(result)

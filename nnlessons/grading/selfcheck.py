@@ -1,9 +1,10 @@
 """The self-check cell of an exercise notebook: `check("01_neuron", "weighted_sum")`.
 
-Runs the PUBLIC tests of one function in the learner's own kernel and prints a line per test with
-the feedback. It never raises, so "Run all" goes on past an unfinished exercise. Answers travel
-through the same plain-data round trip as in the grader, so a function passes here exactly when
-its public tests pass at grading.
+Runs the PUBLIC tests of one function in the learner's own kernel (the package ships no others:
+the hidden tests are the instructor's) and prints a line per test with the feedback. It never
+raises, so "Run all" goes on past an unfinished exercise. Answers travel through the same
+plain-data round trip as in the grader, so a function passes here exactly when its public tests
+pass at grading.
 """
 import inspect
 import os
@@ -132,7 +133,8 @@ def _check_lines(exercise, function, namespace, depth):
                 if used:
                     known[name] = forbidden_problem(name, used)
             public = suite.tests_of(name, public_only=True)
-            hidden = len(suite.tests_of(name)) - len(public)
+            # the hidden tests are not shipped, only how many there are
+            hidden = suite.hidden_counts.get(name, 0)
             results = run_tests(public, LocalBackend(namespace, traps, suite.functions), known)
             lines += report(name, results, hidden)
     finally:

@@ -1,6 +1,9 @@
 """Grader of exercise notebook 07_overfitting: normalising with training statistics only, the L2
-penalty, the weight-decay step and early stopping from a list of validation losses."""
+penalty, the weight-decay step and early stopping from a list of validation losses.
 
+The public tests, shipped for the learner's self-check. Their expected values are stored, not
+computed (instructor/expected_values.py computed them once); the hidden tests are the
+instructor's (instructor/graders/ex07_overfitting.py)."""
 import numpy as np
 
 from nnlessons.grading.expect import show
@@ -11,32 +14,14 @@ suite = Suite("07_overfitting", functions=["standardize", "l2_penalty", "decay_s
     "standardize": ["nnlessons.data.Standardizer"],
     "l2_penalty": ["nnlessons.training.l2_penalty"],
     "decay_step": ["nnlessons.training.sgd_step"],
-})
-
-
-def network(seed, sizes=(2, 3, 1), scale=1.0):
-    """A parameter dict {"W1", "b1", "W2", "b2", ...} for layers of the given sizes."""
-    rng = np.random.default_rng(seed)
-    params = {}
-    for layer, (m, h) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        params[f"W{layer}"] = rng.normal(0.0, scale, size=(m, h))
-        params[f"b{layer}"] = rng.normal(0.0, scale, size=h)
-    return params
+}, hidden_counts={"standardize": 4, "l2_penalty": 3, "decay_step": 4, "early_stopping": 6})
 
 
 # --- standardize(X_train, X_test) -> (Z_train, Z_test) ----------------------------------------
 
-def reference_standardize(X_train, X_test):
-    """Column statistics of the training rows only; a constant column is divided by 1."""
-    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
-    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-    std = np.where(std > 0, std, 1.0)
-    return (X_train - mean) / std, (X_test - mean) / std
-
-
-def check_pair(expect, got, X_train, X_test, inputs, hint=None):
-    """The learner's (Z_train, Z_test) against the reference, form first."""
-    want_train, want_test = reference_standardize(X_train, X_test)
+def check_pair(expect, got, want_train, want_test, inputs, hint=None):
+    """The learner's (Z_train, Z_test) against the wanted pair, form first."""
+    want_train, want_test = np.array(want_train), np.array(want_test)
     expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
                 "standardize should return two arrays: (Z_train, Z_test)", inputs=inputs,
                 hint="end with  return Z_train, Z_test")
@@ -55,7 +40,8 @@ def standardize_worked_example(student, expect):
     """Training columns with means (1, 20) and standard deviations (1, 10)."""
     X_train = np.array([[0.0, 10.0], [0.0, 30.0], [2.0, 30.0], [2.0, 10.0]])
     X_test = np.array([[1.0, 40.0], [4.0, 20.0]])
-    check_pair(expect, student.standardize(X_train, X_test), X_train, X_test,
+    check_pair(expect, student.standardize(X_train, X_test),
+               [[-1.0, -1.0], [-1.0, 1.0], [1.0, 1.0], [1.0, -1.0]], [[0.0, 2.0], [3.0, 0.0]],
                "X_train = [[0, 10], [0, 30], [2, 30], [2, 10]], X_test = [[1, 40], [4, 20]]",
                hint="mean and std of each column of X_train (axis=0), used for BOTH sets; "
                     "X_test must not be rescaled with its own statistics (that would give "
@@ -65,74 +51,30 @@ def standardize_worked_example(student, expect):
 @suite.test(function="standardize", points=2)
 def training_statistics_only(student, expect):
     """The test set comes from elsewhere: its standardised mean is not 0, and must not be."""
-    rng = np.random.default_rng(70)
-    X_train = rng.normal([120.0, 4.0, -2.0], [30.0, 1.2, 0.5], size=(50, 3))
-    X_test = rng.normal([150.0, 3.0, -2.0], [20.0, 1.0, 0.5], size=(10, 3))
-    check_pair(expect, student.standardize(X_train, X_test), X_train, X_test,
-               "X_train (50, 3) and X_test (10, 3) with different means",
+    X_train = np.array([[95.0, 4.1, -2.3], [130.0, 2.9, -1.6], [150.0, 5.2, -2.1],
+                        [110.0, 3.6, -2.8], [125.0, 4.8, -1.9], [102.0, 3.4, -1.3]])
+    X_test = np.array([[160.0, 3.1, -2.2], [145.0, 2.7, -2.4], [170.0, 3.5, -1.7]])
+    check_pair(expect, student.standardize(X_train, X_test),
+               [[-1.2762272752759676, 0.12532679794330714, -0.6210590034081176],
+                [0.6111510895687728, -1.378594777376377, 0.8280786712108259],
+                [1.689653012337196, 1.503921575319685, -0.20701966780270556],
+                [-0.46735083319965026, -0.5013071917732275, -1.6561573424216491],
+                [0.34152560887666705, 1.0026143835464565, 0.2070196678027074],
+                [-0.8987516023070194, -0.7519607876598418, 1.4491376746189448]],
+               [[2.2289039737214074, -1.1279411814897626, -0.41403933560541206],
+                [1.42002753164509, -1.6292483732629905, -0.8280786712108241],
+                [2.768154935105619, -0.6266339897165346, 0.6210590034081199]],
+               f"X_train = {X_train.tolist()}, X_test = {X_test.tolist()}",
                hint="the statistics come from the rows of X_train only, never from X_test or "
                     "from both together; np.std divides by n (not n - 1)")
 
 
-@suite.test(function="standardize", points=2, hidden=True)
-def constant_feature(student, expect):
-    """A column that never changes in the training set (std 0) is divided by 1, not by 0."""
-    X_train = np.array([[1.0, 5.0], [2.0, 5.0], [4.0, 5.0]])
-    X_test = np.array([[3.0, 5.0], [0.0, 7.0]])
-    inputs = "the second column of X_train is 5 everywhere"
-    got = student.standardize(X_train, X_test)
-    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
-                "standardize should return two arrays: (Z_train, Z_test)", inputs=inputs)
-    for name, value in zip(("Z_train", "Z_test"), got):
-        expect.finite(value, inputs=inputs, what=name,
-                      hint="a std of 0 gives 0 / 0 = NaN: use 1 instead where the std is 0 "
-                           "(np.where(std > 0, std, 1.0))")
-    check_pair(expect, got, X_train, X_test, inputs,
-               hint="where the std is 0, divide by 1: the column becomes x - mean")
-
-
-@suite.test(function="standardize", points=1, hidden=True)
-def integer_inputs(student, expect):
-    X_train = np.array([[1, 100], [3, 300], [8, 200]])
-    X_test = np.array([[2, 250]])
-    inputs = "integer arrays X_train = [[1, 100], [3, 300], [8, 200]], X_test = [[2, 250]]"
-    got = student.standardize(X_train, X_test)
-    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
-                "standardize should return two arrays: (Z_train, Z_test)", inputs=inputs)
-    for name, value in zip(("Z_train", "Z_test"), got):
-        expect.dtype(value, "f", inputs=inputs, what=name,
-                     hint="convert first: np.asarray(X, dtype=float); an integer array "
-                          "cannot hold the rescaled values")
-    check_pair(expect, got, X_train, X_test, inputs)
-
-
-@suite.test(function="standardize", points=1, hidden=True)
-def one_test_row(student, expect):
-    """A test set of one example, more training rows than test rows and the reverse."""
-    rng = np.random.default_rng(71)
-    X_train, X_test = rng.normal(3.0, 2.0, size=(7, 4)), rng.normal(size=(1, 4))
-    check_pair(expect, student.standardize(X_train, X_test), X_train, X_test,
-               "X_train (7, 4), X_test (1, 4)",
-               hint="a single test row must not be standardised by its own statistics")
-    X_train, X_test = rng.normal(size=(2, 3)), rng.normal(size=(9, 3))
-    check_pair(expect, student.standardize(X_train, X_test), X_train, X_test,
-               "X_train (2, 3), X_test (9, 3)")
-
-
-@suite.test(function="standardize", points=1, hidden=True)
-def standardize_leaves_inputs_alone(student, expect):
-    rng = np.random.default_rng(72)
-    X_train, X_test = rng.normal(5.0, 3.0, size=(6, 2)), rng.normal(5.0, 3.0, size=(3, 2))
-    _, changed = student.standardize.call_checking_inputs(X_train, X_test)
-    expect.unchanged(changed, inputs="X_train (6, 2), X_test (3, 2)",
-                     hint="(X - mean) / std makes a new array; X -= mean changes the caller's")
-
-
 # --- l2_penalty(params, lam) -> float ---------------------------------------------------------
 
-def reference_penalty(params, lam):
-    return 0.5 * lam * sum(float(np.sum(np.square(np.asarray(value, dtype=float))))
-                           for name, value in params.items() if name.startswith("W"))
+def small_network():
+    """The parameters of a 2-3-1 network."""
+    return {"W1": np.array([[0.5, -1.2, 0.8], [1.5, 0.3, -0.7]]), "b1": np.array([0.2, -0.4, 1.0]),
+            "W2": np.array([[1.1], [-0.6], [0.9]]), "b2": np.array([-0.3])}
 
 
 @suite.test(function="l2_penalty", points=2)
@@ -153,63 +95,23 @@ def penalty_worked_numbers(student, expect):
 @suite.test(function="l2_penalty", points=2)
 def penalty_counts_weights_only(student, expect):
     """Changing the biases does not change the penalty; doubling the weights multiplies it by 4."""
-    params = network(73, (3, 4, 2))
-    inputs = "a 3-4-2 network, lam = 0.1"
+    params = small_network()
+    inputs = "a 2-3-1 network, lam = 0.1"
     got = student.l2_penalty(params, 0.1)
-    expect.close(got, reference_penalty(params, 0.1), inputs=inputs,
+    expect.close(got, 0.37700000000000006, inputs=inputs,
                  hint="only the entries whose name starts with 'W' are weights; the 'b' "
                       "entries are biases and are not penalised")
     doubled = {name: 2.0 * value if name.startswith("W") else value + 10.0
                for name, value in params.items()}
-    expect.close(student.l2_penalty(doubled, 0.1), reference_penalty(doubled, 0.1),
+    expect.close(student.l2_penalty(doubled, 0.1), 1.5080000000000002,
                  inputs="the same network with every weight doubled and every bias + 10",
                  hint="the penalty grows with the square of the weights and ignores the biases")
 
 
-@suite.test(function="l2_penalty", points=1, hidden=True)
-def penalty_of_nothing(student, expect):
-    """lam = 0, a network of biases only, and an empty dict: all 0."""
-    params = network(74)
-    expect.close(student.l2_penalty(params, 0.0), 0.0, inputs="a 2-3-1 network, lam = 0")
-    expect.close(student.l2_penalty({"b1": np.array([3.0, -4.0])}, 0.5), 0.0,
-                 inputs='params = {"b1": [3, -4]} (no weights), lam = 0.5',
-                 hint="biases are not penalised, so without weights the penalty is 0")
-    expect.close(student.l2_penalty({}, 0.5), 0.0, inputs="params = {}, lam = 0.5",
-                 hint="the sum of no squares is 0")
-
-
-@suite.test(function="l2_penalty", points=1, hidden=True)
-def penalty_three_layers_integers(student, expect):
-    """Any number of layers; integer weights."""
-    params = {"W1": np.array([[1, -2, 3]]), "b1": np.array([1, 1, 1]),
-              "W2": np.array([[2], [0], [-1]]), "b2": np.array([4]),
-              "W3": np.array([[5]]), "b3": np.array([-6])}
-    expect.close(student.l2_penalty(params, 1), reference_penalty(params, 1),
-                 inputs="integer weights in three layers W1, W2, W3, lam = 1",
-                 hint="loop over every entry of the dict whose name starts with 'W', "
-                      "not just W1 and W2")
-
-
-@suite.test(function="l2_penalty", points=1, hidden=True)
-def penalty_leaves_params_alone(student, expect):
-    _, changed = student.l2_penalty.call_checking_inputs(network(75), 0.3)
-    expect.unchanged(changed, inputs="a 2-3-1 network, lam = 0.3")
-
-
 # --- decay_step(params, grads, learning_rate, lam) -> dict -------------------------------------
 
-def reference_step(params, grads, learning_rate, lam):
-    new = {}
-    for name, value in params.items():
-        value = np.asarray(value, dtype=float)
-        step = np.asarray(grads[name], dtype=float)
-        if name.startswith("W"):
-            step = step + lam * value
-        new[name] = value - learning_rate * step
-    return new
-
-
 def check_step(expect, got, want, inputs, hint=None):
+    want = {name: np.array(value) for name, value in want.items()}
     expect.true(isinstance(got, dict), "decay_step should return a dict with the same keys "
                 "as params", inputs=inputs)
     expect.true(set(got) == set(want), f"decay_step should return one entry per parameter: "
@@ -222,10 +124,14 @@ def check_step(expect, got, want, inputs, hint=None):
 @suite.test(function="decay_step", points=2)
 def decay_step_values(student, expect):
     """W - lr (dL/dW + lam W) for the weights, b - lr dL/db for the biases."""
-    params, grads = network(76), network(77)
+    params = small_network()
+    grads = {"W1": np.array([[0.1, 0.2, -0.3], [-0.4, 0.5, 0.6]]), "b1": np.array([0.3, -0.1, 0.2]),
+             "W2": np.array([[-0.5], [0.4], [0.1]]), "b2": np.array([0.25])}
     inputs = "a 2-3-1 network, learning_rate = 0.1, lam = 0.2"
-    check_step(expect, student.decay_step(params, grads, 0.1, 0.2),
-               reference_step(params, grads, 0.1, 0.2), inputs,
+    want = {"W1": [[0.48, -1.196, 0.8140000000000001], [1.51, 0.244, -0.746]],
+            "b1": [0.17, -0.39, 0.98], "W2": [[1.1280000000000001], [-0.628], [0.872]],
+            "b2": [-0.325]}
+    check_step(expect, student.decay_step(params, grads, 0.1, 0.2), want, inputs,
                hint="the penalty (lam/2) W^2 has the gradient lam * W (the 2 of the square "
                     "cancels the 1/2), added to the weights' gradients only; then minus "
                     "learning_rate times the total")
@@ -234,73 +140,20 @@ def decay_step_values(student, expect):
 @suite.test(function="decay_step", points=2)
 def weights_shrink_without_gradient(student, expect):
     """With zero gradients, each weight is multiplied by (1 - lr lam); biases stay put."""
-    params = network(78)
+    params = small_network()
     grads = {name: np.zeros_like(value) for name, value in params.items()}
     got = student.decay_step(params, grads, 0.5, 0.1)
-    want = {name: value * 0.95 if name.startswith("W") else value
-            for name, value in params.items()}
+    want = {"W1": [[0.475, -1.14, 0.76], [1.425, 0.285, -0.6649999999999999]],
+            "b1": [0.2, -0.4, 1.0], "W2": [[1.0450000000000002], [-0.57], [0.855]], "b2": [-0.3]}
     check_step(expect, got, want, "a 2-3-1 network, all gradients 0, learning_rate = 0.5, "
                "lam = 0.1", hint="each weight shrinks to (1 - 0.5 * 0.1) = 0.95 of itself "
                "(0.9 means a factor 2 too many); the biases do not decay")
 
 
-@suite.test(function="decay_step", points=1, hidden=True)
-def no_decay_is_a_plain_step(student, expect):
-    params, grads = network(79, (3, 2, 2)), network(80, (3, 2, 2))
-    want = {name: value - 0.3 * grads[name] for name, value in params.items()}
-    check_step(expect, student.decay_step(params, grads, 0.3, 0.0), want,
-               "a 3-2-2 network, learning_rate = 0.3, lam = 0",
-               hint="with lam = 0 this is the plain update w - learning_rate * grad")
-
-
-@suite.test(function="decay_step", points=1, hidden=True)
-def decay_any_parameter_names(student, expect):
-    params, grads = network(81, (2, 4, 3, 1)), network(82, (2, 4, 3, 1))
-    check_step(expect, student.decay_step(params, grads, 0.05, 0.01),
-               reference_step(params, grads, 0.05, 0.01),
-               "a three-layer network: W1, b1, W2, b2, W3, b3, learning_rate = 0.05, lam = 0.01",
-               hint="loop over every entry of params: the names starting with 'W' decay")
-
-
-@suite.test(function="decay_step", points=1, hidden=True)
-def decay_integer_parameters(student, expect):
-    params = {"W1": np.array([[2, -4]]), "b1": np.array([1, 3])}
-    grads = {"W1": np.array([[1, 1]]), "b1": np.array([2, -2])}
-    inputs = "integer arrays W1 = [[2, -4]], b1 = [1, 3], grads [[1, 1]] and [2, -2], " \
-             "learning_rate = 0.5, lam = 0.1"
-    got = student.decay_step(params, grads, 0.5, 0.1)
-    check_step(expect, got, reference_step(params, grads, 0.5, 0.1), inputs,
-               hint="the new values are not whole numbers: build new float arrays "
-                    "(w - lr * g), do not write into integer ones")
-
-
-@suite.test(function="decay_step", points=1, hidden=True)
-def decay_step_leaves_inputs_alone(student, expect):
-    params, grads = network(83), network(84)
-    _, changed = student.decay_step.call_checking_inputs(params, grads, 0.1, 0.01)
-    expect.unchanged(changed, inputs="a 2-3-1 network, learning_rate = 0.1, lam = 0.01",
-                     hint="return new arrays (w - lr * g) instead of changing w in place "
-                          "(w -= ...): the caller may still need the old weights")
-
-
 # --- early_stopping(val_losses, patience) -> (stop_epoch, best_epoch) -------------------------
 
-def reference_stop(val_losses, patience):
-    """The rule of nnlessons.training.fit: a strictly lower loss is a new best and resets the
-    wait; stop after the first epoch whose wait has reached the patience."""
-    best, best_epoch, waited = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best:
-            best, best_epoch, waited = loss, epoch, 0
-        else:
-            waited += 1
-        if waited >= patience:
-            return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
-def check_stop(expect, got, val_losses, patience, inputs, hint=None):
-    want = reference_stop(val_losses, patience)
+def check_stop(expect, got, want, inputs, hint=None):
+    """The learner's (stop_epoch, best_epoch) against `want`, form first."""
     expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
                 f"early_stopping should return two numbers: (stop_epoch, best_epoch); got "
                 f"{show(got, 80)}", inputs=inputs, hint="end with  return stop_epoch, best_epoch")
@@ -315,7 +168,7 @@ def stops_after_patience(student, expect):
     """Best at epoch 3; epochs 4, 5, 6 are no better: with patience 3, stop after epoch 6.
     The lower loss of epoch 8 is never seen: training stopped before it."""
     losses = [0.9, 0.7, 0.6, 0.65, 0.62, 0.7, 0.8, 0.55]
-    check_stop(expect, student.early_stopping(losses, 3), losses, 3,
+    check_stop(expect, student.early_stopping(losses, 3), (6, 3),
                f"val_losses = {losses}, patience = 3",
                hint="epochs count from 1; after the best epoch 3, epochs 4, 5, 6 bring no "
                     "lower loss, so stop after epoch 6 and keep epoch 3 (not the stop epoch); "
@@ -325,66 +178,7 @@ def stops_after_patience(student, expect):
 @suite.test(function="early_stopping", points=2)
 def a_new_best_resets_the_wait(student, expect):
     losses = [1.0, 0.8, 0.85, 0.9, 0.7, 0.75, 0.8, 0.9, 0.95]
-    check_stop(expect, student.early_stopping(losses, 3), losses, 3,
+    check_stop(expect, student.early_stopping(losses, 3), (8, 5),
                f"val_losses = {losses}, patience = 3",
                hint="the wait counts epochs in a row without a new lowest loss: a new best "
                     "(0.7 at epoch 5) sets it back to 0")
-
-
-@suite.test(function="early_stopping", points=1, hidden=True)
-def ties_keep_the_first_best(student, expect):
-    losses = [1.0, 0.5, 0.5, 0.5, 0.6, 0.4]
-    check_stop(expect, student.early_stopping(losses, 2), losses, 2,
-               f"val_losses = {losses}, patience = 2",
-               hint="only a loss strictly lower than the best so far is a new best (<, not "
-                    "<=): an equal loss is an epoch without improvement")
-
-
-@suite.test(function="early_stopping", points=1, hidden=True)
-def patience_longer_than_the_history(student, expect):
-    """Patience never runs out: stop after the last epoch."""
-    losses = [0.5, 0.4, 0.45, 0.5]
-    check_stop(expect, student.early_stopping(losses, 10), losses, 10,
-               f"val_losses = {losses}, patience = 10",
-               hint="if the wait never reaches the patience, training ends after the last "
-                    "epoch: stop_epoch = len(val_losses)")
-    falling = [0.9, 0.8, 0.7, 0.6, 0.5]
-    check_stop(expect, student.early_stopping(falling, 2), falling, 2,
-               f"val_losses = {falling} (always falling), patience = 2")
-
-
-@suite.test(function="early_stopping", points=1, hidden=True)
-def patience_zero_and_one_epoch(student, expect):
-    """Patience 0 stops after epoch 1; a history of one epoch stops there."""
-    losses = [0.5, 0.4, 0.3]
-    check_stop(expect, student.early_stopping(losses, 0), losses, 0,
-               f"val_losses = {losses}, patience = 0",
-               hint="with patience 0 the wait (0) has already reached it after the first epoch")
-    check_stop(expect, student.early_stopping([0.7], 3), [0.7], 3,
-               "val_losses = [0.7], patience = 3")
-
-
-@suite.test(function="early_stopping", points=1, hidden=True)
-def integer_losses_in_an_array(student, expect):
-    losses = np.array([5, 3, 4, 4, 2, 6, 7])
-    check_stop(expect, student.early_stopping(losses, 2), losses.tolist(), 2,
-               "val_losses = np.array([5, 3, 4, 4, 2, 6, 7]) (integers), patience = 2",
-               hint="the same rule as for a list of floats: a strictly lower loss is a new "
-                    "best, epochs count from 1")
-
-
-@suite.test(function="early_stopping", points=1, hidden=True)
-def empty_history_raises(student, expect):
-    """No epochs at all: a ValueError with a message, not an answer."""
-    expect.raises(lambda: student.early_stopping([], 3), "ValueError",
-                  inputs="val_losses = [], patience = 3",
-                  hint='if len(val_losses) == 0: raise ValueError("val_losses is empty: '
-                       'it needs the loss of at least one epoch")')
-
-
-@suite.test(function="early_stopping", points=1, hidden=True)
-def early_stopping_leaves_input_alone(student, expect):
-    losses = [0.8, 0.6, 0.7, 0.5, 0.9, 0.9, 0.95]
-    _, changed = student.early_stopping.call_checking_inputs(losses, 2)
-    expect.unchanged(changed, inputs=f"val_losses = {losses}, patience = 2",
-                     hint="do not sort or pop the caller's list: go through it with a loop")

@@ -1,8 +1,11 @@
 """Grader of exercise notebook 08_activations: ReLU, leaky ReLU and ELU with their derivatives,
-a numerically stable softmax over rows, and the gradient of softmax with cross-entropy."""
+a numerically stable softmax over rows, and the gradient of softmax with cross-entropy.
+
+The public tests, shipped for the learner's self-check. Their expected values are stored, not
+computed (instructor/expected_values.py computed them once); the hidden tests are the
+instructor's (instructor/graders/ex08_activations.py)."""
 import numpy as np
 
-from nnlessons import activations, calculus, losses
 from nnlessons.grading.suite import Suite
 
 # `get` hands out every reference activation by name, so it is off limits wherever one is.
@@ -19,27 +22,13 @@ suite = Suite("08_activations", functions=[
     "softmax_cross_entropy_gradient": [
         "nnlessons.activations.softmax", "nnlessons.activations.get",
         "nnlessons.losses.categorical_cross_entropy_from_logits_gradient"],
-})
+}, hidden_counts={"relu": 2, "relu_prime": 3, "leaky_relu": 2, "leaky_relu_prime": 2, "elu": 3,
+                  "elu_prime": 2, "softmax": 5, "softmax_cross_entropy_gradient": 4})
 
 COPY_HINT = "work on a new array (np.maximum, np.where, z - m) instead of assigning into z " \
             "(z[z < 0] = ..., z -= ...): the caller's array must stay as it was"
 INT_HINT = "np.asarray(z, dtype=float) first: an integer array keeps integers, and any " \
            "fraction written into it is cut off"
-
-
-def scores(seed, n, k, scale=2.0):
-    return np.random.default_rng(seed).normal(0.0, scale, size=(n, k))
-
-
-def leaves_input_alone(student_function, expect, z, inputs, **kwargs):
-    _, changed = student_function.call_checking_inputs(z, **kwargs)
-    expect.unchanged(changed, inputs=inputs, hint=COPY_HINT)
-
-
-def floats_from_integers(expect, got, want, inputs):
-    expect.shape(got, want.shape, inputs=inputs)
-    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
-    expect.close(got, want, inputs=inputs)
 
 
 # --- relu(z), relu_prime(z) ----------------------------------------------------------------------
@@ -51,29 +40,18 @@ def relu_values(student, expect):
     got = student.relu(z)
     expect.shape(got, (5,), inputs="z=[-2, -0.5, 0, 0.5, 3]",
                  hint="np.maximum(0, z) works on the whole array at once")
-    expect.close(got, activations.relu(z), inputs="z=[-2, -0.5, 0, 0.5, 3]",
+    expect.close(got, [0.0, 0.0, 0.0, 0.5, 3.0], inputs="z=[-2, -0.5, 0, 0.5, 3]",
                  hint="negative z become 0, positive z stay as they are")
 
 
 @suite.test(function="relu", points=1)
 def relu_keeps_shape(student, expect):
     """A batch: one row per example, any number of columns."""
-    z = scores(1, 3, 4)
+    z = np.array([[1.2, -0.7, 0.0, 2.5], [-1.8, 0.4, -0.1, 3.1], [0.9, -2.2, 1.6, -0.5]])
     got = student.relu(z)
     expect.shape(got, (3, 4), inputs="z of shape (3, 4)", hint="the answer has z's shape")
-    expect.close(got, activations.relu(z), inputs="z of shape (3, 4)")
-
-
-@suite.test(function="relu", points=1, hidden=True)
-def relu_leaves_input_alone(student, expect):
-    leaves_input_alone(student.relu, expect, np.linspace(-3, 3, 7), "z=linspace(-3, 3, 7)")
-
-
-@suite.test(function="relu", points=1, hidden=True)
-def relu_integer_input(student, expect):
-    z = np.array([[-3, -1, 0], [1, 2, 5]])
-    floats_from_integers(expect, student.relu(z), activations.relu(z),
-                         "z=[[-3, -1, 0], [1, 2, 5]] (integers)")
+    expect.close(got, [[1.2, 0.0, 0.0, 2.5], [0.0, 0.4, 0.0, 3.1], [0.9, 0.0, 1.6, 0.0]],
+                 inputs=f"z={z.tolist()}")
 
 
 @suite.test(function="relu_prime", points=2)
@@ -87,29 +65,6 @@ def relu_prime_values(student, expect):
                       "value max(0, z))")
 
 
-@suite.test(function="relu_prime", points=1, hidden=True)
-def relu_prime_at_zero(student, expect):
-    z = np.array([-1.0, 0.0, 1.0])
-    expect.close(student.relu_prime(z), [0.0, 0.0, 1.0], inputs="z=[-1, 0, 1]",
-                 hint="at exactly z = 0 the slope is taken to be 0: test z > 0, not z >= 0")
-
-
-@suite.test(function="relu_prime", points=1, hidden=True)
-def relu_prime_floats_of_any_shape(student, expect):
-    z = np.array([[-4, 0, 3], [2, -1, 7]])
-    got = student.relu_prime(z)
-    expect.shape(got, (2, 3), inputs="z=[[-4, 0, 3], [2, -1, 7]] (integers)")
-    expect.dtype(got, "f", inputs="z=[[-4, 0, 3], [2, -1, 7]] (integers)",
-                 hint="(z > 0) is an array of booleans: turn it into numbers with "
-                      ".astype(float)")
-    expect.close(got, activations.relu_prime(z), inputs="z=[[-4, 0, 3], [2, -1, 7]]")
-
-
-@suite.test(function="relu_prime", points=1, hidden=True)
-def relu_prime_leaves_input_alone(student, expect):
-    leaves_input_alone(student.relu_prime, expect, np.linspace(-3, 3, 7), "z=linspace(-3, 3, 7)")
-
-
 # --- leaky_relu(z, slope=0.01), leaky_relu_prime(z, slope=0.01) ----------------------------------
 
 @suite.test(function="leaky_relu", points=2)
@@ -118,32 +73,19 @@ def leaky_relu_values(student, expect):
     z = np.array([-100.0, -2.0, 0.0, 0.5, 3.0])
     got = student.leaky_relu(z)
     expect.shape(got, (5,), inputs="z=[-100, -2, 0, 0.5, 3]")
-    expect.close(got, activations.leaky_relu(z), inputs="z=[-100, -2, 0, 0.5, 3], slope=0.01",
+    expect.close(got, [-1.0, -0.02, 0.0, 0.5, 3.0], inputs="z=[-100, -2, 0, 0.5, 3], slope=0.01",
                  hint="the small slope multiplies the NEGATIVE z; positive z pass unchanged")
 
 
 @suite.test(function="leaky_relu", points=1)
 def leaky_relu_other_slope(student, expect):
     """The slope is an argument: here 0.2."""
-    z = scores(2, 2, 3)
+    z = np.array([[-1.5, 0.8, -0.3], [2.1, -2.6, 0.4]])
     got = student.leaky_relu(z, slope=0.2)
     expect.shape(got, (2, 3), inputs="z of shape (2, 3), slope=0.2")
-    expect.close(got, activations.leaky_relu(z, slope=0.2), inputs="z of shape (2, 3), slope=0.2",
+    expect.close(got, [[-0.30000000000000004, 0.8, -0.06], [2.1, -0.52, 0.4]],
+                 inputs=f"z={z.tolist()}, slope=0.2",
                  hint="use the argument slope, not a fixed 0.01")
-
-
-@suite.test(function="leaky_relu", points=1, hidden=True)
-def leaky_relu_leaves_input_alone(student, expect):
-    leaves_input_alone(student.leaky_relu, expect, np.linspace(-3, 3, 7),
-                       "z=linspace(-3, 3, 7), slope=0.1", slope=0.1)
-
-
-@suite.test(function="leaky_relu", points=1, hidden=True)
-def leaky_relu_integer_input(student, expect):
-    z = np.array([[-30, -1, 0], [1, 2, 5]])
-    floats_from_integers(expect, student.leaky_relu(z, slope=0.1),
-                         activations.leaky_relu(z, slope=0.1),
-                         "z=[[-30, -1, 0], [1, 2, 5]] (integers), slope=0.1")
 
 
 @suite.test(function="leaky_relu_prime", points=2)
@@ -163,23 +105,6 @@ def leaky_relu_prime_default_slope(student, expect):
                  hint="the default slope is 0.01")
 
 
-@suite.test(function="leaky_relu_prime", points=1, hidden=True)
-def leaky_relu_prime_at_zero(student, expect):
-    z = np.array([0.0])
-    expect.close(student.leaky_relu_prime(z, slope=0.1), [0.1], inputs="z=[0], slope=0.1",
-                 hint="at exactly z = 0 the slope is taken from the z <= 0 side: test z > 0")
-
-
-@suite.test(function="leaky_relu_prime", points=1, hidden=True)
-def leaky_relu_prime_floats_of_any_shape(student, expect):
-    z = np.array([[-4, 0], [3, 2], [-1, 7]])
-    got = student.leaky_relu_prime(z, slope=0.25)
-    inputs = "z=[[-4, 0], [3, 2], [-1, 7]] (integers), slope=0.25"
-    expect.shape(got, (3, 2), inputs=inputs)
-    expect.dtype(got, "f", inputs=inputs)
-    expect.close(got, activations.leaky_relu_prime(z, slope=0.25), inputs=inputs)
-
-
 # --- elu(z, alpha=1.0), elu_prime(z, alpha=1.0) --------------------------------------------------
 
 @suite.test(function="elu", points=2)
@@ -188,7 +113,8 @@ def elu_values(student, expect):
     z = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
     got = student.elu(z)
     expect.shape(got, (5,), inputs="z=[-3, -1, 0, 0.5, 2]")
-    expect.close(got, activations.elu(z), inputs="z=[-3, -1, 0, 0.5, 2], alpha=1",
+    expect.close(got, [-0.950212931632136, -0.6321205588285577, 0.0, 0.5, 2.0],
+                 inputs="z=[-3, -1, 0, 0.5, 2], alpha=1",
                  hint="below zero: alpha * (np.exp(z) - 1), which goes from 0 down to -alpha")
 
 
@@ -197,31 +123,9 @@ def elu_alpha(student, expect):
     """alpha scales the negative side only."""
     z = np.array([-2.0, -0.5, 1.0, 4.0])
     got = student.elu(z, alpha=0.5)
-    expect.close(got, activations.elu(z, alpha=0.5), inputs="z=[-2, -0.5, 1, 4], alpha=0.5",
+    expect.close(got, [-0.43233235838169365, -0.1967346701436833, 1.0, 4.0],
+                 inputs="z=[-2, -0.5, 1, 4], alpha=0.5",
                  hint="alpha multiplies (e^z - 1) for z <= 0; positive z pass unchanged")
-
-
-@suite.test(function="elu", points=1, hidden=True)
-def elu_large_inputs(student, expect):
-    z = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
-    got = student.elu(z)
-    inputs = "z=[-1000, -50, 0, 50, 1000]"
-    expect.finite(got, inputs=inputs,
-                  hint="e^1000 is infinite, and infinity times 0 is NaN: choose with np.where, "
-                       "and take e^z only of np.minimum(z, 0)")
-    expect.close(got, activations.elu(z), inputs=inputs)
-
-
-@suite.test(function="elu", points=1, hidden=True)
-def elu_leaves_input_alone(student, expect):
-    leaves_input_alone(student.elu, expect, np.linspace(-3, 3, 7), "z=linspace(-3, 3, 7)")
-
-
-@suite.test(function="elu", points=1, hidden=True)
-def elu_integer_input(student, expect):
-    z = np.array([[-3, -1, 0], [1, 2, 5]])
-    floats_from_integers(expect, student.elu(z, alpha=2.0), activations.elu(z, alpha=2.0),
-                         "z=[[-3, -1, 0], [1, 2, 5]] (integers), alpha=2")
 
 
 @suite.test(function="elu_prime", points=2)
@@ -230,7 +134,8 @@ def elu_prime_values(student, expect):
     z = np.array([-3.0, -1.0, 0.5, 2.0])
     got = student.elu_prime(z)
     expect.shape(got, (4,), inputs="z=[-3, -1, 0.5, 2]")
-    expect.close(got, activations.elu_prime(z), inputs="z=[-3, -1, 0.5, 2], alpha=1",
+    expect.close(got, [0.049787068367863944, 0.36787944117144233, 1.0, 1.0],
+                 inputs="z=[-3, -1, 0.5, 2], alpha=1",
                  hint="the slope of alpha (e^z - 1) is alpha e^z; above zero the slope is 1")
 
 
@@ -239,27 +144,9 @@ def elu_prime_alpha(student, expect):
     """With alpha = 2 the slope below zero doubles."""
     z = np.array([-2.0, -1.0, 1.0])
     got = student.elu_prime(z, alpha=2.0)
-    expect.close(got, activations.elu_prime(z, alpha=2.0), inputs="z=[-2, -1, 1], alpha=2",
+    expect.close(got, [0.2706705664732254, 0.7357588823428847, 1.0],
+                 inputs="z=[-2, -1, 1], alpha=2",
                  hint="alpha stays in the derivative: d/dz alpha (e^z - 1) = alpha e^z")
-
-
-@suite.test(function="elu_prime", points=1, hidden=True)
-def elu_prime_at_zero(student, expect):
-    z = np.array([0.0])
-    expect.close(student.elu_prime(z, alpha=0.5), [0.5], inputs="z=[0], alpha=0.5",
-                 hint="at exactly z = 0 the slope is taken from the z <= 0 side, alpha e^0 = "
-                      "alpha: test z > 0")
-
-
-@suite.test(function="elu_prime", points=1, hidden=True)
-def elu_prime_large_inputs(student, expect):
-    z = np.array([[-1000.0, -20.0], [20.0, 1000.0]])
-    got = student.elu_prime(z)
-    inputs = "z=[[-1000, -20], [20, 1000]]"
-    expect.shape(got, (2, 2), inputs=inputs)
-    expect.finite(got, inputs=inputs,
-                  hint="e^1000 is infinite: take e^z only of np.minimum(z, 0)")
-    expect.close(got, activations.elu_prime(z), inputs=inputs)
 
 
 # --- softmax(z) ----------------------------------------------------------------------------------
@@ -271,7 +158,9 @@ def softmax_three_scores(student, expect):
     got = student.softmax(z)
     inputs = "z=[[2, 1, 0.1], [0, 0, 0]]"
     expect.shape(got, (2, 3), inputs=inputs, hint="one probability per score: z's shape")
-    expect.close(got, activations.softmax(z), inputs=inputs,
+    expect.close(got, [[0.6590011388859679, 0.24243297070471392, 0.09856589040931818],
+                       [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]],
+                 inputs=inputs,
                  hint="e^z divided by the sum of e^z over the same ROW (axis=-1, "
                       "keepdims=True); three equal scores give 1/3 each")
 
@@ -279,62 +168,20 @@ def softmax_three_scores(student, expect):
 @suite.test(function="softmax", points=1)
 def softmax_rows_sum_to_one(student, expect):
     """Every row is a probability distribution."""
-    z = scores(3, 5, 4)
+    z = np.array([[0.5, -1.2, 2.3, 0.1], [-0.4, 0.0, 1.1, -2.0], [3.0, 1.5, -0.7, 0.6]])
     got = student.softmax(z)
-    expect.shape(got, (5, 4), inputs="z of shape (5, 4)")
+    expect.shape(got, (3, 4), inputs="z of shape (3, 4)")
     sums = np.sum(got, axis=1)
     expect.true(np.allclose(sums, 1.0), f"the rows should sum to 1; they sum to "
-                f"{np.round(sums, 4).tolist()}", inputs="z of shape (5, 4)",
+                f"{np.round(sums, 4).tolist()}", inputs=f"z={z.tolist()}",
                 hint="normalise over the classes of one example (axis=-1), not over the "
                      "examples (axis=0)")
-    expect.close(got, activations.softmax(z), inputs="z of shape (5, 4)")
-
-
-@suite.test(function="softmax", points=2, hidden=True)
-def softmax_large_scores(student, expect):
-    z = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, -1000.0],
-                  [1000.0, 999.0, 998.0]])
-    got = student.softmax(z)
-    inputs = "z=[[1000, -1000, 0], [-1000, -1000, -1000], [1000, 999, 998]]"
-    expect.shape(got, (3, 3), inputs=inputs)
-    expect.finite(got, inputs=inputs,
-                  hint="subtract each ROW's largest score before np.exp: e^1000 overflows to "
-                       "infinity, and e^-1000 underflows to 0, so 0/0 = NaN")
-    expect.close(np.sum(got, axis=1), np.ones(3), inputs=inputs, what="the row sums")
-    expect.close(got, activations.softmax(z), inputs=inputs)
-
-
-@suite.test(function="softmax", points=1, hidden=True)
-def softmax_one_row(student, expect):
-    """A 1-D array is the scores of one example."""
-    z = np.array([1.0, 2.0, 3.0, 4.0])
-    got = student.softmax(z)
-    expect.shape(got, (4,), inputs="z=[1, 2, 3, 4] (1-D)",
-                 hint="work along axis=-1 (the last axis) so that one row of shape (k,) works "
-                      "too")
-    expect.close(got, activations.softmax(z), inputs="z=[1, 2, 3, 4] (1-D)")
-
-
-@suite.test(function="softmax", points=1, hidden=True)
-def softmax_single_example(student, expect):
-    z = np.array([[0.5, -1.0, 2.0, 0.0]])
-    got = student.softmax(z)
-    expect.shape(got, (1, 4), inputs="z=[[0.5, -1, 2, 0]] (one example)")
-    expect.close(got, activations.softmax(z), inputs="z=[[0.5, -1, 2, 0]] (one example)",
-                 hint="normalise along the row; over axis=0 every entry of a single example "
-                      "becomes 1")
-
-
-@suite.test(function="softmax", points=1, hidden=True)
-def softmax_leaves_input_alone(student, expect):
-    leaves_input_alone(student.softmax, expect, scores(4, 3, 3), "z of shape (3, 3)")
-
-
-@suite.test(function="softmax", points=1, hidden=True)
-def softmax_integer_scores(student, expect):
-    z = np.array([[1, 2, 3], [0, 0, 0], [5, 1, 1]])
-    floats_from_integers(expect, student.softmax(z), activations.softmax(z),
-                         "z=[[1, 2, 3], [0, 0, 0], [5, 1, 1]] (integers)")
+    expect.close(got, [[0.1265398150107109, 0.023116739339137795, 0.7655212710268303,
+                        0.08482217462332102],
+                       [0.13936485303909837, 0.207907929746873, 0.6245899386545978,
+                        0.028137278559430826],
+                       [0.7470649834390591, 0.16669272939604132, 0.018470080893119235,
+                        0.0677722062717803]], inputs=f"z={z.tolist()}")
 
 
 # --- softmax_cross_entropy_gradient(scores, labels) ----------------------------------------------
@@ -347,50 +194,9 @@ def xent_gradient_values(student, expect):
     got = student.softmax_cross_entropy_gradient(z, labels)
     inputs = "scores of shape (3, 3), labels=[0, 2, 1]"
     expect.shape(got, (3, 3), inputs=inputs, hint="one slope per score: the shape of scores")
-    expect.close(got, losses.categorical_cross_entropy_from_logits_gradient(z, labels),
+    expect.close(got, [[-0.1136662870380107, 0.08081099023490464, 0.03285529680310606],
+                       [0.02350315355373502, 0.02350315355373502, -0.04700630710747008],
+                       [0.01400335537802202, -0.05206842183955348, 0.0380650664615315]],
                  inputs=inputs,
                  hint="softmax(scores) minus 1 at each example's right class, divided by the "
                       "number of examples (the loss is a mean, not a sum)")
-
-
-@suite.test(function="softmax_cross_entropy_gradient", points=2, hidden=True)
-def xent_gradient_agrees_with_numerical(student, expect):
-    z, labels = scores(5, 6, 4), np.array([0, 3, 1, 1, 2, 0])
-    got = student.softmax_cross_entropy_gradient(z, labels)
-    expect.shape(got, (6, 4), inputs="scores of shape (6, 4)")
-    numerical = calculus.numerical_gradient(
-        lambda s: losses.categorical_cross_entropy_from_logits(s, labels), z.copy())
-    error = calculus.relative_error(np.asarray(got, dtype=float), numerical)
-    expect.true(error < 1e-6, f"the gradient disagrees with a numerical gradient check "
-                f"(relative error {error:.1e}; below 1e-6 means right)",
-                inputs="6 examples, 4 classes",
-                hint="the mean cross-entropy over the batch: divide by the number of examples")
-
-
-@suite.test(function="softmax_cross_entropy_gradient", points=1, hidden=True)
-def xent_gradient_large_scores(student, expect):
-    z = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, -1000.0]])
-    labels = np.array([2, 1])
-    got = student.softmax_cross_entropy_gradient(z, labels)
-    inputs = "scores=[[1000, 0, -1000], [-1000, -1000, -1000]], labels=[2, 1]"
-    expect.finite(got, inputs=inputs, hint="use your stable softmax")
-    expect.close(got, losses.categorical_cross_entropy_from_logits_gradient(z, labels),
-                 inputs=inputs)
-
-
-@suite.test(function="softmax_cross_entropy_gradient", points=1, hidden=True)
-def xent_gradient_one_example(student, expect):
-    z, labels = np.array([[0.2, -0.4, 1.5, 0.0, 0.3]]), np.array([4])
-    got = student.softmax_cross_entropy_gradient(z, labels)
-    inputs = "one example with 5 scores, label 4"
-    expect.shape(got, (1, 5), inputs=inputs)
-    expect.close(got, losses.categorical_cross_entropy_from_logits_gradient(z, labels),
-                 inputs=inputs)
-
-
-@suite.test(function="softmax_cross_entropy_gradient", points=1, hidden=True)
-def xent_gradient_leaves_inputs_alone(student, expect):
-    z, labels = scores(6, 4, 3), np.array([2, 0, 1, 2])
-    _, changed = student.softmax_cross_entropy_gradient.call_checking_inputs(z, labels)
-    expect.unchanged(changed, inputs="scores of shape (4, 3), labels=[2, 0, 1, 2]",
-                     hint=COPY_HINT)

@@ -1,0 +1,145 @@
+"""Hidden tests of exercise notebook 04_gradient_descent, with the reference answers they compare
+with. INSTRUCTOR ONLY: never give this file to learners (see instructor/README.md)."""
+import numpy as np
+
+from nnlessons import descent
+from nnlessons.grading.suite import Suite, ref
+from nnlessons.grading.suites.ex04_gradient_descent import (BOWL_GRADIENT, bowl_data,
+                                                            path_and_flag)
+
+suite = Suite("04_gradient_descent")
+
+
+def reference_path(gradient, start, learning_rate, steps):
+    result = descent.gradient_descent(gradient, np.array(start, dtype=float), learning_rate, steps)
+    return result.points, result.diverged
+
+
+def reference_steps(learning_rate, start=(0.0, 0.0), tolerance=1e-6, max_steps=1000):
+    result = descent.gradient_descent(descent.bowl_gradient, np.array(start, dtype=float),
+                                      learning_rate, max_steps, loss=descent.bowl_loss)
+    below = np.flatnonzero(result.losses < tolerance)
+    return int(below[0]) if below.size else None
+
+
+# --- bowl_gradient(w, X, y) -> (2,) -----------------------------------------------------------
+
+@suite.test(function="bowl_gradient", points=2, hidden=True,
+            case="other data: random examples and weights",
+            hint="use the X, y and w you are given, not the lesson's data, and divide by the "
+                 "number of examples n = len(y)")
+def other_data(student, expect):
+    rng = np.random.default_rng(11)
+    X, y, w = rng.normal(size=(7, 2)), rng.normal(size=7), rng.normal(size=2)
+    got = student.bowl_gradient(w, X, y)
+    expect.shape(got, (2,), inputs="7 random examples")
+    expect.close(got, 2.0 * X.T @ (X @ w - y) / 7, inputs="7 random examples, random w")
+
+
+@suite.test(function="bowl_gradient", points=1, hidden=True,
+            case="a single example",
+            hint="the mean over one example divides by 1; X.T @ errors still has one entry per "
+                 "weight")
+def bowl_gradient_one_example(student, expect):
+    X, y, w = np.array([[2.0, -1.0]]), np.array([3.0]), np.array([0.5, 0.5])
+    expect.close(student.bowl_gradient(w, X, y), 2.0 * X.T @ (X @ w - y),
+                 inputs="X = [[2, -1]], y = [3], w = [0.5, 0.5]")
+
+
+@suite.test(function="bowl_gradient", points=1, hidden=True,
+            case="your function changed its input",
+            hint="compute new arrays; do not change w, X or y in place")
+def bowl_gradient_leaves_inputs_alone(student, expect):
+    X, y = bowl_data()
+    _, changed = student.bowl_gradient.call_checking_inputs(np.array([1.0, -1.0]), X, y)
+    expect.unchanged(changed, inputs="w = [1, -1], X and y from data.bowl()")
+
+
+# --- gradient_descent(gradient, start, learning_rate, steps) -> (path, diverged) ---------------
+
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="a walk that diverges: the points it keeps",
+            hint="keep every point up to the last one within 1e12, and not the one past it")
+def runaway_point_left_out(student, expect):
+    inputs = "descent.bowl_gradient, start = [0, 0], learning_rate = 3, steps = 100"
+    path, _ = path_and_flag(
+        expect, student.gradient_descent(BOWL_GRADIENT, np.zeros(2), 3.0, 100), inputs)
+    want, _ = reference_path(descent.bowl_gradient, [0.0, 0.0], 3.0, 100)
+    expect.shape(path, want.shape, inputs=inputs,
+                 hint="every point up to the last one within 1e12, and not the one past it")
+    expect.close(path, want, inputs=inputs)
+
+
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="no steps at all",
+            hint="with steps = 0 the path is just the start (one row), and diverged is False")
+def zero_steps(student, expect):
+    inputs = "start = [1, 2], steps = 0"
+    path, diverged = path_and_flag(
+        expect, student.gradient_descent(BOWL_GRADIENT, np.array([1.0, 2.0]), 0.1, 0), inputs)
+    expect.shape(path, (1, 2), inputs=inputs, hint="no steps: the path is just the start")
+    expect.close(path, [[1.0, 2.0]], inputs=inputs)
+    expect.true(diverged is False, "diverged should be False when no step is taken",
+                inputs=inputs)
+
+
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="a start given as integers",
+            hint="start from a float copy: np.array(start, dtype=float)")
+def whole_number_start(student, expect):
+    inputs = "start = np.array([0, 0]) (integers), learning_rate = 0.5, steps = 3"
+    path, _ = path_and_flag(
+        expect, student.gradient_descent(BOWL_GRADIENT, np.array([0, 0]), 0.5, 3), inputs)
+    want, _ = reference_path(descent.bowl_gradient, [0.0, 0.0], 0.5, 3)
+    expect.close(path, want, inputs=inputs,
+                 hint="start from a float copy: np.array(start, dtype=float)")
+
+
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="a single weight on a curve with two valleys",
+            hint="the loop must work for any number of weights and with the gradient function "
+                 "you are given")
+def one_weight_two_valleys(student, expect):
+    inputs = "gradient = descent.bumpy_gradient, start = [2.0], learning_rate = 0.05, steps = 200"
+    path, diverged = path_and_flag(expect, student.gradient_descent(
+        ref("nnlessons.descent.bumpy_gradient"), np.array([2.0]), 0.05, 200), inputs)
+    want, _ = reference_path(descent.bumpy_gradient, [2.0], 0.05, 200)
+    expect.shape(path, (201, 1), inputs=inputs)
+    expect.close(path, want, inputs=inputs)
+
+
+# --- steps_to_converge(learning_rate, start, tolerance, max_steps) -> int or None -------------
+
+@suite.test(function="steps_to_converge", points=1, hidden=True,
+            case="a learning rate too small to arrive in time",
+            hint="if no point of the path gets below the tolerance within max_steps, return None")
+def too_small_a_learning_rate(student, expect):
+    expect.equal(student.steps_to_converge(0.01), reference_steps(0.01),
+                 inputs="learning_rate = 0.01 (too slow to arrive within 1000 steps)")
+
+
+@suite.test(function="steps_to_converge", points=1, hidden=True,
+            case="a slower learning rate that still arrives",
+            hint="the answer is the index, in the path, of the first point whose loss is below "
+                 "the tolerance; the start is step 0")
+def slow_learning_rate(student, expect):
+    expect.equal(student.steps_to_converge(0.1), reference_steps(0.1),
+                 inputs="learning_rate = 0.1")
+
+
+@suite.test(function="steps_to_converge", points=1, hidden=True,
+            case="a start already at the lowest point",
+            hint="the start counts as step 0: check its loss before taking any step")
+def start_at_the_bottom(student, expect):
+    expect.equal(student.steps_to_converge(0.5, start=(4.0, 3.0)), 0,
+                 inputs="start = (4, 3), already at the lowest point",
+                 hint="the start counts as step 0")
+
+
+@suite.test(function="steps_to_converge", points=1, hidden=True,
+            case="another start, tolerance and number of steps",
+            hint="use the start, tolerance and max_steps you are given, not the defaults")
+def other_start_and_tolerance(student, expect):
+    got = student.steps_to_converge(0.5, start=(1.0, -2.0), tolerance=1e-2, max_steps=50)
+    expect.equal(got, reference_steps(0.5, (1.0, -2.0), 1e-2, 50),
+                 inputs="learning_rate = 0.5, start = (1, -2), tolerance = 0.01, max_steps = 50")
