@@ -28,7 +28,8 @@ from nnlessons.grading.suite import Suite
 suite = Suite("01_neuron")
 
 
-@suite.test(function="weighted_sum", points=1, hidden=True)
+@suite.test(function="weighted_sum", points=1, hidden=True, case="one very large input",
+            hint="look at what a very large input does")
 def canary_secret_case(student, expect):
     got = student.weighted_sum([[27182.818]], [1.0], 0.0)
     expect.close(got, [31415.926], inputs="X=[[27182.818]] CANARY-INPUT",
@@ -83,7 +84,8 @@ def built(tmp_path_factory):
     (graders / "other02.py").write_text(OTHER, encoding="utf-8")
     out = folder / "autograder.zip"
     assert main(["gradescope", EXERCISE, "--out", str(out), "--tests", str(graders)]) == 0
-    suite = SuiteLibrary([str(graders)]).get(EXERCISE)
+    # what the zip grades with: the checkout's hidden tests and the canary folder
+    suite = SuiteLibrary([str(ROOT / "instructor" / "graders"), str(graders)]).get(EXERCISE)
     return {"zip": out, "suite": suite}
 
 
@@ -133,7 +135,9 @@ def test_zip_holds_setup_run_autograder_package_and_graders(built):
         config = json.loads(opened.read("config.json"))
     names = set(infos)
     assert {"setup.sh", "run_autograder", "config.json", "package/pyproject.toml",
-            "package/README.md", "graders/1/canary01.py"} <= names
+            "package/README.md"} <= names
+    # the checkout's instructor/graders come first, then the --tests folder
+    assert "graders/1/ex01_neuron.py" in names and "graders/2/canary01.py" in names
     for script in ("setup.sh", "run_autograder"):
         mode = infos[script].external_attr >> 16
         assert stat.S_ISREG(mode) and mode & 0o111 == 0o111, f"{script} is not executable"
@@ -143,7 +147,9 @@ def test_zip_holds_setup_run_autograder_package_and_graders(built):
                if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
     assert package and package <= names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    assert "graders/1/other02.py" not in names, "another exercise's hidden tests travel along"
+    assert not [n for n in names if n.startswith("graders/")
+                and n.endswith(("other02.py", "ex02_loss.py"))], \
+        "another exercise's hidden tests travel along"
     assert {n for n in names if n.startswith("package/nnlessons/")} == package
     suite = built["suite"]
     assert config["exercise"] == EXERCISE and config["graders"] == ["graders/1"]

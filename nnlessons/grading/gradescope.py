@@ -51,6 +51,7 @@ from .grader import DEFAULT_BUDGET, Submission
 from .notebook import MAX_NOTEBOOK_BYTES
 from .report import _points
 from .runner import TestResult
+from . import notebook as nbfile
 from .suite import EXERCISE_ID, SuiteLibrary, SuiteNotFound, load_test_dir
 
 VENV = "/opt/nnlessons-venv"
@@ -565,6 +566,16 @@ def grade_submission(root, python, work):
     with os.fdopen(os.open(notebooks[0], os.O_RDONLY | os.O_NOFOLLOW), "rb") as stream:
         copy.write_bytes(stream.read(MAX_NOTEBOOK_BYTES + 1))
 
+    # Another exercise's notebook: said before grading, which would refuse it for want of that
+    # exercise's hidden tests (the zip carries only this one's).
+    try:
+        claimed = nbfile.exercise_of(nbfile.read(str(copy)))
+    except nbfile.NotANotebook:
+        claimed = None
+    if claimed and claimed != exercise:
+        return message_result(f"This assignment grades exercise {exercise}, and {relative[0]} "
+                              f"is not that notebook. It is the notebook of exercise "
+                              f"{clean(claimed, 100)}. {upload}")
     isolation = choose_isolation(python, exercise, tests_dirs, work)
     graded, stderr = _grade(python, copy, tests_dirs, isolation, work)
     if graded is None:
