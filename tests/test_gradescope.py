@@ -152,7 +152,7 @@ def test_zip_holds_setup_run_autograder_package_and_graders(built):
         "another exercise's hidden tests travel along"
     assert {n for n in names if n.startswith("package/nnlessons/")} == package
     suite = built["suite"]
-    assert config["exercise"] == EXERCISE and config["graders"] == ["graders/1"]
+    assert config["exercise"] == EXERCISE and config["graders"] == ["graders/1", "graders/2"]
     assert config["max_score"] == suite.max_score
     assert config["hidden_tests"] == sum(t.hidden for t in suite.tests) >= 1
 
