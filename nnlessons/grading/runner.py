@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .codec import Ref
 from .expect import Expect, Failed, Forbidden, Missing, StudentProblem, TimedOut
 
 
@@ -70,9 +71,12 @@ class StudentFunction:
         `expect.unchanged(changed)`."""
         result, after = self._backend.call(self._name, args, kwargs, True)
         after_args, after_kwargs = after
+        # a function handed in by ref() cannot change: only data arguments are compared
         changed = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(args, after_args))
-                   if not same_data(a, b)]
-        changed += [f"{k}=" for k in kwargs if not same_data(kwargs[k], after_kwargs.get(k))]
+                   if not isinstance(a, Ref) and not same_data(a, b)]
+        changed += [f"{k}=" for k in kwargs
+                    if not isinstance(kwargs[k], Ref) and not same_data(kwargs[k],
+                                                                        after_kwargs.get(k))]
         return result, changed
 
     def __repr__(self):
