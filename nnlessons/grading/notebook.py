@@ -22,7 +22,7 @@ from pathlib import Path
 
 # The biggest solution notebook, run with its outputs and plots, is 0.6 MB (07_overfitting).
 MAX_NOTEBOOK_BYTES = 5 * 1024 * 1024
-PARSE_MEMORY = 256 * 1024 ** 2    # address space of the parsing child: 20 times what 5 MB needs
+PARSE_MEMORY = 128 * 1024 ** 2    # address space of the parsing child; 5 MB of outputs need 30
 PARSE_SECONDS = 10                # CPU time of the parsing child; its wall-clock deadline is +5 s
 MAX_NOTES = 20                    # notes about skipped Jupyter commands, per notebook
 # The grader parses the code (ast) to look for forbidden calls, at up to 900 bytes of memory per

@@ -35,7 +35,12 @@ _UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _escape(match):
+    if match.group() in _NAMED:
+        return _NAMED[match.group()]
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:   # a byte that was not UTF-8, kept by os.fsdecode: show the byte
         return f"\\x{code - 0xDC00:02x}"
