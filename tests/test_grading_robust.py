@@ -180,7 +180,7 @@ def test_huge_and_deep_notebooks_are_not_graded(hostile_class):
     assert "too large or too deeply nested" in by["deep"]["error"]
     assert "too large or too deeply nested" in by["objects"]["error"]
     assert "larger than 5 MB" in by["oversize"]["error"]
-    assert "more than 200,000 characters" in by["magics"]["error"]
+    assert "more than 100,000 characters" in by["magics"]["error"]
     for name in ("deep", "objects", "oversize", "magics"):
         item = by[name]
         assert item["score"] == 0 and item["max_score"] == FULL
@@ -395,6 +395,10 @@ def test_atomic_write_leaves_no_half_file(tmp_path):
     with pytest.raises(report.ReportError, match="symbolic link"):
         report.write_atomic(tmp_path / "link", "through the link")
     assert target.read_text() == "new"
+    (tmp_path / "pages").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(report.ReportError, match="symbolic link"):
+        report.write_feedback([Submission("a", "01_neuron", "a.ipynb")], tmp_path / "pages")
+    assert not list(tmp_path.glob("*.html"))
 
 
 def test_search_never_follows_links_or_opens_special_files(tmp_path):
@@ -486,7 +490,7 @@ def test_code_cells_are_bounded():
     lines = {"cells": [{"cell_type": "code", "source": "%time 1\n" * 500}]}
     sources, notes = nbfile.code_cells(lines)
     assert len(notes) == nbfile.MAX_NOTES + 1 and notes[-1].startswith("... and 480 more")
-    with pytest.raises(nbfile.NotANotebook, match="more than 200,000 characters"):
-        nbfile.code_cells({"cells": [{"cell_type": "code", "source": "a\n" * 100_001}]})
+    with pytest.raises(nbfile.NotANotebook, match="more than 100,000 characters"):
+        nbfile.code_cells({"cells": [{"cell_type": "code", "source": "a\n" * 50_001}]})
     with pytest.raises(nbfile.NotANotebook, match="more than 1000 code cells"):
         nbfile.code_cells({"cells": [{"cell_type": "code", "source": ""}] * 1001})

@@ -26,9 +26,10 @@ PARSE_MEMORY = 128 * 1024 ** 2    # address space of the parsing child; 5 MB of 
 PARSE_SECONDS = 10                # CPU time of the parsing child; its wall-clock deadline is +5 s
 MAX_NOTES = 20                    # notes about skipped Jupyter commands, per notebook
 # The grader parses the code (ast) to look for forbidden calls, at up to 900 bytes of memory per
-# character of code; the biggest solution has 24 code cells and 13,000 characters of code.
+# character of code (100,000 characters: 90 MB); the biggest solution has 24 code cells and
+# 13,000 characters of code.
 MAX_CODE_CELLS = 1000
-MAX_CODE_CHARS = 200_000
+MAX_CODE_CHARS = 100_000
 EXERCISE_IN_NAME = re.compile(r"(\d\d_[a-z][a-z0-9_]*?)$")
 TOO_BIG = "the notebook is too large or too deeply nested to read"
 

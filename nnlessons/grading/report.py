@@ -281,6 +281,10 @@ def write_feedback(submissions, directory):
     """One HTML page per submission in `directory`; returns their paths. Every page that can be
     written is; then ReportError names those that could not be."""
     directory = Path(directory)
+    if directory.is_symlink():
+        raise ReportError(f"{safe.path(directory)}: refusing to write feedback there: it is a "
+                          f"symbolic link (reports are never written through a link): give the "
+                          f"folder it points to")
     directory.mkdir(parents=True, exist_ok=True)
     used = set()
     written, failed = [], []
