@@ -6,8 +6,9 @@
 
 Files, one job each: suite.py (what a grader is), expect.py (checks and feedback), runner.py
 (running tests through a backend), selfcheck.py (in the learner's kernel), child.py and
-sandbox.py (the learner's code in a child process), grader.py (one submission), report.py
-(JSON, CSV, HTML), release.py, cli.py. Shipped graders live in suites/. See AUTHORING.md.
+sandbox.py (the learner's code in a child process), grader.py (one submission), notebook.py
+(reading a submitted notebook), report.py (JSON, CSV, HTML), safe.py (learner text made safe for
+each), release.py, cli.py. Shipped graders live in suites/. See AUTHORING.md.
 """
 
 
