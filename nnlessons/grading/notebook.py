@@ -207,6 +207,7 @@ def parse(raw):
         done = subprocess.run(
             [sys.executable, "-I", "-S", "-c", _PARSER, str(PARSE_MEMORY), str(PARSE_SECONDS)],
             input=raw, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            # any folder that exists will do (-I keeps it off sys.path): Python's own
             cwd=os.path.dirname(os.path.abspath(sys.executable)), timeout=PARSE_SECONDS + 5)
     except subprocess.TimeoutExpired:
         raise NotANotebook(TOO_BIG) from None
