@@ -181,7 +181,7 @@ def test_the_cli_refuses_without_the_sandbox_and_labels_a_run_without_it(tmp_pat
                           "--isolation", "none", "--json", str(tmp_path / "g.json")],
                          capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
-    assert "WITHOUT isolation" in run.stdout and "WITHOUT isolation" in run.stderr
+    assert "without isolation" in run.stdout.lower() and "without isolation" in run.stderr.lower()
     assert json.loads((tmp_path / "g.json").read_text())[0]["isolation"] == "none"
 
 

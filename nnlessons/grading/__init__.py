@@ -6,10 +6,12 @@
 
 Files, one job each: suite.py (what a grader is), expect.py (checks and feedback), runner.py
 (running tests through a backend), selfcheck.py (in the learner's kernel), child.py and
-sandbox.py (the learner's code in a child process), grader.py (one submission), report.py
-(JSON, CSV, HTML), release.py, cli.py. The package ships each exercise's public tests
-(suites/); the hidden tests and the reference answers are the instructor's, outside the package
-(instructor/graders/ of the repository). See AUTHORING.md.
+sandbox.py, isolation.py and package_view.py (the learner's code behind the operating system's
+wall), outcome.py and framing.py (what crosses it), grader.py (one submission), notebook.py
+(reading a submitted notebook), report.py (JSON, CSV, HTML), safe.py (learner text made safe for
+each), release.py, cli.py. The package ships each exercise's public tests (suites/); the hidden
+tests and the reference answers are the instructor's, outside the package (instructor/graders/ of
+the repository). See AUTHORING.md.
 """
 
 

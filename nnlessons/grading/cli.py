@@ -12,20 +12,32 @@ Which student and exercise a notebook is:
   else the exercise id found at the end of the file name.
 Hidden tests come from instructor/graders of the source checkout, or from --tests DIR; an
 exercise whose hidden tests are not found is not graded (unless --public-only).
-Exit status: 0 when grading ran (whatever the scores), 2 on bad usage, a missing path, or an
-exercise left ungraded for want of its hidden tests (the others are still graded and reported).
+Learner code runs only inside the operating-system sandbox (bubblewrap); without it
+grading refuses, unless --isolation none.
+- Only regular files are read. Symbolic links are never followed (a linked notebook or student
+  folder is listed as not graded, with the reason; a linked folder deeper down is not entered);
+  FIFOs, sockets and devices are never opened.
+Exit status: 0 when grading ran (whatever the scores); 2 on bad usage, when a PATH is not a
+notebook or a folder holding some, when a report could not be written, when an
+exercise was left ungraded for want of its hidden tests, or when bubblewrap is missing (everything else is
+still graded and written).
 """
 import argparse
+import os
+import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import isolation
 from . import notebook as nbfile
-from . import report
+from . import report, safe
+from .grader import (DEFAULT_BUDGET, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Submission,
+                     grade_notebook)
 from .package_view import VIEWS
-from .grader import DEFAULT_BUDGET, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Submission, grade_notebook
+from .runner import TestResult
 from .suite import HiddenTestsMissing, SuiteLibrary, SuiteNotFound
 
 
@@ -77,11 +89,6 @@ PUBLIC_ONLY = ("graded with the public tests only (--public-only): the hidden te
                "so the score is out of the public tests' points")
 
 
-def _notebooks_in(folder):
-    return sorted(p for p in folder.rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts and p.is_file())
-
-
 def student_from_file(path, known):
     exercise = nbfile.exercise_in_name(path.stem, known)
     if exercise and path.stem != exercise:
@@ -91,25 +98,148 @@ def student_from_file(path, known):
     return path.stem
 
 
-def find_submissions(paths, known):
-    """[(student, path)] for the given paths, following the rules in the module docstring."""
-    found = []
+@dataclass
+class Found:
+    """What the PATHs hold. `submissions`: [(student, path)], regular files to grade;
+    `refused`: [(student, path, reason)], notebooks seen but never opened (a link, a FIFO, ...);
+    `bad_paths`: [(PATH, what is wrong with it)]."""
+    submissions: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
+    bad_paths: list = field(default_factory=list)
+
+
+def _entries(folder):
+    """A folder's entries sorted by name; nothing is followed or opened (os.scandir and the
+    entries' lstat)."""
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
+
+
+def _is_notebook_name(name):
+    return name.endswith(".ipynb")
+
+
+def _notebook_entry(entry, student, found):
+    """Sort a *.ipynb entry into found.submissions (a regular file) or found.refused."""
+    try:
+        problem = nbfile.refusal(entry.stat(follow_symlinks=False))
+    except OSError as error:
+        problem = f"it cannot be read ({error.strerror})"
+    if problem:
+        found.refused.append((student, Path(entry.path), problem))
+    else:
+        found.submissions.append((student, Path(entry.path)))
+
+
+def _student_folder(folder, student, found):
+    """Every notebook in a student's folder, at any depth, skipping .ipynb_checkpoints. Links
+    are not followed: a linked notebook is refused, a linked folder is not entered."""
+    pending = [folder]
+    while pending:   # a list, not recursion: a folder may be nested thousands deep
+        current = pending.pop()
+        try:
+            entries = _entries(current)
+        except OSError as error:
+            found.refused.append((student, current, f"the folder cannot be read "
+                                                    f"({error.strerror})"))
+            continue
+        below = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != ".ipynb_checkpoints":
+                    below.append(Path(entry.path))
+            elif _is_notebook_name(entry.name):
+                _notebook_entry(entry, student, found)
+        pending.extend(reversed(below))
+
+
+def _class_folder(folder, known, found):
+    """A folder given as PATH: its notebooks (flat: the student from the file name), then a
+    sub-folder per student. A link in it is reported, never followed."""
+    flat, students = [], []
+    for entry in _entries(folder):
+        path = Path(entry.path)
+        if entry.is_symlink():
+            if _is_notebook_name(entry.name):
+                flat.append(entry)
+            elif not entry.name.startswith(".") and path.is_dir():   # stat only, no open
+                found.refused.append((entry.name, path, "this student folder is a symbolic "
+                                      "link (not followed: copy the folder itself here)"))
+        elif entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                students.append(entry)
+        elif _is_notebook_name(entry.name):
+            flat.append(entry)
+    for entry in flat:
+        _notebook_entry(entry, student_from_file(Path(entry.path), known), found)
+    for entry in students:
+        _student_folder(Path(entry.path), entry.name, found)
+
+
+def search(paths, known):
+    """Find the submissions in `paths`, following the rules in the module docstring, without
+    following a link or opening anything. Never raises for what the paths hold (see Found)."""
+    found = Found()
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {raw}")
-        if path.is_file():
-            found.append((student_from_file(path, known), path))
+        try:
+            status = os.lstat(path)
+        except FileNotFoundError:
+            found.bad_paths.append((raw, "no such file or folder"))
             continue
-        for notebook in sorted(path.glob("*.ipynb")):
-            found.append((student_from_file(notebook, known), notebook))
-        for folder in sorted(p for p in path.iterdir() if p.is_dir()
-                             and not p.name.startswith(".")):
-            for notebook in _notebooks_in(folder):
-                found.append((folder.name, notebook))
-    if not found:
-        raise UsageError(f"no notebooks (*.ipynb) found in {', '.join(map(str, paths))}")
+        except OSError as error:
+            found.bad_paths.append((raw, f"it cannot be read ({error.strerror})"))
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            before = len(found.submissions) + len(found.refused)
+            try:
+                _class_folder(path, known, found)
+            except OSError as error:
+                found.bad_paths.append((raw, f"the folder cannot be read ({error.strerror})"))
+                continue
+            if len(found.submissions) + len(found.refused) == before:
+                found.bad_paths.append((raw, "no notebooks (*.ipynb) in this folder or its "
+                                             "sub-folders"))
+        elif _is_notebook_name(path.name):
+            problem = nbfile.refusal(status)
+            student = student_from_file(path, known)
+            if problem:
+                found.refused.append((student, path, problem))
+            else:
+                found.submissions.append((student, path))
+        elif stat.S_ISLNK(status.st_mode):
+            found.bad_paths.append((raw, "it is a symbolic link; the grader does not follow "
+                                         "links (give the folder or notebook it points to)"))
+        else:
+            found.bad_paths.append((raw, "not a notebook: expected a notebook (.ipynb), a "
+                                         "folder of notebooks, or a folder with a sub-folder "
+                                         "per student"))
     return found
+
+
+def find_submissions(paths, known):
+    """[(student, path)] for the given paths; UsageError for a PATH that holds no notebook."""
+    found = search(paths, known)
+    if found.bad_paths:
+        raw, problem = found.bad_paths[0]
+        raise UsageError(f"{safe.path(raw)}: {problem}")
+    return found.submissions
+
+
+def not_graded(student, path, reason, library, isolation_kind="bubblewrap"):
+    """The result of a notebook that was never opened: every test of its exercise (told by the
+    file name, when it can be) failed with the reason."""
+    message = f"not graded: {reason}"
+    exercise = nbfile.exercise_in_name(path.stem, library.known())
+    tests = []
+    if exercise:
+        try:
+            tests = [TestResult(t.name, t.function, t.points, t.hidden, "error", message,
+                                [message]) for t in library.get(exercise).tests]
+        except SuiteNotFound:
+            exercise = None
+    return Submission(student, exercise or "?", str(path), tests=tests, error=message,
+                      isolation=isolation_kind)
 
 
 class Progress:
@@ -130,44 +260,83 @@ class Progress:
             if self.done == self.total:
                 self.stream.write("\n")
         else:
-            self.stream.write(f"graded {self.done}/{self.total}: {submission.student} "
-                              f"{submission.exercise} {report._points(submission.score)}/"
+            self.stream.write(f"graded {self.done}/{self.total}: {safe.line(submission.student)} "
+                              f"{safe.line(submission.exercise)} "
+                              f"{report._points(submission.score)}/"
                               f"{report._points(submission.max_score)}\n")
         self.stream.flush()
 
 
+def _tolerant(stream):
+    """Let `stream` show any text, even where the terminal's encoding is not UTF-8."""
+    try:
+        stream.reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError):
+        pass
+
+
+def write_reports(results, args):
+    """Write every report asked for; one that fails does not stop the others. Returns the
+    messages of those that failed."""
+    failed = []
+    jobs = [(args.json, lambda path: report.write_json(results, path), "wrote {}"),
+            (args.csv, lambda path: report.write_csv([s for s in results if s.exercise != "?"],
+                                                     path), "wrote {}"),
+            (args.feedback, lambda path: report.write_feedback(results, path),
+             "wrote {count} feedback reports to {}")]
+    for path, write, done in jobs:
+        if not path:
+            continue
+        try:
+            written = write(path)
+            print(done.format(safe.path(path), count=len(written or [])))
+        except OSError as error:
+            if getattr(error, "written", None):
+                print(done.format(safe.path(path), count=len(error.written)))
+            failed.append(str(error) if isinstance(error, report.ReportError)
+                          else f"{safe.path(path)}: {error.strerror or error}")
+    return failed
+
+
 def run(args):
-    def usage(message):
+    _tolerant(sys.stdout)
+    _tolerant(sys.stderr)
+
+    def complain(message):
         print(f"nnlessons grade: {message}", file=sys.stderr)
         return 2
 
     if args.jobs < 1:
-        return usage("--jobs must be at least 1")
+        return complain("--jobs must be at least 1")
     if args.timeout <= 0 or args.budget <= 0 or args.memory < 256:
-        return usage("--timeout and --budget must be positive, --memory at least 256 (MB)")
+        return complain("--timeout and --budget must be positive, --memory at least 256 (MB)")
     if args.isolation == "bubblewrap" and isolation.problem():
-        return usage(f"cannot grade safely here: {isolation.problem()}.\nTo grade anyway, "
-                     f"without the sandbox (for notebooks you trust), pass --isolation none")
+        return complain(f"cannot grade safely here: {isolation.problem()}.\nTo grade anyway, "
+                        f"without the sandbox (for notebooks you trust), pass --isolation none")
     if args.isolation == "none":
         print(NO_ISOLATION, file=sys.stderr)
     if args.public_only and args.tests:
-        return usage("--public-only grades without hidden tests, --tests adds them: give one "
-                     "of the two")
+        return complain("--public-only grades without hidden tests, --tests adds them: give one "
+                        "of the two")
     for directory in args.tests:
         if not Path(directory).is_dir():
-            return usage(f"--tests {directory}: no such folder")
+            return complain(f"--tests {safe.path(directory)}: no such folder")
     try:
         library = SuiteLibrary(args.tests, public_only=args.public_only)
     except SuiteNotFound as error:
-        return usage(str(error))
+        return complain(f"--tests: {safe.line(error)}")
+    except Exception as error:
+        return complain(f"--tests: a test module could not be loaded: "
+                        f"{type(error).__name__}: {safe.line(error)}")
     if not args.public_only and not library.has_hidden():
-        return usage(library.missing_hidden())
-    try:
-        found = find_submissions(args.paths, library.known())
-    except UsageError as error:
-        return usage(str(error))
+        return complain(library.missing_hidden())
+    found = search(args.paths, library.known())
+    for raw, problem in found.bad_paths:
+        complain(f"{safe.path(raw)}: {problem}")
+    if not found.submissions and not found.refused:
+        return 2
 
-    progress = Progress(len(found))
+    progress = Progress(max(len(found.submissions), 1))
     refused = set()  # exercises without hidden tests: said once, at the end
 
     def grade(item):
@@ -195,38 +364,37 @@ def run(args):
     started = time.monotonic()
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(grade, found))
+            results = list(pool.map(grade, found.submissions))
     finally:
         VIEWS.remove()
     elapsed = time.monotonic() - started
+    results += [not_graded(student, path, reason, library, args.isolation)
+                for student, path, reason in found.refused]
     results.sort(key=lambda s: (s.student, s.exercise, s.notebook))
 
-    if args.isolation == "none":
-        print(NO_ISOLATION)
+    warning = report.isolation_warning(results)
+    if warning:
+        print(warning)
     print(report.table(results))
-    print(f"\n{len(results)} submissions graded in {elapsed:.1f} s")
+    if warning:
+        print(warning)
+    print(f"\n{len(found.submissions)} submissions graded in {elapsed:.1f} s"
+          + (f", {len(found.refused)} not graded (see the table)" if found.refused else ""))
     if args.public_only:
         print(f"note: {PUBLIC_ONLY}")
     seen = {}
     for s in results:
-        if (s.student, s.exercise) in seen:
-            print(f"note: {s.student} has more than one {s.exercise} notebook "
-                  f"({seen[(s.student, s.exercise)]}, {s.notebook}); the gradebook keeps the "
-                  f"last", file=sys.stderr)
+        if s.exercise != "?" and (s.student, s.exercise) in seen:
+            print(f"note: {safe.line(s.student)} has more than one {safe.line(s.exercise)} "
+                  f"notebook ({safe.path(seen[(s.student, s.exercise)])}, "
+                  f"{safe.path(s.notebook)}); the gradebook keeps the last", file=sys.stderr)
         seen[(s.student, s.exercise)] = s.notebook
-    try:
-        if args.json:
-            report.write_json(results, args.json)
-            print(f"wrote {args.json}")
-        if args.csv:
-            report.write_csv([s for s in results if s.exercise != "?"], args.csv)
-            print(f"wrote {args.csv}")
-        if args.feedback:
-            written = report.write_feedback(results, args.feedback)
-            print(f"wrote {len(written)} feedback reports to {args.feedback}")
-    except OSError as error:
-        print(f"nnlessons grade: could not write a report: {error}", file=sys.stderr)
-        return 2
+    failed = write_reports(results, args)
+    for message in failed:
+        complain(f"could not write a report: {message}")
+    if found.bad_paths:
+        complain(f"{len(found.bad_paths)} of the PATHs given held no notebook to grade "
+                 f"(see above); the others were graded")
     for message in sorted(refused):
-        print(f"nnlessons grade: {message}", file=sys.stderr)
-    return 2 if refused else 0
+        complain(safe.line(message))
+    return 2 if failed or found.bad_paths or refused else 0
