@@ -329,7 +329,7 @@ def run(args):
         return complain(f"--tests: a test module could not be loaded: "
                         f"{type(error).__name__}: {safe.line(error)}")
     if not args.public_only and not library.has_hidden():
-        return complain(library.missing_hidden())
+        return complain(safe.line(library.missing_hidden(), limit=2000))
     found = search(args.paths, library.known())
     for raw, problem in found.bad_paths:
         complain(f"{safe.path(raw)}: {problem}")
@@ -396,5 +396,5 @@ def run(args):
         complain(f"{len(found.bad_paths)} of the PATHs given held no notebook to grade "
                  f"(see above); the others were graded")
     for message in sorted(refused):
-        complain(safe.line(message))
+        complain(safe.line(message, limit=2000))
     return 2 if failed or found.bad_paths or refused else 0

@@ -14,6 +14,7 @@ is marked with. It is the only reader of replies, so the grader and the self-che
 thing about the same outcome. A reply from the sandbox is untrusted: every field is checked and
 every text is made printable before it reaches feedback.
 """
+from . import safe
 from .codec import DecodeError, EncodeError, from_plain, to_plain
 from .expect import Crashed, NotWritten, StudentError, TimedOut
 from .forbidden import ForbiddenCallError
@@ -23,17 +24,9 @@ MESSAGE_LIMIT = 500
 
 
 def printable(value, limit=MESSAGE_LIMIT):
-    """`value` as text that can be written anywhere: valid UTF-8 (a lone surrogate becomes
-    U+FFFD), control characters other than newline and tab shown as \\x.. escapes, cut."""
-    text = value if isinstance(value, str) else str(value)
-    text = text[:limit * 2].encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    out = []
-    for ch in text:
-        if ch in "\n\t" or (ch >= " " and not 0x7f <= ord(ch) <= 0x9f):
-            out.append(ch)
-        else:
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
-    text = "".join(out)
+    """`value` as text that can be written anywhere (safe.text: valid Unicode, control
+    characters shown escaped), cut to `limit` characters."""
+    text = safe.text(value, limit * 4)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
