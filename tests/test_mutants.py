@@ -112,6 +112,29 @@ def test_stale_equivalent_entries_are_reported(monkeypatch, capsys):
     assert "stale EQUIVALENT entries (2)" in out
     assert "its mutant loses points now" in out and "no such mutant is made any more" in out
     assert "equivalent: survives, rightly" in out
+    assert "targets NOT MET" in out
+
+
+def test_the_summary_gives_the_raw_share_and_the_verdict(monkeypatch, capsys):
+    """The raw share counts every survivor, the equivalent ones too: one equivalent survivor of
+    13 mutants is 92.3%, below the target, though every other mutant loses points."""
+    made = [mutants.Mutant(**{**m.__dict__, "notebook": "99_x"})
+            for m in mutants.cell_mutants(CELL)]
+    monkeypatch.setattr(mutants, "EQUIVALENT", [("99_x", "f", made[0].after, "the same")])
+    everything = {m.key() for m in made}
+
+    assert not mutants.report(made, [False] + [True] * 12, everything, {"99_x"})
+    out = capsys.readouterr().out
+    assert "raw share: 12 of 13 mutants lose points (92.3%" in out
+    assert "of the 12 not shown equivalent, 100.0% lose points" in out
+    assert "(raw share): 92.3% -> NOT MET" in out
+    assert out.rstrip().endswith("targets NOT MET")
+
+    monkeypatch.setattr(mutants, "EQUIVALENT", [])
+    assert mutants.report(made, [True] * 13, everything, {"99_x"})
+    out = capsys.readouterr().out
+    assert "raw share: 13 of 13 mutants lose points (100.0%" in out
+    assert out.rstrip().endswith("targets MET")
 
 
 @pytest.mark.parametrize("argv, message", [
