@@ -33,8 +33,9 @@ reason why it computes the same thing as the solution (a survivor that is not th
 that kills it). An EQUIVALENT entry whose mutant was graded and killed, or is no longer made, is
 reported as stale. The exit status is 0 when the targets are met, 1 when not, 2 on bad usage.
 
-All 255 mutants and the 8 solutions take about 30 s with --jobs 2 on a 2-core machine (CPU
-bound: run it alone). Options the script does not know go to `nnlessons grade` unchanged (e.g.
+All 255 mutants and the 8 solutions took 126 s with --jobs 2 on a 2-core machine that other
+work was sharing (load 3 to 4), each notebook graded in its own sandbox; it is CPU bound, so run
+it alone. Options the script does not know go to `nnlessons grade` unchanged (e.g.
 --tests DIR to try new tests before they join the graders, --timeout, --isolation).
 """
 import argparse
