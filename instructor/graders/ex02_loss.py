@@ -99,3 +99,20 @@ def bce_gradient_matches_numerical(student, expect):
     numerical = numerical_gradient(lambda q: losses.binary_cross_entropy(q, y), p)
     expect.close(student.binary_cross_entropy_gradient(p, y), numerical, rtol=1e-5, atol=1e-8,
                  inputs="random p and y of shape (4, 3), checked against a numerical gradient")
+
+
+@suite.test(function="binary_cross_entropy_gradient", points=1, hidden=True,
+            case="probabilities of exactly 0 and 1, right and wrong",
+            hint="clip p into [1e-12, 1 - 1e-12] first, with the bounds binary_cross_entropy "
+                 "uses, so that p (1 - p) is never 0")
+def bce_gradient_certain_answers(student, expect):
+    # Unclipped, p = 0 or 1 divides by zero; clipped at another bound (1e-11, 1 + 1e-12) the
+    # slopes of the confident wrong answers are off by a factor of ten or infinite.
+    p, y = np.array([0.0, 1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
+    inputs = "p=[0, 1, 1, 0], y=[1, 0, 1, 0]"
+    got = student.binary_cross_entropy_gradient(p, y)
+    expect.shape(got, (4,), inputs=inputs)
+    expect.finite(got, inputs=inputs, hint="clip p into [1e-12, 1 - 1e-12] before dividing")
+    expect.close(got, losses.binary_cross_entropy_gradient(p, y), rtol=1e-6, atol=0.0,
+                 inputs=inputs, hint="clip p into [1e-12, 1 - 1e-12], the bounds of "
+                                     "binary_cross_entropy")

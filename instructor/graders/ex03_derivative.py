@@ -120,3 +120,17 @@ def matrix_of_weights(student, expect):
     expect.shape(got, (3, 2), inputs="w of shape (3, 2)")
     expect.close(got, weighted_squares_gradient(W), rtol=1e-6, atol=1e-7,
                  inputs="f = sum of (i + 1) * w_i**2 over the entries of a (3, 2) array")
+
+
+@suite.test(function="numerical_gradient", points=1, hidden=True,
+            case="your function changed its input (f writes into the array it is handed)",
+            hint="hand f a float copy of w (np.array(w, dtype=float)), never the caller's array: "
+                 "f may change the array it is given")
+def numerical_gradient_leaves_input_alone(student, expect):
+    # np.asarray(w, dtype=float) of a float array is the caller's array itself: nudging and
+    # restoring it looks harmless, until an f that writes into its argument leaves NaN there.
+    w = np.array([0.5, -1.5, 2.0])
+    _, changed = student.numerical_gradient.call_checking_inputs(
+        ref("nnlessons.grading.functions.weighted_squares_then_nan"), w)
+    expect.unchanged(changed, inputs="w = [0.5, -1.5, 2] (floats), an f that overwrites its "
+                                     "argument with NaN after computing its value")

@@ -3,6 +3,7 @@ with. INSTRUCTOR ONLY: never give this file to learners (see instructor/README.m
 import numpy as np
 
 from nnlessons import descent
+from nnlessons.grading import functions
 from nnlessons.grading.suite import Suite, ref
 from nnlessons.grading.suites.ex04_gradient_descent import (BOWL_GRADIENT, bowl_data,
                                                             path_and_flag)
@@ -108,6 +109,75 @@ def one_weight_two_valleys(student, expect):
     expect.close(path, want, inputs=inputs)
 
 
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="a point exactly at the size limit",
+            hint="only a point larger than 1e12 in size is divergence (>, not >=): a point of "
+                 "exactly 1e12 stays in the path and the walk goes on")
+def point_exactly_at_the_limit(student, expect):
+    # Every step adds exactly 2.5e11: step 4 lands on 1e12 (kept), step 5 on 1.25e12 (past it).
+    inputs = "gradient = -2.5e11 everywhere, start = [0], learning_rate = 1, steps = 10"
+    path, diverged = path_and_flag(expect, student.gradient_descent(
+        ref("nnlessons.grading.functions.steady_climb_gradient"), np.zeros(1), 1.0, 10), inputs)
+    want = [[0.0], [2.5e11], [5e11], [7.5e11], [1e12]]
+    expect.shape(path, (5, 1), inputs=inputs,
+                 hint="keep the point of exactly 1e12; stop at the first point past it")
+    expect.close(path, want, inputs=inputs)
+    expect.true(diverged is True, "diverged should be True: the walk went past 1e12",
+                inputs=inputs)
+
+
+def paths_of_a_gradient_that_writes(start, learning_rate, steps):
+    """The two right paths for functions.bowl_gradient_then_zeros, which zeros the array it is
+    handed: a step w - learning_rate * gradient(w) then reads the zeroed w; a step on a copy,
+    w - learning_rate * gradient(w.copy()), does not. Either is right, so long as every point
+    kept is a copy of the point as it was."""
+    paths = []
+    for hand_over in (lambda w: w, lambda w: w.copy()):
+        w = np.array(start, dtype=float)
+        path = [w.copy()]
+        for _ in range(steps):
+            w = w - learning_rate * functions.bowl_gradient_then_zeros(hand_over(w))
+            path.append(w.copy())
+        paths.append(np.array(path))
+    return paths
+
+
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="a gradient function that changes the array it is handed",
+            hint="keep a copy of each point in the path (path.append(w.copy())): the gradient "
+                 "function may change the array you hand it")
+def path_keeps_copies(student, expect):
+    # A path that holds the arrays themselves sees them zeroed by the next call of the gradient.
+    start, inputs = [1.0, -1.0], ("a gradient that zeros its argument after computing the "
+                                  "bowl's gradient, start = [1, -1], learning_rate = 0.1, "
+                                  "steps = 4")
+    path, diverged = path_and_flag(expect, student.gradient_descent(
+        ref("nnlessons.grading.functions.bowl_gradient_then_zeros"), np.array(start), 0.1, 4),
+        inputs)
+    expect.shape(path, (5, 2), inputs=inputs)
+    expect.true(diverged is False, "diverged should be False: the walk stays small",
+                inputs=inputs)
+    right = paths_of_a_gradient_that_writes(start, 0.1, 4)
+    expect.true(any(np.allclose(path, want, rtol=1e-7, atol=1e-9) for want in right),
+                "the path does not hold the points as they were visited (some were changed "
+                "after they were stored)", inputs=inputs,
+                hint="append a copy of each point to the path, not the array you hand the "
+                     "gradient")
+
+
+@suite.test(function="gradient_descent", points=1, hidden=True,
+            case="your function changed its input (the gradient changes the array it is "
+                 "handed)",
+            hint="start from a float copy, np.array(start, dtype=float), and hand the gradient "
+                 "that copy, never the caller's start")
+def start_left_alone(student, expect):
+    _, changed = student.gradient_descent.call_checking_inputs(
+        ref("nnlessons.grading.functions.bowl_gradient_then_zeros"), np.array([1.0, -1.0]),
+        0.1, 3)
+    expect.unchanged(changed, inputs="start = [1, -1] (floats), a gradient that zeros its "
+                                     "argument, learning_rate = 0.1, steps = 3")
+
+
 # --- steps_to_converge(learning_rate, start, tolerance, max_steps) -> int or None -------------
 
 @suite.test(function="steps_to_converge", points=1, hidden=True,
@@ -143,3 +213,17 @@ def other_start_and_tolerance(student, expect):
     got = student.steps_to_converge(0.5, start=(1.0, -2.0), tolerance=1e-2, max_steps=50)
     expect.equal(got, reference_steps(0.5, (1.0, -2.0), 1e-2, 50),
                  inputs="learning_rate = 0.5, start = (1, -2), tolerance = 0.01, max_steps = 50")
+
+
+@suite.test(function="steps_to_converge", points=1, hidden=True,
+            case="a tolerance exactly equal to a loss on the path",
+            hint="only a loss strictly below the tolerance counts (<, not <=): a loss equal to "
+                 "it is not there yet")
+def tolerance_equal_to_a_loss(student, expect):
+    # The start's own loss as the tolerance: `<=` answers 0, `<` the step after.
+    start = (1.0, 1.0)
+    tolerance = float(descent.bowl_loss(np.array(start)))
+    want = reference_steps(0.1, start, tolerance, 50)
+    got = student.steps_to_converge(0.1, start=start, tolerance=tolerance, max_steps=50)
+    expect.equal(got, want, inputs=f"learning_rate = 0.1, start = (1, 1), tolerance = the loss "
+                                   f"at the start ({tolerance!r}), max_steps = 50")

@@ -178,3 +178,16 @@ def random_matrices(student, expect):
     expect.true(np.ndim(got) == 0, "relative_error should return one number",
                 inputs="two (4, 3) arrays", hint="np.linalg.norm of the whole array, no axis")
     expect.close(got, calculus.relative_error(a, n), inputs="two random (4, 3) arrays")
+
+
+@suite.test(function="relative_error", points=1, hidden=True,
+            case="two tiny gradients, not both zero",
+            hint="divide by max(||a|| + ||n||, 1e-12), as the docstring says: the bottom is kept "
+                 "at least 1e-12 for every input, not only when both are zero")
+def relative_error_tiny_gradients(student, expect):
+    # Their sizes add up to 4e-13, below the floor: 2e-13 / 1e-12 = 0.2, where dividing by the
+    # sum gives 0.5.
+    a, n = np.array([3e-13, 0.0]), np.array([1e-13, 0.0])
+    expect.close(student.relative_error(a, n), calculus.relative_error(a, n),
+                 inputs="analytic = [3e-13, 0], numerical = [1e-13, 0]",
+                 hint="divide by max(||a|| + ||n||, 1e-12)")

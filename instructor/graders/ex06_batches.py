@@ -103,6 +103,17 @@ def returns_an_int(student, expect):
                 hint="np.ceil gives a float; -(-n // batch_size) or math.ceil give an int")
 
 
+@suite.test(function="updates_per_epoch", points=1, hidden=True,
+            case="a batch size of 0",
+            hint="check batch_size before dividing: raise a ValueError saying it must be at "
+                 "least 1")
+def updates_per_epoch_batch_size_zero(student, expect):
+    expect.raises(lambda: student.updates_per_epoch(10, 0), "ValueError",
+                  inputs="n=10, batch_size=0",
+                  hint='if batch_size < 1: raise ValueError(f"batch_size must be at least 1; '
+                       'got {batch_size}")')
+
+
 # --- minibatches(X, y, batch_size, rng) -> yields (X_batch, y_batch) ---------------------------
 
 @suite.test(function="minibatches", points=1, hidden=True,
@@ -201,6 +212,22 @@ def batches_leave_inputs_alone(student, expect):
     expect.unchanged(changed, inputs="12 examples, batch_size=5, rng=12",
                      hint="shuffle an order of row numbers and index with it (X[rows]); "
                           "rng.shuffle(X) shuffles the caller's data in place")
+
+
+@suite.test(function="minibatches", points=1, hidden=True,
+            case="a batch size of 0",
+            hint="check batch_size before dealing: raise a ValueError whose message names "
+                 "batch_size and says it must be at least 1")
+def minibatches_batch_size_zero(student, expect):
+    # range(0, n, 0) raises a ValueError of its own ("range() arg 3 must not be zero"), which
+    # tells the learner nothing about batch_size: the message must name it.
+    X, y = numbered(6)
+    inputs = "6 examples, batch_size=0, rng=0"
+    message = expect.raises(lambda: student.minibatches(X, y, 0, 0), "ValueError",
+                            inputs=inputs, hint="check batch_size before dealing")
+    expect.true("batch_size" in message, f"the ValueError should say that batch_size is wrong; "
+                f"its message is {message!r}", inputs=inputs,
+                hint='raise ValueError(f"batch_size must be at least 1; got {batch_size}")')
 
 
 # --- sgd_epoch(X, y, weights, learning_rate, batch_size, rng) -> (weights, losses) -------------

@@ -44,8 +44,9 @@ def reference_step(params, grads, learning_rate, lam):
 
 def reference_stop(val_losses, patience):
     """The rule of nnlessons.training.fit: a strictly lower loss is a new best and resets the
-    wait; stop after the first epoch whose wait has reached the patience."""
-    best, best_epoch, waited = np.inf, None, 0
+    wait; stop after the first epoch whose wait has reached the patience. best_epoch is 0 when
+    no loss is below infinity (the exercise's docstring says so)."""
+    best, best_epoch, waited = np.inf, 0, 0
     for epoch, loss in enumerate(val_losses, start=1):
         if loss < best:
             best, best_epoch, waited = loss, epoch, 0
@@ -297,3 +298,18 @@ def early_stopping_leaves_input_alone(student, expect):
     _, changed = student.early_stopping.call_checking_inputs(losses, 2)
     expect.unchanged(changed, inputs=f"val_losses = {losses}, patience = 2",
                      hint="do not sort or pop the caller's list: go through it with a loop")
+
+
+@suite.test(function="early_stopping", points=1, hidden=True,
+            case="losses that are never below infinity (inf and NaN)",
+            hint="see what the docstring says of losses never below infinity; start from "
+                 "best_loss = inf and count every epoch whose loss is not strictly lower as a "
+                 "wait, the first epoch too")
+def early_stopping_no_finite_loss(student, expect):
+    # No loss is below inf (a NaN is below nothing): no best epoch (0), and the wait starts at
+    # 0, so with patience 2 training stops after epoch 2.
+    losses = [np.inf, np.nan, np.inf]
+    same_stop(expect, student.early_stopping(losses, 2), losses, 2,
+              "val_losses = [inf, nan, inf], patience = 2",
+              hint="start from best_loss = inf, best_epoch = 0 and a wait of 0: a NaN is "
+                   "below nothing, so no epoch becomes the best")

@@ -19,6 +19,7 @@ import copy
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
@@ -41,10 +42,22 @@ def _enclosing_function(lines, index, indent):
     return None
 
 
-def strip_cell(source, where):
-    """The exercise version of one code cell's source. `where` names the cell in errors."""
+@dataclass(frozen=True)
+class Region:
+    """One solution region of a cell: `begin` and `end` are the 1-based line numbers of its
+    marker lines, so the learner's lines are `begin + 1 .. end - 1`."""
+    begin: int
+    end: int
+    indent: str        # the BEGIN line's indentation, which the stub keeps
+    function: str      # the function the region sits in, or None at the top level
+    hint: str          # the first `# HINT:` line's text, or None
+
+
+def solution_regions(source, where):
+    """The regions of one code cell's source, in order; MarkerError when the markers do not pair
+    up. `where` names the cell in errors."""
     lines = source.split("\n")
-    out, region_start, region_hint, region_indent = [], None, None, ""
+    regions, region_start, region_hint, region_indent, function = [], None, None, "", None
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if stripped == BEGIN:
@@ -58,10 +71,7 @@ def strip_cell(source, where):
             if region_start is None:
                 raise MarkerError(f"{where}: line {number} has '{END}' without a "
                                   f"'{BEGIN}' before it")
-            hint = region_hint or (f"write the body of {function} here (see its docstring), "
-                                   f"then run the check below" if function else
-                                   "write your code here, then run the check below")
-            out.append(_stub_line(region_indent, hint))
+            regions.append(Region(region_start, number, region_indent, function, region_hint))
             region_start = None
         elif stripped.startswith(("# BEGIN", "# END")) and "SOLUTION" in stripped.upper():
             raise MarkerError(f"{where}: line {number} looks like a marker but is not exactly "
@@ -69,11 +79,24 @@ def strip_cell(source, where):
         elif region_start is not None:
             if stripped.startswith(HINT) and region_hint is None:
                 region_hint = stripped[len(HINT):].strip()
-        else:
-            out.append(line)
     if region_start is not None:
         raise MarkerError(f"{where}: the '{BEGIN}' at line {region_start} has no "
                           f"'{END}' after it")
+    return regions
+
+
+def strip_cell(source, where):
+    """The exercise version of one code cell's source. `where` names the cell in errors."""
+    lines = source.split("\n")
+    out, line = [], 1
+    for region in solution_regions(source, where):
+        out.extend(lines[line - 1:region.begin - 1])
+        hint = region.hint or (f"write the body of {region.function} here (see its docstring), "
+                               f"then run the check below" if region.function else
+                               "write your code here, then run the check below")
+        out.append(_stub_line(region.indent, hint))
+        line = region.end + 1
+    out.extend(lines[line - 1:])
     return "\n".join(out)
 
 

@@ -20,7 +20,7 @@ suite = Suite("02_loss", functions=["squared_error", "mse", "binary_cross_entrop
         "nnlessons.losses.binary_cross_entropy", "nnlessons.calculus.numerical_gradient",
         "nnlessons.calculus.numerical_derivative"],
 }, hidden_counts={"squared_error": 1, "mse": 2, "binary_cross_entropy": 3,
-                  "binary_cross_entropy_gradient": 1})
+                  "binary_cross_entropy_gradient": 2})
 
 
 # --- squared_error(outputs, targets) ----------------------------------------------------------

@@ -15,7 +15,7 @@ suite = Suite("04_gradient_descent", functions=["bowl_gradient", "gradient_desce
                       "nnlessons.calculus.numerical_gradient"],
     "gradient_descent": ["nnlessons.descent.gradient_descent"],
     "steps_to_converge": ["nnlessons.descent.gradient_descent"],
-}, hidden_counts={"bowl_gradient": 3, "gradient_descent": 4, "steps_to_converge": 4})
+}, hidden_counts={"bowl_gradient": 3, "gradient_descent": 7, "steps_to_converge": 5})
 
 BOWL_GRADIENT = ref("nnlessons.descent.bowl_gradient")
 

@@ -14,7 +14,7 @@ suite = Suite("07_overfitting", functions=["standardize", "l2_penalty", "decay_s
     "standardize": ["nnlessons.data.Standardizer"],
     "l2_penalty": ["nnlessons.training.l2_penalty"],
     "decay_step": ["nnlessons.training.sgd_step"],
-}, hidden_counts={"standardize": 4, "l2_penalty": 3, "decay_step": 4, "early_stopping": 6})
+}, hidden_counts={"standardize": 4, "l2_penalty": 3, "decay_step": 4, "early_stopping": 7})
 
 
 # --- standardize(X_train, X_test) -> (Z_train, Z_test) ----------------------------------------
