@@ -46,12 +46,13 @@ SITE = Path(sysconfig.get_paths()["purelib"])
 # the repository's own trees: nothing a submission does may change them
 GUARDED = [ROOT / "nnlessons", ROOT / "solutions", ROOT / "exercises", ROOT / "tests",
            ROOT / "instructor"]
-CLI_OPTIONS = ["--jobs", "2", "--timeout", "3", "--budget", "40"]
+CLI_OPTIONS = ["--jobs", "2", "--timeout", "2", "--budget", "20"]
 REPORT_LIMIT = 20 * 1024 * 1024      # bytes of JSON; a feedback page gets a tenth
 SETTLE = 1.5                         # seconds waited after the CLI exits before looking again
 # a safety net for the shared machine, not part of what is tested: a grader that reads a
 # symlink to /dev/zero or parses a notebook bomb hits this instead of the machine's memory
 CLI_ADDRESS_SPACE = 8 * 1024 ** 3
+GRADER_MEMORY_MB = 1024            # what the grader process itself may use while grading a batch
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -593,6 +594,8 @@ class Outcome:
     hidden: dict = field(default_factory=dict)          # exercise -> its hidden test names
     public: dict = field(default_factory=dict)          # exercise -> its public test names
     decoys: dict = field(default_factory=dict)          # attack index -> its own decoy
+    saved: object = None      # the repository as it was before the batch, while a later run waits
+    site_before: object = None
 
 
 class Listeners:
@@ -836,15 +839,26 @@ def _plain(html_text):
     return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html_text))
 
 
+def _blame(run, text, message):
+    """A problem of the reports that names an attacker (its marker is in `text`) is charged to
+    it, so the other attacks of the batch are judged on their own; else to the whole run."""
+    match = MARKER.search(text)
+    if match:
+        run.leftovers.setdefault(int(match.group(1)), []).append(message)
+    else:
+        run.problems.append(message)
+
+
 def _check_reports(run, outcome, submissions):
     """The reports are whole, agree with one another and hold nothing unsafe."""
     problems = run.problems
     if run.rc != 0:
         problems.append(f"the CLI's exit status is {run.rc}, not 0; stderr ends "
                         f"{run.stderr[-300:]!r}")
-    if CONTROL.search(run.stdout + run.stderr):
-        problems.append("the CLI wrote control characters (terminal escapes) to the terminal: "
-                        f"{CONTROL.search(run.stdout + run.stderr).group()!r}")
+    for line in (run.stdout + run.stderr).splitlines():
+        if CONTROL.search(line):
+            _blame(run, line, "the CLI wrote control characters (terminal escapes) to the "
+                              f"terminal: {CONTROL.search(line).group()!r}")
     if run.data is not None:
         for entry in run.data:
             try:
@@ -870,24 +884,34 @@ def _check_reports(run, outcome, submissions):
             for cell in row:
                 if cell[:1] in ("=", "+", "@", "\t", "\r") or \
                         (cell[:1] == "-" and not re.fullmatch(r"-\d+(\.\d+)?", cell)):
-                    problems.append(f"grades.csv has a cell a spreadsheet runs as a formula: "
-                                    f"{cell[:40]!r}")
+                    _blame(run, row[0] + cell, f"grades.csv has a cell a spreadsheet runs as a "
+                                               f"formula: {cell[:40]!r}")
     for name, page in run.pages.items():
         if CONTROL.search(page.replace("\n", "").replace("\t", "")):
-            problems.append(f"feedback page {name!r} holds control characters")
-        if re.search(r"<script|onerror\s*=|<img", page, re.I):
-            problems.append(f"feedback page {name!r} holds learner HTML (<script>, <img>, "
-                            f"onerror=)")
+            _blame(run, name, f"feedback page {name!r} holds control characters")
+        if re.search(r"<script|<img|<iframe", page, re.I):  # escaped, they would read &lt;
+            _blame(run, name, f"feedback page {name!r} holds learner HTML (a <script>, <img> "
+                              f"or <iframe> tag)")
         exercise = next((e for e in outcome.public if e in name), None)
         secret = set().union(*outcome.hidden.values()) - outcome.public.get(exercise, set())
         named = sorted(h for h in secret if re.search(rf"\b{re.escape(h)}\b", page))
         if named:
-            problems.append(f"feedback page {name!r} names {len(named)} hidden tests, e.g. "
-                            f"{named[0]}")
+            _blame(run, name, f"feedback page {name!r} names {len(named)} hidden tests, e.g. "
+                              f"{named[0]}")
+    if run.peak_mb is not None and run.peak_mb > GRADER_MEMORY_MB:
+        problems.append(f"the grader's own memory peaked at {run.peak_mb} MB (a submission "
+                        f"made it read or parse too much)")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in run.raw_reports):
         problems.append("a report holds a lone surrogate")
     for label, secret in outcome.places["secrets"].items():
-        if secret in run.raw_reports:
+        if secret not in run.raw_reports:
+            continue
+        owners = [a for a in outcome.attacks
+                  if secret in outputs_of(run, a) or secret in page_of(run, a)]
+        for attack in owners:
+            run.leftovers.setdefault(attack.index, []).append(
+                f"the {label} reached its report")
+        if not owners:
             problems.append(f"the {label} reached a report or the terminal")
     for (student, exercise), kind in submissions.items():
         _check_innocent(run, outcome, student, exercise, kind)
@@ -968,8 +992,10 @@ def _environment(home, grader_tmp, secret):
     return env
 
 
-def _one_run(outcome, attacks, exercises, late, deadline, work, label):
-    """Lay out a class, grade it with one CLI run, and look at everything afterwards."""
+def _one_run(outcome, attacks, exercises, late, deadline, work, label, keep_changes=False):
+    """Lay out a class, grade it with one CLI run, and look at everything afterwards. What the
+    run changed in the repository and site-packages is put back, unless `keep_changes` (a later
+    run must meet what this one left)."""
     class_dir = work / f"advx{TOKEN}-{label}-class"
     out = work / f"{label}-out"
     grader_tmp = work / f"{label}-grader-tmp"
@@ -986,8 +1012,8 @@ def _one_run(outcome, attacks, exercises, late, deadline, work, label):
               "grader's home": digest(places["HOME"]), "site-packages": site_digest()}
     for tree in GUARDED:
         before[f"repository {tree.name}/"] = digest(tree)
-    saved = snapshot(GUARDED)
-    site_before = before["site-packages"]
+    saved = outcome.saved or snapshot(GUARDED)
+    site_before = outcome.site_before or before["site-packages"]
     logs = work / f"{label}-logs"
     logs.mkdir()
     run = _cli(class_dir, out, outcome.env, deadline, logs)
@@ -1021,26 +1047,33 @@ def _one_run(outcome, attacks, exercises, late, deadline, work, label):
             match = MARKER.search(what)
             if match:
                 run.leftovers.setdefault(int(match.group(1)), []).append(
-                    f"a message the test's listener received: {what}")
+                    f"reached a listener of the test: {what}")
             run.problems.append(f"a test's listener heard from the sandbox: {what}")
         _check_decoy(outcome, run)
         for index, decoy in list(outcome.decoys.items()):
             state = _state(decoy)
             if state != "running":
-                run.leftovers.setdefault(index, []).append(f"its decoy process ({state})")
+                run.leftovers.setdefault(index, []).append(
+                    f"its decoy process outside was {state}")
                 decoy.kill()
                 decoy.wait()
                 outcome.decoys[index] = start_decoy()
         _check_processes(outcome, run)
         files = marked_files()
         for index, paths in files.items():
-            run.leftovers.setdefault(index, []).append(f"files {paths[:3]}")
+            run.leftovers.setdefault(index, []).append(f"left files {paths[:3]}")
+        if keep_changes:  # what the repository and site-packages hold waits for the later run
+            files = {i: [p for p in paths if not p.startswith((str(ROOT), str(SITE)))]
+                     for i, paths in files.items()}
         remove_marked(files)
         run.grader_tmp = sorted(p.name for p in grader_tmp.iterdir())
         _check_reports(run, outcome, expected)
     finally:
-        restore(saved, GUARDED)
-        restore_site(site_before)
+        if keep_changes:
+            outcome.saved, outcome.site_before = saved, site_before
+        else:
+            restore(saved, GUARDED)
+            restore_site(site_before)
     outcome.expected = expected
     return run
 
@@ -1084,7 +1117,7 @@ def _check_processes(outcome, run):
     for item in left or []:
         match = MARKER.search(item)
         if match:
-            run.leftovers.setdefault(int(match.group(1)), []).append(f"process {item}")
+            run.leftovers.setdefault(int(match.group(1)), []).append(f"left process {item}")
         else:
             run.problems.append(f"a process outlived the run: {item}")
     time.sleep(0.2)
@@ -1094,7 +1127,7 @@ def _check_processes(outcome, run):
         if pid in decoys or state == "Z" or not match:
             continue
         run.leftovers.setdefault(int(match.group(1)), []).append(
-            f"process {pid} {cmdline[:60]!r} ({comm})")
+            f"left process {pid} {cmdline[-120:]!r} ({comm})")
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -1132,7 +1165,7 @@ def run_batch(name, attacks, late=(), second=False, deadline=150):
     outcome.listeners = Listeners(name)
     outcome.decoy = start_decoy()
     for attack in attacks:
-        if any("@@DECOY@@" in cell for cell in attack.cells):
+        if any("_DECOY" in cell for cell in attack.cells):
             outcome.decoys[attack.index] = start_decoy()
     outcome.env = _environment(home, work / "grader-tmp-unused",
                                tokens["grader's environment secret"])
@@ -1143,12 +1176,13 @@ def run_batch(name, attacks, late=(), second=False, deadline=150):
     exercises = list(dict.fromkeys(a.exercise for a in attacks))
     _reference_scores(outcome)
     try:
-        def run_once(label, batch_attacks, run_late):
+        def run_once(label, batch_attacks, run_late, keep_changes=False):
             outcome.env["TMPDIR"] = str(work / f"{label}-grader-tmp")
-            return _one_run(outcome, batch_attacks, exercises, run_late, deadline, work, label)
+            return _one_run(outcome, batch_attacks, exercises, run_late, deadline, work, label,
+                            keep_changes)
 
         started = time.monotonic()
-        outcome.run = run_once("first", attacks, late)
+        outcome.run = run_once("first", attacks, late, keep_changes=second)
         if second:
             outcome.second = run_once("second", [], list(late))
         # shown with pytest -s: where the suite's time goes
@@ -1156,6 +1190,9 @@ def run_batch(name, attacks, late=(), second=False, deadline=150):
               f"all {time.monotonic() - started:.1f} s, grader peak {outcome.run.peak_mb} MB",
               file=sys.stderr)
     finally:
+        if outcome.saved is not None:
+            restore(outcome.saved, GUARDED)
+            restore_site(outcome.site_before)
         outcome.listeners.close()
         for decoy in [outcome.decoy, *outcome.decoys.values()]:
             decoy.kill()
@@ -1164,6 +1201,31 @@ def run_batch(name, attacks, late=(), second=False, deadline=150):
         if os.environ.get("NNLESSONS_ADVERSARIAL_KEEP") != "1":  # keep them to look into a run
             shutil.rmtree(work, ignore_errors=True)
     return outcome
+
+
+_UNAVAILABLE = []
+
+
+def grading_unavailable():
+    """Why `nnlessons grade` cannot grade on this machine at all (it refuses to run without its
+    sandbox, e.g. bubblewrap missing or user namespaces disabled), or None. Checked once, on one
+    solved notebook: the adversarial suite is meaningless without the wall, not failing."""
+    if not _UNAVAILABLE:
+        work = Path(tempfile.mkdtemp(prefix="nnadv-check-"))
+        try:
+            (work / "class" / "someone").mkdir(parents=True)
+            shutil.copyfile(ROOT / "solutions" / "01_neuron.ipynb",
+                            work / "class" / "someone" / "01_neuron.ipynb")
+            env = dict(os.environ, PYTHONPATH=str(ROOT))
+            done = subprocess.run([sys.executable, "-m", "nnlessons.cli", "grade",
+                                   str(work / "class")], env=env, capture_output=True,
+                                  text=True, timeout=120)
+            refused = done.returncode != 0 and re.search(
+                r"bubblewrap|bwrap|isolation|namespace", done.stderr, re.I)
+            _UNAVAILABLE.append(done.stderr.strip()[-300:] if refused else None)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return _UNAVAILABLE[0]
 
 
 # --- judging one attack -------------------------------------------------------------------------
@@ -1182,7 +1244,7 @@ def judge(outcome, attack):
         problems += [f"[later run] {p}" for p in outcome.second.problems]
         problems += [f"[later run] {what}" for what in outcome.second.leftovers.get(
             attack.index, [])]
-    mine = [f"[attack] left {what}" for what in run.leftovers.get(attack.index, [])]
+    mine = [f"[attack] {what}" for what in run.leftovers.get(attack.index, [])]
     proof = f"PROOF{attack.marker}:"
     for report, label in ((run.raw_reports, "a report or the terminal"),):
         at = report.find(proof)

