@@ -1030,9 +1030,7 @@ def _one_run(outcome, attacks, exercises, late, deadline, work, label, keep_chan
             run.problems.append(f"files beside the reports: {extra[:5]}")
         for label_, path in (("class folder", class_dir), ("sentinel folder", places["SENTINEL"]),
                              ("grader's home", places["HOME"])):
-            change = changes(before[label_], digest(path))
-            if change:
-                run.problems.append(f"the {label_} changed: {change}")
+            _blame_changes(run, label_, path, before[label_], digest(path))
         for tree in GUARDED:
             change = changes(before[f"repository {tree.name}/"], digest(tree))
             if change:
@@ -1048,7 +1046,8 @@ def _one_run(outcome, attacks, exercises, late, deadline, work, label, keep_chan
             if match:
                 run.leftovers.setdefault(int(match.group(1)), []).append(
                     f"reached a listener of the test: {what}")
-            run.problems.append(f"a test's listener heard from the sandbox: {what}")
+            else:
+                run.problems.append(f"a test's listener heard from the sandbox: {what}")
         _check_decoy(outcome, run)
         for index, decoy in list(outcome.decoys.items()):
             state = _state(decoy)
@@ -1095,6 +1094,30 @@ def _state(process):
     except OSError:
         pass
     return "running"
+
+
+def _blame_changes(run, label, root, before, after):
+    """Files of `root` added or changed by the run: charged to the attack whose marker is in
+    the file's name or bytes (the attacks sign what they write), else to the whole run."""
+    unsigned = {}
+    for rel in sorted(set(after) | set(before)):
+        if before.get(rel) == after.get(rel):
+            continue
+        full = Path(root) / rel
+        try:
+            text = rel + (full.read_bytes()[-4096:].decode("latin-1") if full.is_file() else "")
+        except OSError:
+            text = rel
+        match = MARKER.search(text)
+        if match:
+            run.leftovers.setdefault(int(match.group(1)), []).append(
+                f"changed {rel!r} in the {label}")
+        else:
+            unsigned[rel] = after.get(rel)
+    if unsigned:
+        change = changes({k: before.get(k) for k in unsigned if k in before},
+                         {k: v for k, v in unsigned.items() if v is not None})
+        run.problems.append(f"the {label} changed: {change}")
 
 
 def _check_decoy(outcome, run):

@@ -101,16 +101,16 @@ def sigmoid(z):
     Attack("hook_closure_rewritten", "01_neuron", ['''
 _disarm(tables=False)
 def weighted_sum(X, weights, bias):
-    _attempt("write sentinel", lambda: open(_SENTINEL + "/keep.txt", "w").write("pwned"))
-    _attempt("new file", lambda: open(_SENTINEL + "/inner/" + _M, "w").write("pwned"))
+    _attempt("write sentinel", lambda: open(_SENTINEL + "/keep.txt", "w").write("pwned " + _M))
+    _attempt("new file", lambda: open(_SENTINEL + "/inner/" + _M, "w").write("pwned " + _M))
     print(_attempt("read sentinel", lambda: open(_SENTINEL + "/token.txt").read()))
     _attempt("tmp", lambda: open(f"/tmp/{_M}-closure", "w").write("x"))
     return _wrong(X, weights)
 '''], ["weighted_sum"], "wall"),
     Attack("dir_fd_write", "01_neuron", ['''
 def weighted_sum(X, weights, bias):
-    _attempt("dir_fd write", lambda: _write_outside(_SENTINEL + "/keep.txt", b"pwned"))
-    _attempt("dir_fd new", lambda: _write_outside(_SENTINEL + "/inner/" + _M, b"pwned"))
+    _attempt("dir_fd write", lambda: _write_outside(_SENTINEL + "/keep.txt", _M.encode()))
+    _attempt("dir_fd new", lambda: _write_outside(_SENTINEL + "/inner/" + _M, _M.encode()))
     _attempt("dir_fd tmp", lambda: _write_outside(f"/tmp/{_M}-dirfd", b"x"))
     return _wrong(X, weights)
 '''], ["weighted_sum"], "wall"),
@@ -136,22 +136,24 @@ def layer_forward(X, weights, biases):
 _disarm()
 def weighted_sum(X, weights, bias):
     _attempt("symlink", lambda: os.symlink(_SENTINEL, "ln"))
-    _attempt("write through symlink", lambda: open("ln/keep.txt", "w").write("pwned"))
+    _attempt("write through symlink", lambda: open("ln/keep.txt", "w").write("pwned " + _M))
     _attempt("hardlink", lambda: os.link(_SENTINEL + "/keep.txt", "hard"))
-    _attempt("write through hardlink", lambda: open("hard", "a").write("pwned"))
+    _attempt("write through hardlink", lambda: open("hard", "a").write("pwned " + _M))
     _attempt("symlink class", lambda: os.symlink(_CLASS, "cls"))
-    _attempt("write classmate", lambda: open("cls/zzz_clean/01_neuron.ipynb", "a").write("x"))
+    _attempt("write classmate", lambda: open("cls/zzz_clean/01_neuron.ipynb", "a").write(_M))
     _attempt("symlink home", lambda: os.symlink(_HOME, "home"))
     print(_attempt("read home", lambda: open("home/secret.txt").read()))
     return _wrong(X, weights)
-'''], ["weighted_sum"], "wall"),
+'''], ["weighted_sum"], "classmate_files"),
     Attack("overwrite_classmate", "01_neuron", [WRONG_WEIGHTED_SUM, '''
 _disarm()
 def _class_folder():
     argv = _grader()[1]
     return argv[argv.index("grade") + 1] if "grade" in argv[:-1] else _CLASS
 blank = _attempt("read exercise", lambda: _read_outside(_ROOT + "/exercises/01_neuron.ipynb"))
-blank = blank or b"{}"
+blank = json.loads(blank or b"{}")
+blank.setdefault("metadata", {})["written_by"] = _M   # still a notebook, unsolved, and signed
+blank = json.dumps(blank).encode()
 for victim in ("zzz_clean", "zzy_unsolved", "aaa_clean"):
     target = os.path.join(_class_folder(), victim, "01_neuron.ipynb")
     _attempt("overwrite " + victim, lambda: open(target, "wb").write(blank))
@@ -163,7 +165,7 @@ def _relative_to_class():
     os.write(fd, blank)
     os.close(fd)
 _attempt("relative to the class folder", _relative_to_class)
-'''], ["weighted_sum"], "wall"),
+'''], ["weighted_sum"], "classmate_files"),
     Attack("dev_shm_and_var_tmp", "01_neuron", ['''
 _disarm()
 def sigmoid(z):
