@@ -987,7 +987,7 @@ _attempt("forge", _forge_bytecode)
 
     # --- names and files: formulas, escapes, bytes, symlinks, devices, parser bombs ----------
     Attack("formula_as_name", "01_neuron", [WRONG_WEIGHTED_SUM], ["weighted_sum"], "files",
-           student='=HYPERLINK("http://x")+@@M@@'),
+           student='=HYPERLINK("x")+@@M@@'),
     Attack("plus_formula_as_name", "01_neuron", [WRONG_WEIGHTED_SUM], ["weighted_sum"],
            "files", student="+1-1_@@M@@"),
     Attack("escapes_in_name", "01_neuron", [WRONG_WEIGHTED_SUM], ["weighted_sum"], "files",
