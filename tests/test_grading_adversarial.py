@@ -87,7 +87,8 @@ def flat_fifo(class_dir, attack, outcome):
 ATTACKS = [
     # --- the in-process wall switched off or walked around; writing outside ----------------
     Attack("blocked_cleared", "01_neuron", ['''
-sys.modules["nnlessons.grading.child"].BLOCKED.clear()
+# the one line of the review; where BLOCKED cannot be cleared, the attack goes on regardless
+_attempt("clear BLOCKED", lambda: sys.modules["nnlessons.grading.child"].BLOCKED.clear())
 def sigmoid(z):
     import subprocess
     _attempt("popen", lambda: subprocess.Popen([sys.executable, "-c", _LOOP, _M + "p"],
@@ -598,12 +599,21 @@ def sigmoid(z):
     return getattr(module, "sig" + "moid")(z)
 '''], ["sigmoid"], "forbidden"),
     Attack("child_call_patched", "01_neuron", [REFERENCE + '''
-_Child = sys.modules["nnlessons.grading.child"].Child
-_real_call = _Child.call
-def _call(self, request):
-    self.traps.forbidden = {}
-    return _real_call(self, request)
-_Child.call = _call
+def _patch_the_child():
+    # the child that answers calls, whatever it is called: its traps are emptied before each call
+    module = sys.modules["nnlessons.grading.child"]
+    for name in ("Child", "Worker"):
+        served = getattr(module, name, None)
+        if served is None:
+            continue
+        real_call = served.call
+        def _call(self, request, real_call=real_call):
+            if hasattr(self, "traps"):
+                self.traps.forbidden = {}
+            sys.modules["nnlessons.grading.forbidden"].REFUSED.clear()
+            return real_call(self, request)
+        served.call = _call
+_attempt("patch the child", _patch_the_child)
 def sigmoid(z):
     return _reference()(z)
 '''], ["sigmoid"], "forbidden"),
@@ -841,7 +851,8 @@ def sigmoid(z):
 _EVIL = "\\ud800 \\udfff \\x1b[2J\\x1b]0;pwned\\x07 \\x9b31m \\x00 \\u202e end"
 class _Evil(Exception):
     pass
-_Evil.__name__ = "Evil\\x1b[31m\\ud800"
+_attempt("evil class name", lambda: setattr(_Evil, "__name__", "Evil\\x1b[31m\\ud800"))
+_attempt("escapes in the name", lambda: setattr(_Evil, "__name__", "Evil\\x1b[31m"))
 def weighted_sum(X, weights, bias):
     raise _Evil(_EVIL)
 def sigmoid(z):
