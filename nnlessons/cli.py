@@ -5,6 +5,10 @@
     nnlessons gradescope EXERCISE --out FILE.zip
                            build a Gradescope autograder for an exercise
     nnlessons doctor       check that this machine is ready for the course
+    nnlessons colab --repository URL
+                           publish: the notebooks install the course on Colab from URL
+
+`python -m nnlessons ...` is the same command.
 """
 import argparse
 import importlib
@@ -17,6 +21,9 @@ COMMANDS = {
     "gradescope": ("nnlessons.grading.gradescope",
                    "build a Gradescope autograder zip for an exercise"),
     "doctor": ("nnlessons.doctor", "check that this machine is ready for the course"),
+    "colab": ("nnlessons.colab", "set the course's repository address: every notebook's first "
+                                 "cell installs the course from it on Colab, and the README "
+                                 "gets its Open in Colab badges"),
 }
 
 

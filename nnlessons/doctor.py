@@ -75,19 +75,48 @@ def installed_version(name):
         return None
 
 
-def requirements():
-    """[(name, specifier)] nnlessons needs at run time, read from its installed metadata (extras
-    left out). The front ends are bounded there too: JupyterLab 4 and Notebook 7 load the
-    widgets' prebuilt extension, older ones need a separate setup."""
+def requirements(extra=""):
+    """[(name, specifier)] read from nnlessons's installed metadata, so they always match
+    pyproject.toml: with no `extra`, what the package needs at run time; with `extra="lab"`,
+    what that extra adds (JupyterLab 4 and Notebook 7, which load the widgets' prebuilt
+    extension; older ones need a separate setup)."""
     from packaging.requirements import Requirement
 
     found = {}
     for line in metadata.requires(DISTRIBUTION) or []:
         requirement = Requirement(line)
-        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
-            continue
-        found[requirement.name] = str(requirement.specifier)
+        marker = requirement.marker
+        if extra:
+            wanted = marker is not None and marker.evaluate({"extra": extra}) \
+                and not marker.evaluate({"extra": ""})
+        else:
+            wanted = marker is None or marker.evaluate({"extra": ""})
+        if wanted:
+            found[requirement.name] = str(requirement.specifier)
     return list(found.items())
+
+
+def lab_install_command():
+    """The command that adds the `lab` extra to this nnlessons, from where it was installed
+    (pip records that in direct_url.json). The course is not on the package index, so the fix
+    never names it there: anyone could publish a package of that name."""
+    try:
+        record = json.loads(metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+                            or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        record = {}
+    url = record.get("url", "") if isinstance(record, dict) else ""
+    if "vcs_info" in record and url:
+        return pip_install(f"{DISTRIBUTION}[lab] @ {record['vcs_info'].get('vcs', 'git')}+{url}")
+    if url.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+        folder = unquote(urlparse(url).path)
+        if os.name == "nt" and re.match(r"^/[A-Za-z]:", folder):
+            folder = folder[1:]
+        editable = "-e " if record.get("dir_info", {}).get("editable") else ""
+        return f'{python_command()} -m pip install {editable}"{folder}[lab]"'
+    return (f'{python_command()} -m pip install -e ".[lab]"   (from the course folder, the one '
+            f'that holds pyproject.toml)')
 
 
 def canonical(name):
@@ -119,22 +148,31 @@ def check_python():
 
 
 def check_packages():
-    """One result per package nnlessons depends on: installed, recent enough."""
-    results = []
-    for name, specifier in requirements():
-        version = installed_version(name)
-        wanted = f"{name}{specifier}"
-        if version is None:
-            results.append(Result(name, PROBLEM, f"not installed (needs {specifier or 'any'})",
-                                  pip_install(wanted)))
-        elif specifier and not satisfies(version, specifier):
-            results.append(Result(name, PROBLEM, f"{version} installed, the course needs "
-                                                  f"{specifier}",
-                                  pip_install(wanted, extra="--upgrade")))
+    """One result per package nnlessons depends on: installed, recent enough. JupyterLab and
+    Notebook 7 come with the `lab` extra: checked where installed, and where not, a note that
+    says how to add them (Colab and other front ends run the course without them)."""
+    results = [_check_package(name, specifier) for name, specifier in requirements()]
+    for name, specifier in requirements("lab"):
+        if installed_version(name) is None:
+            results.append(Result(name, NOTE, f"not installed: the course is taught in "
+                                              f"JupyterLab or Notebook 7, which come with "
+                                              f"nnlessons's lab extra (needs {specifier})",
+                                  lab_install_command()))
         else:
-            results.append(Result(name, OK, version + (f" (needs {specifier})"
-                                                       if specifier else "")))
+            results.append(_check_package(name, specifier))
     return results
+
+
+def _check_package(name, specifier):
+    version = installed_version(name)
+    wanted = f"{name}{specifier}"
+    if version is None:
+        return Result(name, PROBLEM, f"not installed (needs {specifier or 'any'})",
+                      pip_install(wanted))
+    if specifier and not satisfies(version, specifier):
+        return Result(name, PROBLEM, f"{version} installed, the course needs {specifier}",
+                      pip_install(wanted, extra="--upgrade"))
+    return Result(name, OK, version + (f" (needs {specifier})" if specifier else ""))
 
 
 # ---- the widgets' front-end extension ---------------------------------------------------------
@@ -360,12 +398,14 @@ def check_kernel(kernel_name=KERNEL, timeout=60.0):
     try:
         from jupyter_client.kernelspec import NoSuchKernel
     except ImportError as error:
+        bound = dict(requirements()).get("jupyter_client", "")
         return [Result(name, PROBLEM, f"jupyter_client cannot be imported ({error})",
-                       pip_install("jupyter"))]
+                       pip_install(f"jupyter_client{bound}", extra="--force-reinstall"))]
     try:
         reply = run_in_kernel(kernel_name, KERNEL_CODE, timeout)
     except NoSuchKernel:
-        fix = pip_install("ipykernel") if installed_version("ipykernel") is None else register
+        # ipykernel, the Python kernel, comes with JupyterLab (the lab extra)
+        fix = lab_install_command() if installed_version("ipykernel") is None else register
         return [Result(name, PROBLEM, f"Jupyter has no kernel named {kernel_name!r}", fix)]
     except Exception as error:
         why = str(error).strip() or type(error).__name__

@@ -46,7 +46,7 @@ def missing_requirement():
         return (f"{CHROMIUM} not found: install Debian's chromium "
                 f"(apt-get install chromium), as .ci/run does")
     for module, extra in (("playwright", "pip install -e '.[browser]'"),
-                          ("jupyterlab", "pip install jupyterlab")):
+                          ("jupyterlab", "pip install -e '.[lab]'")):
         if importlib.util.find_spec(module) is None:
             return f"the Python package {module!r} is not installed ({extra})"
     return None

@@ -39,9 +39,14 @@ def test_the_real_doctor_passes_here_kernel_included():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PROBLEM" not in done.stdout and "Traceback" not in done.stderr
     lines = done.stdout.splitlines()
-    for name in ("Python", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "notebook",
-                 "nbformat", "widget extension", "matplotlib PNG", "inline backend"):
+    runtime = [name for name, _ in doctor.requirements()]
+    for name in ("Python", *runtime, "widget extension", "matplotlib PNG", "inline backend"):
         assert any(line.startswith(f"ok       {name}: ") for line in lines), name
+    # the front ends of the lab extra: checked where installed, a note where not (CI runs this
+    # test both with them and, in the lowest-versions environment, without them)
+    for name, _ in doctor.requirements("lab"):
+        status = "ok" if doctor.installed_version(name) else "note"
+        assert any(line.startswith(f"{status:<8} {name}: ") for line in lines), name
     assert (f"ok       kernel python3: started, runs this environment's Python, imports "
             f"nnlessons {__version__}") in lines
     assert lines[-1] == "All is well: the course is ready to run here."
@@ -59,12 +64,17 @@ def test_json_without_the_kernel(capsys):
 def test_bounds_come_from_the_installed_metadata():
     tomllib = pytest.importorskip("tomllib")
     with open(os.path.join(os.path.dirname(__file__), "..", "pyproject.toml"), "rb") as f:
-        declared = tomllib.load(f)["project"]["dependencies"]
-    wanted = dict(doctor.requirements())
-    for line in declared:
-        name, _, bound = line.partition(">=")
-        assert wanted[name] == f">={bound}", line
-    assert "notebook" in wanted and "jupyterlab" in wanted  # the front ends are bounded too
+        project = tomllib.load(f)["project"]
+    for extra, declared in (("", project["dependencies"]),
+                            ("lab", project["optional-dependencies"]["lab"])):
+        wanted = dict(doctor.requirements(extra))
+        assert len(wanted) == len(declared), extra
+        for line in declared:
+            name, _, bound = line.partition(">=")
+            assert wanted[name] == f">={bound}", line
+    # the front ends are bounded in the lab extra, not at run time
+    assert {"jupyterlab", "notebook"} == set(dict(doctor.requirements("lab")))
+    assert not {"jupyterlab", "notebook", "jupyter"} & set(dict(doctor.requirements()))
 
 
 def fake_versions(monkeypatch, **versions):
@@ -88,12 +98,57 @@ def test_an_old_numpy_is_named_with_the_upgrade_command(monkeypatch, capsys):
 
 
 def test_a_missing_package_and_an_old_classic_notebook(monkeypatch):
-    fake_versions(monkeypatch, nbformat=None, notebook="6.5.4")
+    fake_versions(monkeypatch, ipywidgets=None, notebook="6.5.4")
+    bound = dict(doctor.requirements())["ipywidgets"]
     results = by_name(doctor.check_packages())
-    assert results["nbformat"].detail.startswith("not installed")
-    assert results["nbformat"].fix.endswith('-m pip install "nbformat>=5.9"')
+    assert results["ipywidgets"].status == "PROBLEM"
+    assert results["ipywidgets"].detail.startswith("not installed")
+    assert results["ipywidgets"].fix.endswith(f'-m pip install "ipywidgets{bound}"')
     assert results["notebook"].status == "PROBLEM"
     assert results["notebook"].fix.endswith('-m pip install --upgrade "notebook>=7.0"')
+
+
+def test_no_jupyterlab_is_a_note_that_names_the_lab_extra(monkeypatch, capsys):
+    fake_versions(monkeypatch, jupyterlab=None, notebook=None)
+    results = by_name(doctor.check_packages())
+    for name in ("jupyterlab", "notebook"):
+        assert results[name].status == "note" and results[name].ok
+        assert results[name].detail.startswith("not installed: the course is taught in "
+                                               "JupyterLab or Notebook 7, which come with "
+                                               "nnlessons's lab extra")
+        assert results[name].fix == doctor.lab_install_command()
+    assert "[lab]" in doctor.lab_install_command()
+    status, out = run_doctor(capsys, "--no-kernel")
+    assert status == 0 and "note     jupyterlab: not installed" in out
+
+
+class Installed:
+    """A stand-in for nnlessons's installed distribution, with the direct_url.json pip wrote."""
+
+    def __init__(self, record):
+        self.record = record
+
+    def read_text(self, name):
+        return None if self.record is None else json.dumps(self.record)
+
+
+@pytest.mark.parametrize("record, command", [
+    ({"url": "file:///home/ada/nn%20course", "dir_info": {"editable": True}},
+     ' -m pip install -e "/home/ada/nn course[lab]"'),
+    ({"url": "file:///home/ada/course", "dir_info": {}},
+     ' -m pip install "/home/ada/course[lab]"'),
+    ({"url": "https://github.com/example-org/nn-course",
+      "vcs_info": {"vcs": "git", "commit_id": "abc"}},
+     ' -m pip install "nnlessons[lab] @ git+https://github.com/example-org/nn-course"'),
+    (None, ' -m pip install -e ".[lab]"   (from the course folder, the one that holds '
+           'pyproject.toml)'),
+])
+def test_the_lab_extra_is_installed_from_where_the_course_came_from(monkeypatch, record,
+                                                                     command):
+    if os.name == "nt" and record and record["url"].startswith("file:"):
+        pytest.skip("POSIX paths")
+    monkeypatch.setattr(doctor.metadata, "distribution", lambda name: Installed(record))
+    assert doctor.lab_install_command() == doctor.python_command() + command
 
 
 def test_python_too_old(monkeypatch):
