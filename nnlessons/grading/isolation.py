@@ -136,10 +136,12 @@ def interpreter():
 def bwrap_command(view, pass_fds, environment, files=()):
     """The argv that runs `python -I -S <bootstrap>` in a new sandbox. `view`: the folder holding
     the package view; `files`: (fd, path inside) pairs copied into the tmpfs before start."""
-    options = [bwrap_path(), *namespace_options(), *_system_mounts(), *_python_mounts(),
-               "--ro-bind", str(view), INSIDE_PACKAGE,
+    # the tmpfs first: Python or its packages may live below /tmp (a CI checkout there), and a
+    # bind made before it would be hidden under it
+    options = [bwrap_path(), *namespace_options(), *_system_mounts(),
                "--proc", "/proc", "--dev", "/dev",
-               "--size", str(TMPFS_BYTES), "--tmpfs", WORKDIR]
+               "--size", str(TMPFS_BYTES), "--tmpfs", WORKDIR,
+               *_python_mounts(), "--ro-bind", str(view), INSIDE_PACKAGE]
     for fd, inside in files:
         options += ["--dir", os.path.dirname(inside), "--file", str(fd), inside]
     options += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORKDIR,
