@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from nnlessons.grading import isolation
 from nnlessons.grading.grader import grade_notebook
 from nnlessons.grading.testing import with_extra_cell
 
@@ -81,7 +82,10 @@ HOSTILE = {
         f"    return open({str(ROOT / 'tests' / 'test_grading_hostile.py')!r}).read()\n"
         f"def layer_forward(X, weights, biases):\n"
         f"    return open(f'/proc/{{os.getppid()}}/environ', 'rb').read()\n",
-        ["weighted_sum", "sigmoid", "layer_forward"], "error", "not allowed while grading: reading"),
+        # refused by the friendly hook, or (for a checkout below /tmp, the sandbox's own tmpfs)
+        # simply not there: either way the wall shows none of it
+        ["weighted_sum", "sigmoid", "layer_forward"], "error",
+        ("not allowed while grading: reading", "No such file or directory")),
     "runs_processes_and_signals": (
         "import os, subprocess, signal\n"
         "def weighted_sum(X, weights, bias):\n"
@@ -146,7 +150,9 @@ def test_hostile_submission_is_contained(name, tmp_path, sentinel):
             assert all(t.status == status for t in lost), [(t.name, t.status, t.output)
                                                            for t in lost]
             if message:
-                assert all(message in t.output for t in lost), [t.output for t in lost]
+                messages = message if isinstance(message, tuple) else (message,)
+                assert all(any(m in t.output for m in messages) for t in lost), \
+                    [t.output for t in lost]
         elif not any(function in USES.get(bad, []) for bad in losing):
             # what the hostile code did not touch keeps every point
             assert all(t.status == "passed" for t in tests), \
@@ -212,10 +218,13 @@ def test_child_environment_is_minimal(tmp_path):
         del os.environ["NNLESSONS_SECRET_FOR_TEST"]
     output = next(t.output for t in result.tests if t.function == "weighted_sum")
     assert "NNLESSONS_SECRET_FOR_TEST" not in output
-    # its working folder is the sandbox's own tmpfs, empty but for matplotlib's font list
+    # its working folder is the sandbox's own tmpfs, empty but for matplotlib's font list and
+    # the mount points of Python's folders when they live below /tmp (a CI checkout there)
     printed = output.split("your function printed:\n")[1].strip()
     listing = eval(printed.split("] /tmp ")[1])
-    assert set(listing) <= {".matplotlib"}, output
+    below_tmp = {Path(root).parts[2] for root in isolation.import_roots()
+                 if Path(root).parts[1:2] == ("tmp",)}
+    assert set(listing) <= {".matplotlib"} | below_tmp, output
 
 
 def test_submission_budget_caps_total_time(tmp_path):
