@@ -26,9 +26,28 @@ def as_array(name, value, ndim=None, allow_1d=False):
     return array
 
 
+def as_batch(name, value, n_features):
+    """Return `value` as a float64 batch of shape (n_examples, `n_features`), one example per row.
+
+    A 1-D array is refused rather than guessed at, as scikit-learn does: five numbers could be
+    five examples of one feature or one example of five features, and a wrong guess trains on
+    the wrong data without a word.
+    """
+    array = as_array(name, value)
+    if array.ndim == 1:
+        raise ValueError(f"{name} must be 2-D, one example per row, shape (n_examples, "
+                         f"{n_features}); got a 1-D array of shape {array.shape}. Use "
+                         f"{name}.reshape(-1, 1) if it holds one feature of many examples, or "
+                         f"{name}.reshape(1, -1) if it is a single example")
+    if array.ndim != 2 or array.shape[1] != n_features:
+        raise ValueError(f"{name} must have shape (n_examples, {n_features}) for a network with "
+                         f"{n_features} inputs; got shape {array.shape}")
+    return array
+
+
 def check_finite(name, array):
     """Raise if `array` holds NaN or infinity, saying where the first one is."""
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         where = np.argwhere(~np.isfinite(array))[0]
         position = tuple(int(i) for i in where)
         raise ValueError(f"{name} must hold only finite numbers; found {array[position].item()!r} "
@@ -71,8 +90,8 @@ def as_class_labels(name, labels, n_classes, n_examples):
         labels = labels.astype(np.int64)
     elif labels.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer class indices; got dtype {labels.dtype}")
-    out = (labels < 0) | (labels >= n_classes)
-    if np.any(out):
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        out = (labels < 0) | (labels >= n_classes)
         raise ValueError(f"{name} must be in the range 0..{n_classes - 1} for {n_classes} classes; "
                          f"found {labels[out][0]} at index {int(np.argmax(out))}")
     return labels

@@ -21,23 +21,30 @@ def numerical_gradient(f, params, h=1e-5):
     r"""Estimate the gradient of a scalar function `f(params)` with respect to every entry of the
     array `params`, one central difference per entry. Returns an array shaped like `params`.
 
-    `params` is changed in place during the estimate and restored exactly afterwards, so `f` may
-    read it through a network that holds it.
+    The nudges $\pm h$ are written into `params` itself, one entry at a time, and each entry is
+    restored exactly afterwards (even when `f` raises), so `f` may read the array through a
+    network that holds it. Any layout works: a transposed view `W.T`, a Fortran-ordered array,
+    a slice `W[:, 1:]` (each nudge reaches the array the view looks into). Something that is
+    not a float64 array (a list, integers) has no memory to nudge: it is copied into one first.
     """
     if not h > 0:
         raise ValueError(f"h must be a positive step size; got {h!r}")
     if not isinstance(params, np.ndarray) or params.dtype != np.float64:
         params = np.array(params, dtype=np.float64)
-    grad = np.zeros_like(params)
-    flat, flat_grad = params.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        original = flat[i]
-        flat[i] = original + h
-        plus = float(f(params))
-        flat[i] = original - h
-        minus = float(f(params))
-        flat[i] = original
-        flat_grad[i] = (plus - minus) / (2.0 * h)
+    if not params.flags.writeable:
+        raise ValueError("params must be a writable array: numerical_gradient nudges its entries "
+                         "in place (pass params.copy() to leave the original alone)")
+    grad = np.zeros(params.shape)
+    for index in np.ndindex(params.shape):
+        original = params[index]
+        try:
+            params[index] = original + h
+            plus = float(f(params))
+            params[index] = original - h
+            minus = float(f(params))
+        finally:  # restored even when f raises
+            params[index] = original
+        grad[index] = (plus - minus) / (2.0 * h)
     return grad
 
 

@@ -3,14 +3,23 @@ r"""A dense multi-layer network: forward pass, backpropagation, saving and loadi
 Layer $l$ holds `weights[l]` (inputs, neurons) and `biases[l]` (neurons,). With one example per
 row, the forward pass is, layer after layer,
 $$z^{l} = a^{l-1} W^{l} + b^{l}, \qquad a^{l} = f^{l}(z^{l}), \qquad a^{0} = X.$$
-Backpropagation runs the chain rule the other way. With $\delta^{l} = \partial L/\partial z^{l}$
-(the layer's *deltas*):
+`forward` keeps the weighted sums $z^1, \dots, z^L$ in `zs` and the activations
+$a^0, \dots, a^L$ in `activations`, because backpropagation needs them. It runs the chain rule
+the other way. With $\delta^{l} = \partial L/\partial z^{l}$ (the layer's *deltas*, kept in
+`deltas`):
 $$\delta^{L} = \frac{\partial L}{\partial a^{L}} \odot f'(z^{L}), \qquad
   \frac{\partial L}{\partial W^{l}} = (a^{l-1})^\top \delta^{l}, \qquad
   \frac{\partial L}{\partial b^{l}} = \textstyle\sum_{\text{rows}} \delta^{l}, \qquad
   \delta^{l-1} = \big(\delta^{l} (W^{l})^\top\big) \odot f'(z^{l-1}).$$
 The backward pass uses the same weights as the forward pass, transposed, and the activation's
 derivative in place of the activation: it is the forward pass's mirror.
+
+The losses come from `losses`. A cross-entropy is computed from the output layer's weighted sums
+$z^L$ (the *logits*), not from the probabilities $a^L$: $\log(1 + e^{z}) - tz$ for a sigmoid
+output, $\log\sum_k e^{z_k} - z_t$ for a softmax one. Written so, it is exact and finite for any
+$z$, with nothing clipped, and its gradient is simply $\delta^L = (a^L - t)/n$: the loss the
+network reports and the gradient it follows belong to the same function, even where a
+probability rounds to 0 or 1.
 
 Everything the network knows is in `weights` and `biases`; `save` writes exactly those numbers.
 """
@@ -24,24 +33,33 @@ LOSSES = ("mse", "binary_cross_entropy", "cross_entropy")
 
 
 class MLP:
-    """A multi-layer perceptron.
+    r"""A multi-layer perceptron.
 
     `sizes` lists the number of neurons per layer, inputs first: `[2, 3, 1]` is 2 inputs, a hidden
-    layer of 3 and 1 output. `activations` is one name for every layer or a list with one per
-    layer after the input (for example `["relu", "softmax"]`). `init` picks the scale of the
-    random starting weights: "auto" (He for the ReLU family, Xavier otherwise), "xavier", "he", or
-    a number used as the standard deviation. Biases start at 0. `seed` is an int or a Generator.
+    layer of 3 and 1 output. `activation` is one name for every layer or a list with one per
+    layer after the input (for example `["relu", "softmax"]`); the network keeps them in
+    `activation_names`. `init` picks the scale of the random starting weights: "auto" (He for the
+    ReLU family, Xavier otherwise), "xavier", "he", or a number used as the standard deviation.
+    Biases start at 0; with `bias=False` there are none ($z = aW$), like the two-weight neuron of
+    lessons 04 and 06. `seed` is an int or a Generator.
+
+    `derivatives` replaces, by activation name, the derivative backpropagation uses; the forward
+    pass is unchanged. `{"sigmoid": f}` with `f(z)` the slope at `z`: lesson 05 passes the sign
+    error of a widely read write-up, $\sigma(z)(\sigma(z) - 1)$, and the network climbs the loss
+    instead of descending it. With a cross-entropy loss the output layer's derivative cancels
+    (see `loss_and_gradients`), so there only the hidden layers use it.
     """
 
-    def __init__(self, sizes, activations="sigmoid", seed=0, init="auto"):
+    def __init__(self, sizes, activation="sigmoid", seed=0, init="auto", bias=True,
+                 derivatives=None):
         sizes = list(sizes)
         if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes):
             raise ValueError(f"sizes must list at least two whole numbers >= 1 (inputs, ..., "
                              f"outputs); got {sizes!r}")
         n_layers = len(sizes) - 1
-        names = [activations] * n_layers if isinstance(activations, str) else list(activations)
+        names = [activation] * n_layers if isinstance(activation, str) else list(activation)
         if len(names) != n_layers:
-            raise ValueError(f"activations must be one name or a list of {n_layers} names, one "
+            raise ValueError(f"activation must be one name or a list of {n_layers} names, one "
                              f"per layer after the input; got {len(names)}: {names!r}")
         for i, name in enumerate(names):
             act.get(name)  # raises for an unknown name
@@ -49,36 +67,50 @@ class MLP:
                 raise ValueError("softmax can only be the output layer's activation")
         self.sizes = [int(s) for s in sizes]
         self.activation_names = names
+        self.bias = bool(bias)
+        self.derivatives = _checked_derivatives(derivatives, names)
         rng = v.as_rng(seed)
         self.weights = [rng.normal(0.0, _init_scale(init, name, n_in), size=(n_in, n_out))
                         for n_in, n_out, name in zip(sizes[:-1], sizes[1:], names)]
         self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
-        self._functions = [act.get(name) for name in names]
+        if not self.bias:
+            for b in self.biases:
+                b.setflags(write=False)  # zeros that no update can move
+        self._functions = [(f, self.derivatives.get(name, f_prime))
+                           for name, (f, f_prime) in zip(names, map(act.get, names))]
+        # what the last forward and backward passes computed (None until they run)
+        self.zs = self.activations = self.deltas = None
 
     def __repr__(self):
-        return f"MLP(sizes={self.sizes}, activations={self.activation_names})"
+        extra = "" if self.bias else ", bias=False"
+        if self.derivatives:
+            extra += f", derivatives={self.derivatives}"
+        return f"MLP(sizes={self.sizes}, activation={self.activation_names}{extra})"
 
     # ---- forward -------------------------------------------------------------------------
     def forward(self, X):
         """Run the batch `X` (n, inputs) through every layer; return the output activations.
         Keeps `zs` and `activations` of every layer for the backward pass."""
-        return self._forward(self._check_inputs(X))
+        self.zs, self.activations = self._layers(self.check_inputs(X))
+        return self.activations[-1]
 
-    def _forward(self, X):
-        self.activations, self.zs = [X], []
-        a = X
+    def predict(self, X):
+        """The outputs for the batch `X`, like `forward`, but nothing is kept: a prediction made
+        between `forward` and `backward` leaves what `backward` needs alone."""
+        return self._layers(self.check_inputs(X))[1][-1]
+
+    def _layers(self, X):
+        r"""$z^l = a^{l-1} W^l + b^l$ and $a^l = f^l(z^l)$ for every layer, from $a^0 = X$.
+        Returns the lists of the $z^l$ and of the $a^l$."""
+        zs, activations = [], [X]
         for W, b, (f, _) in zip(self.weights, self.biases, self._functions):
-            z = a @ W + b
-            a = f(z)
-            self.zs.append(z)
-            self.activations.append(a)
-        return a
-
-    predict = forward
+            zs.append(activations[-1] @ W + b)
+            activations.append(f(zs[-1]))
+        return zs, activations
 
     def predict_classes(self, X):
         """The class each example is given: the largest output, or output > 0.5 for one output."""
-        out = self.forward(X)
+        out = self.predict(X)
         return (out[:, 0] > 0.5).astype(np.int64) if out.shape[1] == 1 else out.argmax(axis=1)
 
     # ---- backward ------------------------------------------------------------------------
@@ -86,7 +118,7 @@ class MLP:
         r"""Backpropagate $\partial L/\partial a^{L}$ (shaped like the last output) through the
         network, using the values kept by the last `forward`. Returns the gradients by name,
         `{"W1": ..., "b1": ..., ...}`, shaped like the parameters."""
-        if not hasattr(self, "zs"):
+        if self.zs is None:
             raise RuntimeError("call forward(X) before backward: backprop reuses its values")
         grad = v.as_array("output_gradient", output_gradient)
         if grad.shape != self.activations[-1].shape:
@@ -95,55 +127,70 @@ class MLP:
         return self._backward(self._output_delta(grad))
 
     def _output_delta(self, grad_a):
-        f_prime = self._functions[-1][1]
+        r"""$\delta^L = \partial L/\partial a^L \odot f'(z^L)$. Softmax mixes every score of a row
+        into every output, so its delta is `softmax_backward` instead."""
         if self.activation_names[-1] == "softmax":
             return act.softmax_backward(self.activations[-1], grad_a)
+        f_prime = self._functions[-1][1]
         return grad_a * f_prime(self.zs[-1])
 
     def _backward(self, delta):
-        """From the output layer's deltas, walk back layer by layer (the last layer first)."""
+        """From the output layer's deltas, walk back layer by layer (the last layer first).
+        Every gradient the network computes comes through here."""
         grads = {}
         self.deltas = [None] * len(self.weights)
         for l in range(len(self.weights) - 1, -1, -1):
             self.deltas[l] = delta
             grads[f"W{l + 1}"] = self.activations[l].T @ delta
-            grads[f"b{l + 1}"] = delta.sum(axis=0)
+            if self.bias:
+                grads[f"b{l + 1}"] = delta.sum(axis=0)
             if l > 0:
                 f_prime = self._functions[l - 1][1]
                 delta = (delta @ self.weights[l].T) * f_prime(self.zs[l - 1])
         return {name: grads[name] for name in self.parameters()}  # in W1, b1, W2, ... order
 
     def loss_and_gradients(self, X, targets, loss):
-        """Forward, loss and backward in one call: returns `(loss_value, gradients)`.
+        r"""Forward, loss and backward in one call: returns `(loss_value, gradients)`.
 
         `loss` is "mse", "binary_cross_entropy" (a sigmoid output, labels 0/1) or
-        "cross_entropy" (a softmax output, class labels). For those two pairs the output deltas
-        simplify to (output - target) / n, which is both faster and exact where the
-        probabilities saturate."""
-        X = self._check_inputs(X)
-        targets = self._check_targets(targets, loss, len(X))
-        return self._loss_and_gradients(X, targets, loss)
+        "cross_entropy" (a softmax output, class labels). The two cross-entropies are computed
+        from the logits $z^L$, and their output deltas are the gradients of those very
+        functions: $(\sigma(z^L) - t)/N$ over the $N$ outputs, and
+        $(\mathrm{softmax}(z^L) - \text{onehot}(t))/n$ over the $n$ examples. The slope of the
+        output activation has cancelled: nothing is divided by a probability near 0."""
+        X = self.check_inputs(X)
+        targets = self.check_targets(targets, loss, len(X))
+        self.zs, self.activations = self._layers(X)
+        value = loss_value(self.zs[-1], self.activations[-1], targets, loss)
+        return value, self._backward(self._loss_delta(targets, loss))
 
-    def _loss_and_gradients(self, X, targets, loss):
-        out = self._forward(X)
-        if loss == "mse":
-            delta = self._output_delta(2.0 * (out - targets) / out.size)
-        else:
-            delta = (out - targets) / out.size if loss == "binary_cross_entropy" \
-                else (out - targets) / len(out)
-        return loss_value(out, targets, loss), self._backward(delta)
+    def _loss_delta(self, targets, loss):
+        r"""$\delta^L$ of a loss, from the values kept by the last forward pass: for the
+        cross-entropies the gradient of the very function `loss_value` computes."""
+        z, a = self.zs[-1], self.activations[-1]
+        if loss == "binary_cross_entropy":
+            return losses.binary_cross_entropy_from_logits_gradient(z, targets)
+        if loss == "cross_entropy":
+            return losses.categorical_cross_entropy_from_logits_gradient(z, targets)
+        return self._output_delta(losses.mse_gradient(a, targets))
 
     def loss(self, X, targets, loss):
-        """The loss of the network's outputs on `X` against `targets`."""
-        X = self._check_inputs(X)
-        return loss_value(self._forward(X), self._check_targets(targets, loss, len(X)), loss)
+        """The loss of the network's outputs on `X` against `targets`. Keeps nothing, like
+        `predict`, so a gradient check may call it between `forward` and `backward`."""
+        X = self.check_inputs(X)
+        targets = self.check_targets(targets, loss, len(X))
+        zs, activations = self._layers(X)
+        return loss_value(zs[-1], activations[-1], targets, loss)
 
     # ---- parameters ----------------------------------------------------------------------
     def parameters(self):
-        """`{"W1": weights[0], "b1": biases[0], ...}`: the arrays themselves, not copies."""
+        """`{"W1": weights[0], "b1": biases[0], ...}`: the arrays themselves, not copies
+        (no "b" entries for a network without biases)."""
         params = {}
         for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            params[f"W{l}"], params[f"b{l}"] = W, b
+            params[f"W{l}"] = W
+            if self.bias:
+                params[f"b{l}"] = b
         return params
 
     def set_parameters(self, params):
@@ -160,27 +207,33 @@ class MLP:
 
     def copy(self):
         """A new network with the same architecture and a copy of the weights."""
-        twin = MLP(self.sizes, self.activation_names)
+        twin = MLP(self.sizes, self.activation_names, bias=self.bias,
+                   derivatives=self.derivatives)
         twin.set_parameters(self.parameters())
         return twin
 
     # ---- saving and loading ----------------------------------------------------------------
     def save(self, path):
-        """Write the architecture and every weight and bias to a `.npz` file (no pickle)."""
-        np.savez(path, sizes=np.array(self.sizes), activations=np.array(self.activation_names),
-                 **self.parameters())
+        """Write the architecture and every weight and bias to a `.npz` file (no pickle).
+        A replaced derivative is a function, not a number, and is not saved."""
+        np.savez(path, sizes=np.array(self.sizes),
+                 activation_names=np.array(self.activation_names), **self.parameters())
 
     def load(self, path):
         """Load weights saved by `save` into this network; the architecture must match."""
         with np.load(path, allow_pickle=False) as stored:
-            if "sizes" not in stored.files or "activations" not in stored.files:
+            if "sizes" not in stored.files or "activation_names" not in stored.files:
                 raise ValueError(f"{path} is not a weights file written by MLP.save "
                                  f"(it has {stored.files})")
-            sizes, names = stored["sizes"].tolist(), stored["activations"].tolist()
+            sizes, names = stored["sizes"].tolist(), stored["activation_names"].tolist()
             if sizes != self.sizes or names != self.activation_names:
                 raise ValueError(f"{path} holds a network with sizes {sizes} and activations "
                                  f"{names}, but this network has sizes {self.sizes} and "
                                  f"activations {self.activation_names}")
+            if ("b1" in stored.files) != self.bias:
+                stored_has, own = ("no biases", "biases") if self.bias else ("biases", "none")
+                raise ValueError(f"{path} holds a network with {stored_has}, but this network "
+                                 f"has {own}")
             self.set_parameters({name: stored[name] for name in self.parameters()})
         return self
 
@@ -188,18 +241,19 @@ class MLP:
     def from_file(cls, path):
         """Build a new network from a file written by `save`."""
         with np.load(path, allow_pickle=False) as stored:
-            net = cls(stored["sizes"].tolist(), stored["activations"].tolist())
+            net = cls(stored["sizes"].tolist(), stored["activation_names"].tolist(),
+                      bias="b1" in stored.files)
         return net.load(path)
 
     # ---- checks ----------------------------------------------------------------------------
-    def _check_inputs(self, X):
-        X = v.as_array("X", X, allow_1d=True)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have shape (n_examples, {self.sizes[0]}) for a network "
-                             f"with {self.sizes[0]} inputs; got shape {X.shape}")
-        return X
+    def check_inputs(self, X):
+        """Return `X` as a float array of shape (n_examples, inputs), or say what is wrong."""
+        return v.as_batch("X", X, self.sizes[0])
 
-    def _check_targets(self, targets, loss, n):
+    def check_targets(self, targets, loss, n):
+        """Return the `targets` of `n` examples as `loss` reads them, or say what is wrong: class
+        labels (n,) for "cross_entropy" (given as labels or one-hot rows); an array
+        (n, outputs) for the others (with one output, a 1-D array is read as its column)."""
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
         out_name, k = self.activation_names[-1], self.sizes[-1]
@@ -207,10 +261,7 @@ class MLP:
             if out_name != "softmax":
                 raise ValueError(f"loss 'cross_entropy' needs a softmax output layer; this "
                                  f"network's output activation is {out_name!r}")
-            labels = v.as_class_labels("targets", targets, k, n)
-            one_hot = np.zeros((n, k))
-            one_hot[np.arange(n), labels] = 1.0
-            return one_hot
+            return v.as_class_labels("targets", targets, k, n)
         targets = v.as_array("targets", targets)
         if targets.ndim == 1 and k == 1:
             targets = targets[:, None]
@@ -225,14 +276,31 @@ class MLP:
         return targets
 
 
-def loss_value(outputs, targets, loss):
-    """The mean loss of checked `outputs` and `targets` (one-hot rows for cross-entropy)."""
-    if loss == "cross_entropy":
-        return float(-np.sum(targets * np.log(np.clip(outputs, losses.EPS, 1.0))) / len(outputs))
+def loss_value(logits, outputs, targets, loss):
+    r"""The mean loss of the output layer against checked `targets` (`MLP.check_targets`),
+    computed by `losses`: a cross-entropy from the logits $z^L$ (exact for any $z$, nothing
+    clipped), the mean squared error from the outputs $a^L$."""
     if loss == "binary_cross_entropy":
-        p = np.clip(outputs, losses.EPS, 1 - losses.EPS)
-        return float(-np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p)))
-    return float(np.mean((outputs - targets) ** 2))
+        return losses.binary_cross_entropy_from_logits(logits, targets)
+    if loss == "cross_entropy":
+        return losses.categorical_cross_entropy_from_logits(logits, targets)
+    return losses.mse(outputs, targets)
+
+
+def _checked_derivatives(derivatives, names):
+    """The replaced derivatives as a dict by activation name, each checked."""
+    derivatives = dict(derivatives or {})
+    for name, f_prime in derivatives.items():
+        if name not in names:
+            raise ValueError(f"derivatives replaces {name!r}, but this network's activations "
+                             f"are {sorted(set(names))}")
+        if name == "softmax":
+            raise ValueError("softmax's derivative cannot be replaced: it is not elementwise "
+                             "(see activations.softmax_backward)")
+        if not callable(f_prime):
+            raise TypeError(f"derivatives[{name!r}] must be a function of z; "
+                            f"got {type(f_prime).__name__}")
+    return derivatives
 
 
 def _init_scale(init, activation, n_in):

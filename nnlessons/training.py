@@ -3,9 +3,15 @@ r"""Training: mini-batches, epochs, the fit loop, L2 weight decay and early stop
 
 One **update** takes a mini-batch, computes the gradient of its mean loss and steps every weight
 and bias downhill: $w \leftarrow w - \eta\,\partial L/\partial w$. One **epoch** is a pass over all
-training examples, in a new random order each time. With L2 weight decay the loss gains
-$\tfrac{\lambda}{2}\sum W^2$ (weights only, not biases), so each step also shrinks every weight
-by $\eta\lambda W$.
+training examples, in a new random order each time (`train_epoch`). With L2 weight decay the loss
+gains $\tfrac{\lambda}{2}\sum W^2$ (weights only, not biases), so each step also shrinks every
+weight by $\eta\lambda W$.
+
+`fit` repeats epochs and, after each, scores the network (`score`) and decides whether to stop:
+early stopping when the validation loss has not improved for `patience` epochs, or divergence
+(`diverged`) when the learning rate is so large that the weights blow up. Its hooks are for
+watching and steering a run: `on_update` sees every update, `on_epoch_end` every epoch, and
+`learning_rate` may be a schedule such as `decay(0.5, 0.9)`.
 """
 from dataclasses import dataclass, field
 
@@ -13,6 +19,9 @@ import numpy as np
 
 from . import _validate as v
 from .network import MLP, loss_value
+
+# A weight or bias larger than this in size means training has blown up (see `diverged`).
+LIMIT = 1e6
 
 
 def minibatches(X, y, batch_size, seed=0, shuffle=True):
@@ -36,34 +45,128 @@ def minibatches(X, y, batch_size, seed=0, shuffle=True):
 
 def l2_penalty(net, l2):
     r"""$\tfrac{\lambda}{2}\sum_l \lVert W^l\rVert^2$ over the weights (biases are not decayed)."""
-    return 0.5 * l2 * sum(float(np.sum(W * W)) for W in net.weights)
+    return 0.5 * l2 * sum(float(np.sum(W * W)) for W in net.weights) if l2 else 0.0
 
 
 def sgd_step(net, grads, learning_rate, l2=0.0):
     r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
     $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place."""
-    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
-        gW = grads[f"W{l}"] + l2 * W if l2 else grads[f"W{l}"]
-        W -= learning_rate * gW
-        b -= learning_rate * grads[f"b{l}"]
+    for name, p in net.parameters().items():
+        g = grads[name] + l2 * p if l2 and name.startswith("W") else grads[name]
+        p -= learning_rate * g
+
+
+def diverged(net, limit=LIMIT):
+    r"""Has training blown up? True when any weight or bias is NaN, infinite, or larger than
+    `limit` (a million) in size.
+
+    A loss alone does not tell: a cross-entropy computed from the logits stays finite however
+    far the weights run off. Weights past a million mean every step overshoots by more than it
+    corrects (the learning rate is too large); no network of this course, trained on data of
+    ordinary size, comes near them."""
+    return not all(np.abs(p).max() <= limit for p in net.parameters().values())  # NaN: False
+
+
+@dataclass(frozen=True, eq=False)
+class Update:
+    """One update, as `on_update` sees it: after the gradients of the mini-batch `X`, `targets`
+    were computed and before the step. `epoch` counts from 1, `step` (the updates before this
+    one) from 0; `loss` is the mini-batch's loss (with the L2 penalty) at the current weights."""
+    epoch: int
+    step: int
+    X: np.ndarray
+    targets: np.ndarray
+    loss: float
+    gradients: dict
+    learning_rate: float
+
+
+def train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2=0.0, shuffle=True,
+                on_update=None, epoch=1, step=0):
+    r"""One epoch of mini-batch gradient descent: for each mini-batch of a fresh shuffle drawn
+    from `rng`, the loss and its gradients at the current weights, then one step downhill
+    (`sgd_step`). Returns the mini-batches' losses (each with its L2 penalty, before its step).
+
+    `on_update(update)`, if given, is called for each update just before its step with an
+    `Update`, while `net` still holds the weights the gradients belong to (and the `zs`,
+    `activations` and `deltas` of that mini-batch). `epoch` and `step` only number what it sees.
+    The epoch ends early after a step that makes the weights diverge (see `diverged`), so no
+    forward pass ever runs on exploded weights.
+    """
+    X = net.check_inputs(X)
+    targets = net.check_targets(targets, loss, len(X))
+    _check_rate(learning_rate)
+    batch_losses = []
+    for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
+        value, grads = net.loss_and_gradients(X_batch, t_batch, loss)
+        value += l2_penalty(net, l2)
+        if on_update is not None:
+            on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value, grads,
+                             learning_rate))
+        batch_losses.append(value)
+        sgd_step(net, grads, learning_rate, l2)
+        if diverged(net):
+            break
+    return batch_losses
 
 
 def accuracy(net, X, y):
-    """The share of examples whose predicted class equals the label."""
-    y = np.asarray(y).reshape(len(X), -1)[:, 0] if np.ndim(y) > 1 else np.asarray(y)
-    return float(np.mean(net.predict_classes(X) == y))
+    """The share of examples whose predicted class equals the label (class labels (n,), a
+    column (n, 1) of 0/1 labels, or one-hot rows)."""
+    predicted = net.predict_classes(X)
+    labels = np.asarray(y)
+    if labels.ndim == 2:
+        labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
+    if labels.shape != predicted.shape:
+        raise ValueError(f"y must hold one label per example of X, shape ({len(predicted)},); "
+                         f"got shape {np.shape(y)}")
+    return float(np.mean(predicted == labels))
+
+
+def score(net, X, targets, loss):
+    """The loss of `net` on `X` and its accuracy, from one forward pass, as `fit` records them
+    after every epoch. The accuracy is None for "mse" and for several sigmoid outputs (several
+    yes/no answers per example are not one class)."""
+    outputs = net.forward(X)
+    targets = net.check_targets(targets, loss, len(outputs))
+    value = loss_value(net.zs[-1], outputs, targets, loss)
+    if loss == "mse" or outputs.shape[1] > 1 and loss == "binary_cross_entropy":
+        return value, None
+    if loss == "cross_entropy":
+        return value, float(np.mean(outputs.argmax(axis=1) == targets))
+    return value, float(np.mean((outputs[:, 0] > 0.5) == targets[:, 0]))
+
+
+def decay(rate, factor):
+    r"""A learning-rate schedule for `fit`: $\eta_e = \eta\,\gamma^{\,e-1}$ in epoch
+    $e = 1, 2, \dots$, the rate `rate` shrunk by `factor` every epoch.
+
+    With a fixed rate stochastic updates never settle: each mini-batch's gradient points a
+    little off the full one, so the weights keep jittering around the minimum, the further the
+    larger the rate. A shrinking rate lets the jitter die down."""
+    _check_rate(rate)
+    if not 0 < factor <= 1:
+        raise ValueError(f"factor must be in (0, 1]: the rate shrinks, or stays with 1; got "
+                         f"{factor!r}")
+
+    def schedule(epoch):
+        return rate * factor ** (epoch - 1)
+    return schedule
 
 
 @dataclass
 class History:
     """What happened during `fit`, one entry per epoch (and per update for `update_loss`).
-    Accuracy lists stay empty for the regression loss "mse"; validation lists stay empty without
-    validation data. `best_epoch` counts from 1; `stopped_early` says whether patience ran out."""
+    Accuracy lists stay empty where `score` gives none; validation lists stay empty without
+    validation data. `learning_rates` holds each epoch's rate (a schedule changes it).
+    `best_epoch` (lowest validation loss) counts from 1; `stopped_early` says whether patience
+    ran out, `diverged` whether the weights blew up."""
     train_loss: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     train_accuracy: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
     update_loss: list = field(default_factory=list)
+    learning_rates: list = field(default_factory=list)
     best_epoch: int | None = None
     stopped_early: bool = False
     diverged: bool = False
@@ -74,102 +177,147 @@ class History:
         return len(self.train_loss)
 
 
-def fit(net, X, y, loss="cross_entropy", epochs=20, batch_size=32, learning_rate=0.1, l2=0.0,
-        validation=None, patience=None, seed=0, shuffle=True, on_epoch_end=None):
+def fit(net, X, y, loss="auto", epochs=20, batch_size=32, learning_rate=0.1, l2=0.0,
+        validation=None, patience=None, seed=0, shuffle=True, on_epoch_end=None,
+        on_update=None):
     """Train `net` by mini-batch gradient descent and return its `History`.
 
-    - `loss`: "mse", "binary_cross_entropy" or "cross_entropy" (see `MLP.loss_and_gradients`).
+    - `loss`: "mse", "binary_cross_entropy" or "cross_entropy" (see `MLP.loss_and_gradients`);
+      "auto" takes the one that suits the output layer: cross-entropy for softmax, binary
+      cross-entropy for sigmoid, mse otherwise.
+    - `learning_rate`: a number, or a schedule: a function of the epoch (1, 2, ...) that returns
+      its rate, such as `decay(0.5, 0.9)`.
     - `validation`: an `(X_val, y_val)` pair scored after every epoch (never trained on).
     - `patience`: with validation data, stop after this many epochs without a lower validation
       loss and put back the weights of the best epoch (early stopping).
-    - `seed`: the shuffling order; `on_epoch_end(epoch, history)` is called after each epoch
-      (for live plots and progress bars) and may return True to stop.
+    - `seed`: the shuffling order. `on_update(update)` is called before every step (see
+      `train_epoch`); `on_epoch_end(epoch, history)` after each epoch (for live plots and
+      progress bars; `len(history.update_loss)` counts the updates so far) and may return True
+      to stop.
 
-    Training stops with `history.diverged` set, and the weights of the last finite epoch put back,
-    if the loss becomes infinite or NaN: the learning rate is too large.
+    Training stops with `history.diverged` set, and the weights of the last good epoch put back,
+    when a weight or bias grows past a million or turns infinite or NaN (`diverged`), or the
+    loss does: the learning rate is too large.
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an nnlessons MLP; got {type(net).__name__}")
-    X = net._check_inputs(X)
-    targets = net._check_targets(y, loss, len(X))
+    loss = _loss_for(net, loss)
+    X = net.check_inputs(X)
+    targets = net.check_targets(y, loss, len(X))
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise ValueError("validation must be a pair (X_val, y_val)")
-        X_val = net._check_inputs(validation[0])
-        targets_val = net._check_targets(validation[1], loss, len(X_val))
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
-    if not (np.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
-    if patience is not None and validation is None:
-        raise ValueError("patience (early stopping) needs validation data: pass validation=(X, y)")
+        X_val = net.check_inputs(validation[0])
+        validation = X_val, net.check_targets(validation[1], loss, len(X_val))
+    _check_settings(epochs, batch_size, learning_rate, l2, patience, validation)
 
     rng = v.as_rng(seed)
-    classify = loss != "mse"
-    labels = targets.argmax(axis=1) if loss == "cross_entropy" else targets
-    labels_val = None
-    if validation is not None:
-        labels_val = targets_val.argmax(axis=1) if loss == "cross_entropy" else targets_val
     history = History()
-    best_loss, best_params, waited = np.inf, None, 0
-    last_good = _snapshot(net)
-
+    last_good = best = _snapshot(net)  # the weights to put back after divergence, or patience
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
-            for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
-                value, grads = net._loss_and_gradients(X_batch, t_batch, loss)
-                history.update_loss.append(value + (l2_penalty(net, l2) if l2 else 0.0))
-                sgd_step(net, grads, learning_rate, l2)
-
-            train_loss, train_accuracy = _score(net, X, targets, labels, loss)
-            if not (np.isfinite(train_loss) and all(np.all(np.isfinite(p)) for p in net.parameters().values())):
+            # 1. one epoch of mini-batch updates, at this epoch's learning rate
+            rate = _rate_in(learning_rate, epoch)
+            history.learning_rates.append(rate)
+            history.update_loss += train_epoch(net, X, targets, loss, rate, batch_size, rng, l2,
+                                               shuffle, on_update, epoch,
+                                               len(history.update_loss))
+            # 2. scoring on the training and validation data, unless the weights blew up
+            if diverged(net) or not _score_epoch(history, net, loss, (X, targets), validation):
                 history.diverged = True
-                history.message = (f"training diverged in epoch {epoch}: the loss became "
-                                   f"infinite or NaN. The learning rate {learning_rate:g} is too large; "
-                                   f"the weights of epoch {epoch - 1} were put back.")
-                net.set_parameters(last_good)
-                break
-            last_good = _snapshot(net)
-            history.train_loss.append(train_loss)
-            if classify:
-                history.train_accuracy.append(train_accuracy)
-            if validation is not None:
-                val_loss, val_accuracy = _score(net, X_val, targets_val, labels_val, loss)
-                history.val_loss.append(val_loss)
-                if classify:
-                    history.val_accuracy.append(val_accuracy)
-                if val_loss < best_loss:
-                    best_loss, waited, history.best_epoch = val_loss, 0, epoch
-                    best_params = _snapshot(net)
-                else:
-                    waited += 1
-            if on_epoch_end is not None and on_epoch_end(epoch, history):
-                history.message = f"stopped by on_epoch_end after epoch {epoch}"
-                break
-            if patience is not None and waited >= patience:
-                history.stopped_early = True
-                history.message = (f"early stopping: no lower validation loss for {patience} "
-                                   f"epochs after epoch {history.best_epoch}; its weights were "
-                                   f"put back.")
-                net.set_parameters(best_params)
+                stop = _divergence_message(epoch, rate), last_good
+            else:
+                last_good = _snapshot(net)
+                if history.best_epoch == epoch:
+                    best = last_good
+                # 3. early stopping, or a stop asked for by on_epoch_end
+                stop = _reason_to_stop(history, epoch, patience, on_epoch_end, best)
+            if stop is not None:  # stop, and put back the weights the reason names
+                history.message, put_back = stop
+                if put_back is not None:
+                    net.set_parameters(put_back)
                 break
     if not history.message:
         history.message = f"trained {history.epochs} epochs"
     return history
 
 
+def _score_epoch(history, net, loss, training, validation):
+    """Record an epoch's scores in `history`, and mark it as `best_epoch` when its validation
+    loss is the lowest so far. Records nothing, and returns False, if the training loss is not
+    finite."""
+    train_loss, train_accuracy = score(net, *training, loss)
+    if not np.isfinite(train_loss):
+        return False
+    _record(history.train_loss, history.train_accuracy, train_loss, train_accuracy)
+    if validation is not None:
+        _record(history.val_loss, history.val_accuracy, *score(net, *validation, loss))
+        if history.best_epoch is None or \
+                history.val_loss[-1] < history.val_loss[history.best_epoch - 1]:
+            history.best_epoch = history.epochs
+    return True
+
+
+def _divergence_message(epoch, rate):
+    kept = f"epoch {epoch - 1}" if epoch > 1 else "the start"
+    return (f"training diverged in epoch {epoch}: the weights grew past a million or the loss "
+            f"became infinite or NaN. The learning rate {rate:g} is too large; the weights of "
+            f"{kept} were put back.")
+
+
+def _reason_to_stop(history, epoch, patience, on_epoch_end, best):
+    """`(message, weights to put back or None)` when training should stop after `epoch`,
+    else None."""
+    if on_epoch_end is not None and on_epoch_end(epoch, history):
+        return f"stopped by on_epoch_end after epoch {epoch}", None
+    if patience is not None and epoch - (history.best_epoch or 0) >= patience:
+        history.stopped_early = True
+        return (f"early stopping: no lower validation loss for {patience} epochs after epoch "
+                f"{history.best_epoch}; its weights were put back.", best)
+    return None
+
+
+def _record(losses, accuracies, loss, accuracy_or_none):
+    losses.append(loss)
+    if accuracy_or_none is not None:
+        accuracies.append(accuracy_or_none)
+
+
 def _snapshot(net):
-    """A copy of every parameter, to put back later (best epoch, last finite epoch)."""
+    """A copy of every parameter, to put back later (best epoch, last good epoch)."""
     return {name: p.copy() for name, p in net.parameters().items()}
 
 
-def _score(net, X, targets, labels, loss):
-    """Loss and accuracy (None for "mse") of checked data, from one forward pass."""
-    out = net._forward(X)
-    if loss == "mse":
-        return loss_value(out, targets, loss), None
-    predicted = out.argmax(axis=1) if loss == "cross_entropy" else (out > 0.5)
-    return loss_value(out, targets, loss), float(np.mean(predicted == labels))
+def _loss_for(net, loss):
+    """The loss "auto" stands for: the one that suits the network's output layer."""
+    if loss != "auto":
+        return loss
+    return {"softmax": "cross_entropy", "sigmoid": "binary_cross_entropy"}.get(
+        net.activation_names[-1], "mse")
+
+
+def _rate_in(learning_rate, epoch):
+    """The learning rate of `epoch`: the number itself, or what the schedule returns."""
+    if not callable(learning_rate):
+        return learning_rate
+    rate = learning_rate(epoch)
+    _check_rate(rate, f" (the schedule's rate for epoch {epoch})")
+    return float(rate)
+
+
+def _check_rate(rate, which=""):
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) \
+            or not (np.isfinite(rate) and rate > 0):
+        raise ValueError(f"learning_rate must be a positive number{which}; got {rate!r}")
+
+
+def _check_settings(epochs, batch_size, learning_rate, l2, patience, validation):
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+    if not callable(learning_rate):
+        _check_rate(learning_rate)
+    if not (np.isfinite(l2) and l2 >= 0):
+        raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
+    if patience is not None and validation is None:
+        raise ValueError("patience (early stopping) needs validation data: pass validation=(X, y)")

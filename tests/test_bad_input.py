@@ -79,7 +79,7 @@ def test_a_file_that_is_not_a_weights_file(tmp_path):
 def test_network_description_errors():
     with pytest.raises(ValueError, match="sizes must list at least two whole numbers"):
         MLP([2])
-    with pytest.raises(ValueError, match="activations must be one name or a list of 2 names"):
+    with pytest.raises(ValueError, match="activation must be one name or a list of 2 names"):
         MLP([2, 3, 1], ["relu"])
     with pytest.raises(ValueError, match="unknown activation 'sigmod'; expected one of sigmoid"):
         MLP([2, 1], "sigmod")
@@ -111,3 +111,60 @@ def test_data_sizes_are_checked():
         data.two_moons(0)
     with pytest.raises(ValueError, match="test_fraction must be between 0 and 1"):
         data.train_test_split(np.zeros((4, 1)), np.zeros(4), 1.5)
+
+
+def test_one_dimensional_inputs_are_refused_with_the_shape_given():
+    """Five numbers could be five examples of one feature or one example of five: say so, as
+    scikit-learn does, instead of guessing."""
+    net = MLP([1, 3, 1])
+    message = (r"X must be 2-D, one example per row, shape \(n_examples, 1\); got a 1-D array "
+               r"of shape \(5,\)\. Use X\.reshape\(-1, 1\) if it holds one feature of many "
+               r"examples, or X\.reshape\(1, -1\) if it is a single example")
+    for call in (lambda X: net.forward(X), lambda X: net.predict(X),
+                 lambda X: net.loss(X, np.zeros(5), "mse"),
+                 lambda X: net.loss_and_gradients(X, np.zeros(5), "mse"),
+                 lambda X: fit(net, X, np.zeros(5), loss="mse", epochs=1)):
+        with pytest.raises(ValueError, match=message):
+            call(np.arange(5.0))
+    assert net.forward(np.arange(5.0).reshape(-1, 1)).shape == (5, 1)
+
+
+def test_learning_rate_schedules_are_checked():
+    from nnlessons.training import decay
+    X, y = data.xor()
+    net = MLP([2, 3, 1])
+    with pytest.raises(ValueError, match=r"learning_rate must be a positive number \(the "
+                                         r"schedule's rate for epoch 3\); got -0.5"):
+        fit(net, X, y, epochs=5, learning_rate=lambda epoch: 1.0 if epoch < 3 else -0.5)
+    with pytest.raises(ValueError, match=r"factor must be in \(0, 1\]"):
+        decay(0.1, 1.5)
+    with pytest.raises(ValueError, match="learning_rate must be a positive number; got 0"):
+        decay(0, 0.9)
+
+
+def test_replaced_derivatives_are_checked():
+    with pytest.raises(ValueError, match=r"derivatives replaces 'tanh', but this network's "
+                                         r"activations are \['sigmoid'\]"):
+        MLP([2, 1], "sigmoid", derivatives={"tanh": np.cos})
+    with pytest.raises(ValueError, match="softmax's derivative cannot be replaced"):
+        MLP([2, 3], "softmax", derivatives={"softmax": np.cos})
+    with pytest.raises(TypeError, match=r"derivatives\['sigmoid'\] must be a function of z; "
+                                        r"got float"):
+        MLP([2, 1], "sigmoid", derivatives={"sigmoid": 0.25})
+
+
+def test_numerical_gradient_needs_an_array_it_may_nudge():
+    from nnlessons.calculus import numerical_gradient
+    frozen = np.zeros(3)
+    frozen.setflags(write=False)
+    with pytest.raises(ValueError, match=r"params must be a writable array.*params\.copy\(\)"):
+        numerical_gradient(np.sum, frozen)
+    assert numerical_gradient(np.sum, [1, 2]).tolist() == pytest.approx([1.0, 1.0])  # a copy
+
+
+def test_accuracy_says_when_labels_do_not_fit():
+    from nnlessons.training import accuracy
+    net = MLP([2, 3, 2], ["relu", "softmax"])
+    with pytest.raises(ValueError, match=r"y must hold one label per example of X, shape "
+                                         r"\(4,\); got shape \(3,\)"):
+        accuracy(net, np.zeros((4, 2)), [0, 1, 1])

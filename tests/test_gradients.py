@@ -192,3 +192,187 @@ def test_overfitting_explorer_backprop(l2):
             return loss([p if j == i else q for j, q in enumerate(params)])
         numeric = numerical_gradient(loss_of, params[i].copy())
         assert relative_error(grad, numeric) < TOLERANCE, i
+
+
+# ---- numerical_gradient on any layout: the nudges reach the array the network holds ---------
+def _network_and_its_loss():
+    rng = np.random.default_rng(11)
+    net = MLP([3, 4, 2], ["tanh", "identity"], seed=2)
+    X, T = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    return net, (lambda _: net.loss(X, T, "mse")), net.loss_and_gradients(X, T, "mse")[1]
+
+
+@pytest.mark.parametrize("layout", ["transposed", "fortran", "slice"])
+def test_numerical_gradient_nudges_the_array_it_is_given(layout):
+    net, loss, grads = _network_and_its_loss()
+    if layout == "fortran":
+        net.weights[0] = np.asfortranarray(net.weights[0])
+        params, expected = net.weights[0], grads["W1"]
+    elif layout == "transposed":
+        params, expected = net.weights[0].T, grads["W1"].T
+    else:
+        params, expected = net.weights[0][:, 1:], grads["W1"][:, 1:]
+    assert not params.flags.c_contiguous  # the layouts a reshape(-1) would have copied
+    before = net.weights[0].copy()
+    numerical = numerical_gradient(loss, params)
+    assert relative_error(expected, numerical) < TOLERANCE
+    assert np.array_equal(net.weights[0], before)  # every entry put back exactly
+
+
+def test_numerical_gradient_restores_the_entry_when_f_raises():
+    params = np.array([1.0, 2.0])
+
+    def fails_when_nudged(p):
+        if p[0] != 1.0:
+            raise ArithmeticError("nudged")
+        return 0.0
+
+    with pytest.raises(ArithmeticError):
+        numerical_gradient(fails_when_nudged, params)
+    assert params.tolist() == [1.0, 2.0]
+
+
+# ---- every loss against its gradient where the outputs saturate -----------------------------
+def _central_difference(f, x, h):
+    """The slope of f at the number x, and the floor of its own rounding error: the values of f
+    are known to half a unit in their last place, and that error is divided by 2h."""
+    plus, minus = f(x + h), f(x - h)
+    return (plus - minus) / (2 * h), np.spacing(max(abs(plus), abs(minus))) / h
+
+
+def _agree(analytic, numeric, floor):
+    return abs(analytic - numeric) <= 1e-6 * abs(numeric) + floor
+
+
+# the probabilities of confident answers, as exact binary fractions, so that p +- h is exact:
+# 1e-12 itself is where the clip starts (see the test after this one)
+TINY = 2.0 ** -39           # 1.8e-12
+STEP_NEAR_0 = TINY * 2.0 ** -20
+STEP_NEAR_1 = 2.0 ** -50    # 8 units in the last place of numbers just below 1
+
+
+@pytest.mark.parametrize("p, h", [(TINY, STEP_NEAR_0), (1 - TINY, STEP_NEAR_1),
+                                  (0.5, 1e-6)])
+@pytest.mark.parametrize("label", [0.0, 1.0])
+def test_probability_losses_match_their_gradients_at_saturated_outputs(p, h, label):
+    bce = lambda q: losses.binary_cross_entropy([q], [label])  # noqa: E731
+    numeric, floor = _central_difference(bce, p, h)
+    analytic = losses.binary_cross_entropy_gradient([p], [label])[0]
+    assert _agree(analytic, numeric, floor), (analytic, numeric)
+    k = int(label)  # the right class of two, with probability p
+    row = lambda q: [[q, 1 - q]] if k == 0 else [[1 - q, q]]  # noqa: E731
+    cce = lambda q: losses.categorical_cross_entropy(row(q), [k])  # noqa: E731
+    numeric, floor = _central_difference(cce, p, h)
+    analytic = losses.categorical_cross_entropy_gradient(row(p), [k])[0, k]
+    assert _agree(analytic, numeric, floor), (analytic, numeric)
+
+
+@pytest.mark.parametrize("label", [0.0, 1.0])
+def test_at_the_clip_the_gradient_is_the_slope_from_inside(label):
+    """Probabilities are clipped to [1e-12, 1 - 1e-12]; at the edge the loss has a kink, and
+    the gradient is its slope on the unclipped side (a one-sided difference of second order,
+    (-3 L(p) + 4 L(p + s) - L(p + 2s)) / 2s, with s pointing inside)."""
+    def bce(q):
+        return losses.binary_cross_entropy([q], [label])
+    for p, s in ((losses.EPS, 1e-18), (1 - losses.EPS, -STEP_NEAR_1)):
+        one_sided = (-3 * bce(p) + 4 * bce(p + s) - bce(p + 2 * s)) / (2 * s)
+        analytic = losses.binary_cross_entropy_gradient([p], [label])[0]
+        assert abs(analytic - one_sided) <= 1e-5 * abs(analytic), (p, analytic, one_sided)
+
+
+@pytest.mark.parametrize("z", [-40.0, -5.0, 0.0, 5.0, 40.0])
+@pytest.mark.parametrize("label", [0, 1])
+def test_logit_losses_match_their_gradients_at_saturated_outputs(z, label):
+    bce = lambda s: losses.binary_cross_entropy_from_logits([s], [float(label)])  # noqa: E731
+    numeric, floor = _central_difference(bce, z, 1e-5)
+    analytic = losses.binary_cross_entropy_from_logits_gradient([z], [float(label)])[0]
+    assert _agree(analytic, numeric, floor), (analytic, numeric)
+    scores = np.array([z, -z, 0.5 * z])  # three classes, the first two far apart
+    for k in range(3):
+        def cce(s, k=k):
+            return losses.categorical_cross_entropy_from_logits(
+                [np.where(np.arange(3) == label, s, scores)], [k])
+        numeric, floor = _central_difference(cce, scores[label], 1e-5)
+        analytic = losses.categorical_cross_entropy_from_logits_gradient([scores], [k])[0, label]
+        assert _agree(analytic, numeric, floor), (k, analytic, numeric)
+
+
+@pytest.mark.parametrize("y", [-40.0, 0.0, 1e-12, 40.0])
+def test_mse_matches_its_gradient(y):
+    numeric, floor = _central_difference(lambda o: losses.mse([o], [1.0]), y, 1e-5)
+    assert _agree(losses.mse_gradient([y], [1.0])[0], numeric, floor)
+
+
+SATURATED = [  # (output activation, loss, targets): logits of +-40 for every label
+    ("sigmoid", "binary_cross_entropy", [[1.0, 0.0]]),
+    ("sigmoid", "binary_cross_entropy", [[0.0, 1.0]]),
+    ("softmax", "cross_entropy", [0]),
+    ("softmax", "cross_entropy", [1]),
+    ("sigmoid", "mse", [[1.0, 0.0]]),
+    ("sigmoid", "mse", [[0.0, 1.0]]),
+]
+
+
+@pytest.mark.parametrize("output, loss, targets", SATURATED)
+def test_network_loss_and_gradients_agree_where_the_outputs_saturate(output, loss, targets):
+    """The loss MLP reports and the gradients it follows are of one function, even where every
+    probability rounds to 0 or 1: central differences of `net.loss` agree with backprop."""
+    net = MLP([1, 2], output)
+    net.weights[0][:] = [[40.0, -40.0]]  # logits +40 and -40 for the input 1
+    X = np.array([[1.0]])
+    _, grads = net.loss_and_gradients(X, targets, loss)
+    for name, param in net.parameters().items():
+        for index in np.ndindex(param.shape):
+            def loss_at(value, index=index):
+                original = param[index]
+                param[index] = value
+                try:
+                    return net.loss(X, targets, loss)
+                finally:
+                    param[index] = original
+            numeric, floor = _central_difference(loss_at, param[index], 1e-5)
+            assert _agree(grads[name][index], numeric, floor), (name, index, grads[name][index],
+                                                                numeric)
+
+
+# ---- the hooks: a wrong derivative, a network without biases -------------------------------
+def forum_sigmoid_prime(z):
+    """The forum's y(y - 1), written with the neuron's output y: the sign is wrong."""
+    y = act.sigmoid(z)
+    return y * (y - 1.0)
+
+
+def test_a_replaced_derivative_changes_backprop_and_the_gradient_check_catches_it():
+    rng = np.random.default_rng(12)
+    X, T = rng.normal(size=(5, 2)), rng.uniform(size=(5, 1))
+    right = MLP([2, 3, 1], "sigmoid", seed=4)
+    wrong = MLP([2, 3, 1], "sigmoid", seed=4, derivatives={"sigmoid": forum_sigmoid_prime})
+    assert np.array_equal(wrong.forward(X), right.forward(X))  # the forward pass is unchanged
+    assert wrong.loss(X, T, "mse") == right.loss(X, T, "mse")
+    _, good = right.loss_and_gradients(X, T, "mse")
+    _, bad = wrong.loss_and_gradients(X, T, "mse")
+    # the output layer's delta has one wrong slope: its gradients have the wrong sign; the
+    # hidden layer's delta has two, which cancel (so the check must look at every layer)
+    for name, sign in (("W2", -1), ("b2", -1), ("W1", 1), ("b1", 1)):
+        np.testing.assert_allclose(bad[name], sign * good[name], rtol=1e-12)
+    for name, param in wrong.parameters().items():
+        numerical = numerical_gradient(lambda _: wrong.loss(X, T, "mse"), param)
+        assert relative_error(good[name], numerical) < TOLERANCE
+    every = lambda grads: np.concatenate([g.ravel() for g in grads.values()])  # noqa: E731
+    numerical = every({name: numerical_gradient(lambda _: wrong.loss(X, T, "mse"), param)
+                       for name, param in wrong.parameters().items()})
+    assert relative_error(every(bad), numerical) > 0.1
+
+
+@pytest.mark.parametrize("loss", ["mse", "binary_cross_entropy"])
+def test_a_network_without_biases_has_only_weights_and_their_gradients(loss):
+    rng = np.random.default_rng(13)
+    net = MLP([3, 4, 1], ["tanh", "sigmoid"], seed=1, bias=False)
+    assert list(net.parameters()) == ["W1", "W2"]
+    X, T = rng.normal(size=(7, 3)), rng.integers(0, 2, size=(7, 1)).astype(float)
+    _, grads = net.loss_and_gradients(X, T, loss)
+    assert list(grads) == ["W1", "W2"]
+    for name, param in net.parameters().items():
+        numerical = numerical_gradient(lambda _: net.loss(X, T, loss), param)
+        assert relative_error(grads[name], numerical) < TOLERANCE
+    assert np.array_equal(net.forward(X), act.sigmoid(np.tanh(X @ net.weights[0]) @ net.weights[1]))

@@ -120,3 +120,41 @@ def test_the_start_decides_which_valley_descent_finds():
     right = gradient_descent(bumpy_gradient, [0.5], 0.05, 300).final[0]
     assert left == pytest.approx(-1.47, abs=0.01) and right == pytest.approx(1.35, abs=0.01)
     assert bumpy_loss(left) < bumpy_loss(right)  # left is the global minimum
+
+
+def test_binary_cross_entropy_keeps_the_digits_of_a_confident_right_answer():
+    # -log(1 - p) = p + p^2/2 + ...: log(1 - p) gets the loss at p = 1e-12 wrong in the fifth
+    # digit, log1p(-p) to the last (abs=0: pytest.approx would otherwise allow 1e-12 absolute)
+    assert losses.binary_cross_entropy([1e-12], [0.0]) == pytest.approx(1e-12 + 5e-25, rel=1e-15,
+                                                                         abs=0)
+    assert losses.binary_cross_entropy([1 - 1e-12], [1.0]) == pytest.approx(
+        -np.log(1 - 1e-12), rel=1e-15, abs=0)
+
+
+def test_logit_losses_keep_the_digits_of_confident_right_answers():
+    # the exact losses are log(1 + e^-40) and log(1 + e^-80 + e^-60): far below rounding of 1
+    assert losses.binary_cross_entropy_from_logits([40.0], [1.0]) == pytest.approx(
+        np.exp(-40.0), rel=1e-15, abs=0)
+    assert losses.categorical_cross_entropy_from_logits([[40.0, -40.0, -20.0]], [0]) == \
+        pytest.approx(np.exp(-80.0) + np.exp(-60.0), rel=1e-15, abs=0)
+    assert losses.binary_cross_entropy_from_logits_gradient([40.0], [1.0])[0] == pytest.approx(
+        -np.exp(-40.0), rel=1e-15, abs=0)
+    grad = losses.categorical_cross_entropy_from_logits_gradient([[40.0, -40.0, -20.0]], [0])
+    assert grad[0, 0] == pytest.approx(-(np.exp(-80.0) + np.exp(-60.0)), rel=1e-14, abs=0)
+
+
+def test_network_loss_is_not_clipped_and_stays_quiet_at_extreme_logits():
+    from nnlessons.network import MLP
+    sigmoid_net, softmax_net = MLP([1, 1], "sigmoid"), MLP([1, 2], "softmax")
+    X = np.array([[1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for z in (40.0, 1e4):
+            sigmoid_net.weights[0][:] = z
+            # label 0 against a sure 1: the loss is z (plus log(1 + e^-z)), not a clipped 27.6
+            assert sigmoid_net.loss(X, [[0.0]], "binary_cross_entropy") == pytest.approx(z)
+            value, grads = sigmoid_net.loss_and_gradients(X, [[0.0]], "binary_cross_entropy")
+            assert value == pytest.approx(z) and grads["W1"][0, 0] == pytest.approx(1.0)
+            softmax_net.weights[0][:] = [[z, -z]]
+            value, grads = softmax_net.loss_and_gradients(X, [1], "cross_entropy")
+            assert value == pytest.approx(2 * z) and np.all(np.isfinite(grads["W1"]))

@@ -75,7 +75,7 @@ def test_weights_file_holds_no_pickle(tmp_path):
     path = tmp_path / "w.npz"
     MLP([2, 3, 1]).save(path)
     with np.load(path, allow_pickle=False) as stored:  # would raise on any pickled object
-        assert sorted(stored.files) == ["W1", "W2", "activations", "b1", "b2", "sizes"]
+        assert sorted(stored.files) == ["W1", "W2", "activation_names", "b1", "b2", "sizes"]
 
 
 def test_early_stopping_restores_the_best_weights():
@@ -133,3 +133,215 @@ def test_sgd_step_is_the_update_rule_with_weight_decay():
     sgd_step(net, grads, learning_rate=0.5, l2=0.1)
     np.testing.assert_allclose(net.weights[0], [[1.0 - 0.5 * (0.1 + 0.1)], [2.0 - 0.5 * (0.2 + 0.2)]])
     np.testing.assert_allclose(net.biases[0], [0.0])  # biases are not decayed
+
+
+# ---- the parts of fit, and its hooks ---------------------------------------------------------
+from nnlessons import activations as act  # noqa: E402
+from nnlessons import training  # noqa: E402
+from nnlessons.training import decay, diverged, score, sgd_step, train_epoch  # noqa: E402
+
+
+def test_train_epoch_is_the_loop_of_minibatches_gradients_and_steps():
+    X, y = data.two_moons(50, seed=1)
+    net, twin = (MLP([2, 5, 2], ["tanh", "softmax"], seed=3) for _ in range(2))
+    losses = train_epoch(net, X, y, "cross_entropy", 0.3, 16, np.random.default_rng(7), l2=0.01)
+    expected = []
+    for X_batch, y_batch in minibatches(X, y, 16, np.random.default_rng(7)):
+        value, grads = twin.loss_and_gradients(X_batch, y_batch, "cross_entropy")
+        expected.append(value + training.l2_penalty(twin, 0.01))
+        sgd_step(twin, grads, 0.3, l2=0.01)
+    assert losses == expected and len(losses) == 4  # 50 = 16 + 16 + 16 + 2
+    for mine, theirs in zip(net.parameters().values(), twin.parameters().values()):
+        assert np.array_equal(mine, theirs)
+
+
+def test_fit_is_train_epoch_then_score_epoch_after_epoch():
+    X, y = data.two_moons(60, seed=2)
+    net, twin = (MLP([2, 6, 2], ["relu", "softmax"], seed=0) for _ in range(2))
+    history = fit(net, X, y, epochs=3, batch_size=20, learning_rate=0.2, seed=5)
+    rng = np.random.default_rng(5)
+    for epoch in range(3):
+        updates = train_epoch(twin, X, y, "cross_entropy", 0.2, 20, rng)
+        assert updates == history.update_loss[3 * epoch:3 * epoch + 3]
+        assert score(twin, X, y, "cross_entropy") == (history.train_loss[epoch],
+                                                      history.train_accuracy[epoch])
+    assert history.learning_rates == [0.2, 0.2, 0.2]
+
+
+def test_on_update_sees_every_update_before_its_step():
+    X, y = data.xor()
+    net = MLP([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    seen = []
+
+    def watch(update):
+        # the network still holds the weights the gradients belong to
+        _, now = net.loss_and_gradients(update.X, update.targets, "binary_cross_entropy")
+        for name, g in update.gradients.items():
+            assert np.array_equal(g, now[name])
+        seen.append((update.epoch, update.step, update.loss, update.learning_rate))
+
+    history = fit(net, X, y, loss="binary_cross_entropy", epochs=3, batch_size=3,
+                  learning_rate=decay(1.0, 0.5), on_update=watch)
+    assert [(e, s) for e, s, _, _ in seen] == [(1, 0), (1, 1), (2, 2), (2, 3), (3, 4), (3, 5)]
+    assert [loss for _, _, loss, _ in seen] == history.update_loss
+    assert [rate for _, _, _, rate in seen] == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+
+
+def test_on_epoch_end_counts_the_updates_and_can_stop():
+    X, y = data.two_moons(40, seed=0)
+    counts = []
+
+    def stop_after_two(epoch, history):
+        counts.append(len(history.update_loss))
+        return epoch == 2
+
+    history = fit(MLP([2, 4, 2], ["relu", "softmax"]), X, y, epochs=10, batch_size=10,
+                  on_epoch_end=stop_after_two)
+    assert counts == [4, 8] and history.epochs == 2 and "on_epoch_end" in history.message
+
+
+def test_a_decaying_rate_is_used_epoch_by_epoch():
+    X, y = data.noisy_curve(16, seed=0)
+    decayed = MLP([1, 8, 1], ["tanh", "identity"], seed=0)
+    history = fit(decayed, X, y, loss="mse", epochs=3, batch_size=4,
+                  learning_rate=decay(0.2, 0.5), seed=1)
+    assert history.learning_rates == [0.2, 0.1, 0.05]
+    by_hand = MLP([1, 8, 1], ["tanh", "identity"], seed=0)
+    rng = np.random.default_rng(1)
+    for rate in (0.2, 0.1, 0.05):
+        train_epoch(by_hand, X, y, "mse", rate, 4, rng)
+    for mine, theirs in zip(decayed.weights, by_hand.weights):
+        assert np.array_equal(mine, theirs)
+    constant = fit(MLP([1, 8, 1], ["tanh", "identity"], seed=0), X, y, loss="mse", epochs=3,
+                   batch_size=4, learning_rate=decay(0.2, 1.0), seed=1)
+    assert constant.learning_rates == [0.2] * 3
+
+
+@pytest.mark.parametrize("loss, sizes, names", [
+    ("cross_entropy", [2, 8, 2], ["relu", "softmax"]),
+    ("binary_cross_entropy", [2, 8, 1], ["tanh", "sigmoid"]),
+    ("mse", [2, 8, 1], ["tanh", "identity"]),
+])
+def test_a_huge_learning_rate_is_reported_as_divergence_for_every_loss(loss, sizes, names):
+    X, y = data.two_moons(100, seed=0)
+    net = MLP(sizes, names, seed=0)
+    history = fit(net, X, y, loss=loss, learning_rate=1e6)
+    assert history.diverged and "too large" in history.message
+    assert not diverged(net)  # the weights of the last good epoch were put back
+    assert all(np.all(np.isfinite(h)) for h in (history.train_loss, history.update_loss))
+
+
+def test_diverged_is_weights_past_a_million_or_not_finite():
+    net = MLP([2, 2, 1])
+    assert not diverged(net)
+    for bad in (2e6, -2e6, np.inf, np.nan):
+        net.biases[1][0] = bad
+        assert diverged(net)
+    net.biases[1][0] = 9e5
+    assert not diverged(net)
+
+
+def test_the_default_network_trains_with_the_default_loss():
+    X, y = data.xor()
+    history = fit(MLP([2, 3, 1]), X, y)  # sigmoid output: binary cross-entropy
+    assert history.epochs == 20 and len(history.train_accuracy) == 20
+    assert training._loss_for(MLP([2, 3, 2], ["relu", "softmax"]), "auto") == "cross_entropy"
+    assert training._loss_for(MLP([2, 1], "identity"), "auto") == "mse"
+
+
+def test_predict_and_loss_leave_what_backward_needs_alone():
+    rng = np.random.default_rng(3)
+    net = MLP([2, 4, 1], "tanh", seed=1)
+    X, other = rng.normal(size=(5, 2)), rng.normal(size=(9, 2))
+    out = net.forward(X)
+    expected = net.backward(np.ones_like(out))
+    zs = [z.copy() for z in net.zs]
+    assert net.predict(other).shape == (9, 1)
+    net.loss(other, np.zeros((9, 1)), "mse")
+    net.predict_classes(other)
+    assert all(np.array_equal(a, b) for a, b in zip(zs, net.zs))
+    again = net.backward(np.ones_like(out))
+    assert all(np.array_equal(again[k], expected[k]) for k in expected)
+    assert np.array_equal(net.predict(X), out)
+
+
+def test_a_network_without_biases_trains_and_survives_save_and_load(tmp_path):
+    """The two-weight neuron of lessons 04 and 06: y = w1 x1 + w2 x2, no bias."""
+    X, y = data.bowl(40, seed=0)
+    net = MLP([2, 1], "identity", bias=False)
+    fit(net, X, y, loss="mse", epochs=200, batch_size=8, learning_rate=0.05)
+    np.testing.assert_allclose(net.weights[0][:, 0], [4.0, 3.0], atol=1e-6)
+    assert np.all(net.biases[0] == 0.0)
+    net.save(tmp_path / "neuron.npz")
+    loaded = MLP.from_file(tmp_path / "neuron.npz")
+    assert not loaded.bias and np.array_equal(loaded.predict(X), net.predict(X))
+    with pytest.raises(ValueError, match="holds a network with no biases, but this network has "
+                                         "biases"):
+        MLP([2, 1], "identity").load(tmp_path / "neuron.npz")
+
+
+def test_copy_keeps_the_architecture_and_the_hooks():
+    wrong = lambda z: -act.sigmoid_prime(z)  # noqa: E731
+    net = MLP([2, 3, 1], "sigmoid", bias=False, derivatives={"sigmoid": wrong}, seed=4)
+    twin = net.copy()
+    assert repr(twin) == repr(net) and "bias=False" in repr(net)
+    X = np.random.default_rng(0).normal(size=(3, 2))
+    a, b = net.loss_and_gradients(X, np.ones((3, 1)), "mse"), twin.loss_and_gradients(
+        X, np.ones((3, 1)), "mse")
+    assert a[0] == b[0] and all(np.array_equal(a[1][k], b[1][k]) for k in a[1])
+
+
+# ---- the hooks reproduce what the demos of lessons 05 and 06 compute by hand -----------------
+def test_hooks_reproduce_the_batch_demo_of_a_two_weight_neuron():
+    """Mini-batch SGD of y = w1 x1 + w2 x2 from a fixed start, written out by hand, against
+    fit with on_update recording the path of the weights."""
+    X, y = data.bowl(24, seed=1)
+    y = y[:, 0]
+    start, rate, batch = np.array([-1.0, -2.0]), 0.05, 5
+    weights, by_hand, rng = start.copy(), [start.copy()], np.random.default_rng(0)
+    for _ in range(4):
+        order = rng.permutation(len(X))
+        for i in range(0, len(X), batch):
+            rows = order[i:i + batch]
+            weights = weights - rate * (2.0 / len(rows)) * X[rows].T @ (X[rows] @ weights - y[rows])
+            by_hand.append(weights)
+    net = MLP([2, 1], "identity", bias=False)
+    net.set_parameters({"W1": start[:, None]})
+    path = []
+    fit(net, X, y, loss="mse", epochs=4, batch_size=batch, learning_rate=rate, seed=0,
+        on_update=lambda update: path.append(net.weights[0][:, 0].copy()))
+    path.append(net.weights[0][:, 0].copy())
+    np.testing.assert_allclose(path, by_hand, rtol=1e-12)
+
+
+def test_hooks_reproduce_the_backprop_demo_with_the_forum_derivative():
+    """Lesson 05's stepper: a 2-2-1 sigmoid network learns one example with (y - t)^2, with the
+    right slope a(1 - a) and with the forum's a(a - 1); written out by hand, against fit."""
+    x, t = np.array([[1.0, 0.5]]), np.array([[0.2]])
+    start = MLP([2, 2, 1], "sigmoid", seed=3, init=1.0).parameters()
+
+    def by_hand(slope):
+        p = {k: v.copy() for k, v in start.items()}
+        losses = []
+        for _ in range(30):
+            h = act.sigmoid(x @ p["W1"] + p["b1"])
+            out = act.sigmoid(h @ p["W2"] + p["b2"])
+            losses.append(float(((out - t) ** 2)[0, 0]))
+            d2 = 2 * (out - t) * slope(out)
+            d1 = (d2 @ p["W2"].T) * slope(h)
+            for name, g in (("W2", h.T @ d2), ("b2", d2[0]), ("W1", x.T @ d1), ("b1", d1[0])):
+                p[name] = p[name] - 1.0 * g
+        return losses
+
+    for slope, derivatives in ((lambda a: a * (1 - a), None),
+                               (lambda a: a * (a - 1), {"sigmoid": forum_sigmoid_prime})):
+        net = MLP([2, 2, 1], "sigmoid", derivatives=derivatives)
+        net.set_parameters(start)
+        history = fit(net, x, t, loss="mse", epochs=30, batch_size=1, learning_rate=1.0)
+        np.testing.assert_allclose(history.update_loss, by_hand(slope), rtol=1e-12)
+    assert history.update_loss[-1] > 1.5 * history.update_loss[0]  # the forum's slope climbs
+
+
+def forum_sigmoid_prime(z):
+    y = act.sigmoid(z)
+    return y * (y - 1.0)
