@@ -39,8 +39,8 @@ def test_the_stepper_shows_what_the_package_network_computes(hidden):
         for r, after in zip(rounds, rounds[1:]):
             assert np.array_equal(r.new[name], after.params[name])
             assert np.allclose(r.new[name], r.params[name] - 0.5 * r.grads[name], rtol=1e-14)
-    for name, numeric in ((name, numerical_gradient(lambda _: net.loss(X, T, "mse"), p))
-                          for name, p in net.parameters().items()):
+    for name, p in net.parameters().items():
+        numeric = numerical_gradient(lambda _: net.loss(X, T, "mse"), p)
         assert relative_error(grads[name], numeric) < 1e-7, name
     assert first.check < 1e-7 and first.passes
 
@@ -54,7 +54,7 @@ def test_the_wrong_switch_is_the_networks_derivative_hook():
     for name in backprop.PARAMS:
         assert np.array_equal(first.grads[name], grads[name])
     assert backprop.gradient_check(buggy) == first.check > 0.1
-    assert backprop.gradient_check(backprop.network(2)) < 1e-7
+    assert backprop.gradient_check(backprop.stepper_network(2)) < 1e-7
 
 
 def test_rounds_cannot_be_changed_by_whoever_reads_them():
@@ -245,7 +245,7 @@ def test_training_loss_never_leaps_and_stays_in_view_at_any_setting(hidden):
     # loss: it must stay inside the fixed axis; a training loss may only leave through the
     # bottom (memorised points).
     low, high = overfitting.LOSS_LIMITS
-    for settings in overfitting.settings():
+    for settings in overfitting.every_setting():
         if settings[0] != hidden:
             continue
         run = overfitting.train_curve_fit(*settings)

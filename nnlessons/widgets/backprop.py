@@ -37,7 +37,7 @@ from ..training import fit
 from ._base import Explorer, Memo, readonly
 from ._layout import freeze_layout
 
-__all__ = ["backprop_stepper", "BackpropStepper", "Round", "StepperState", "network",
+__all__ = ["backprop_stepper", "BackpropStepper", "Round", "StepperState", "stepper_network",
            "initial_parameters", "wrong_sigmoid_derivative", "train_rounds", "gradient_check",
            "check_passes", "PHASES", "EXAMPLE", "TARGET"]
 
@@ -89,7 +89,7 @@ def wrong_sigmoid_derivative(z):
     return y * (y - 1.0)
 
 
-def network(hidden=2, wrong=False, seed=3):
+def stepper_network(hidden=2, wrong=False, seed=3):
     """The stepper's `MLP([2, hidden, 1], "sigmoid")` at its starting weights (standard
     deviation 1, biases 0); with `wrong`, backpropagation uses `wrong_sigmoid_derivative`."""
     if hidden not in (2, 3):
@@ -99,8 +99,9 @@ def network(hidden=2, wrong=False, seed=3):
 
 
 def initial_parameters(hidden, seed=3):
-    """The starting weights and biases of `network(hidden)`, by name (copies)."""
-    return {name: p.copy() for name, p in network(hidden, seed=seed).parameters().items()}
+    """The starting weights and biases of `stepper_network(hidden)`, by name (copies)."""
+    net = stepper_network(hidden, seed=seed)
+    return {name: p.copy() for name, p in net.parameters().items()}
 
 
 def _one_example(x=EXAMPLE, target=TARGET):
@@ -158,10 +159,11 @@ class Round:
 
 
 def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3):
-    """Train `network(hidden, wrong)` on the one example for `rounds` rounds with `fit` (one
-    update per epoch, batch size 1) and return a `Round` per update, recorded by `on_update`
-    while the network still holds what that update's forward and backward passes computed."""
-    net = network(hidden, wrong, seed)
+    """Train `stepper_network(hidden, wrong)` on the one example for `rounds` rounds with `fit`
+    (one update per epoch, batch size 1) and return a `Round` per update, recorded by
+    `on_update` while the network still holds what that update's forward and backward passes
+    computed."""
+    net = stepper_network(hidden, wrong, seed)
     X, T = _one_example()
     seen = []
 

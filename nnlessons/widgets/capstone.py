@@ -20,13 +20,12 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..network import MLP
-from ..training import accuracy, fit
+from ..training import History, accuracy, fit
 from ._base import Explorer, Memo, readonly
 from ._layout import freeze_layout
 
 __all__ = ["capstone_trainer", "CapstoneTrainer", "CapstoneState", "DigitsRun", "train_digits",
-           "digits_split",
-           "confusion_matrix", "weight_mosaic"]
+           "digits_split", "confusion_matrix", "weight_mosaic"]
 
 SHOWN_UNITS = 16
 SHOWN_MISTAKES = 8
@@ -65,7 +64,7 @@ class DigitsRun:
     """A trained digits network (`net`) with its `history`, its `test_accuracy`, the test set's
     `confusion` matrix, the `predicted` digits and the indices of the `mistakes`."""
     net: MLP
-    history: object
+    history: History
     test_accuracy: float
     confusion: np.ndarray
     predicted: np.ndarray

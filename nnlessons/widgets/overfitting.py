@@ -7,12 +7,13 @@ same noise and never trained on, tells how well it does on new points. With many
 and few points, the training loss keeps falling while the validation loss turns up: the network
 memorises the noise. The early-stopping epoch is where the validation loss is lowest.
 
-Training is what lesson 07 does with `fit`: full-batch gradient descent on the mean squared
-error with L2 weight decay $\tfrac{\lambda}{2}\sum W^2$ (`nnlessons.training.train_epoch`, one
-epoch at a time, scored with `training.score` every `EVERY` epochs), at one fixed learning
-rate for every setting, `LEARNING_RATE`. It is small enough for the largest network: a step
-too long for a loss's curvature makes the training loss leap up, and the curvature grows with
-the number of hidden neurons (each adds its own term to the output's slope).
+Training is `fit`'s, one epoch at a time so that the losses can be recorded along the way:
+`nnlessons.training.train_epoch` with the whole training set as one batch (gradient descent on
+the mean squared error with L2 weight decay $\tfrac{\lambda}{2}\sum W^2$), scored with
+`training.score` every `EVERY` epochs, at one fixed learning rate for every setting,
+`LEARNING_RATE`. As lesson 04 showed, a rate too large for the loss's curvature overshoots and
+the loss grows; the more hidden neurons, the steeper the curvature, and `LEARNING_RATE` is
+small enough for the largest network the sliders offer.
 """
 import itertools
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["overfitting_explorer", "OverfittingExplorer", "CurveFit", "OverfittingState",
-           "curve_network", "train_curve_fit", "settings", "HIDDEN", "L2", "POINTS", "NOISE",
+           "curve_network", "train_curve_fit", "every_setting", "HIDDEN", "L2", "POINTS", "NOISE",
            "EPOCHS", "LEARNING_RATE"]
 
 HIDDEN = (1, 2, 3, 5, 10, 20, 40, 60)
@@ -60,7 +61,7 @@ CURVE_STYLES = {"true curve": {"color": "0.4", "lw": 1.5, "ls": ":"},
                                     "mec": "black"}}
 
 
-def settings():
+def every_setting():
     """Every setting of the explorer's four sliders: (hidden, l2, n_points, noise)."""
     return itertools.product(HIDDEN, L2, POINTS, NOISE)
 
