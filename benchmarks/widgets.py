@@ -7,13 +7,13 @@ where `make()` builds the explorer and `settings` is a list of dicts that a lear
 after another. Each demo gets a warm-up, then `--updates` timed updates cycling through its settings.
 Prints the median and 95th percentile in milliseconds. Target: median <= 50 ms, p95 <= 100 ms.
 
-Demos remember what they computed (a trained network per setting), so most of those updates are
-a redraw. The "first visit" columns time each setting once more with that memory wiped: the
-wait for a setting nobody has tried yet, training included (sliders that retrain update when
-they are let go, so a drag costs one of these, not one per value passed).
+Demos remember what they computed (a trained network per setting, in memos of their own), so
+most of those updates are a redraw. The "first visit" columns time each setting once more with
+that memory wiped (`Explorer.forget`): the wait for a setting nobody has tried yet, training
+included (sliders that retrain update when they are let go, so a drag costs one of these, not
+one per value passed).
 """
 import argparse
-import importlib
 import statistics
 import time
 
@@ -35,18 +35,11 @@ def timed_set(explorer, values):
     return (time.perf_counter() - start) * 1000
 
 
-def forget(module):
-    """Wipe every result a demo's module has cached."""
-    for value in vars(module).values():
-        if hasattr(value, "cache_clear"):
-            value.cache_clear()
-
-
-def first_visits(module, explorer, settings):
+def first_visits(explorer, settings):
     times = []
     for i, values in enumerate(settings):
-        forget(module)
-        explorer.set(**settings[i - 1])  # untimed: brings back fixed data and the previous one
+        explorer.forget()
+        explorer.set(**settings[i - 1])  # untimed: brings back the previous setting
         times.append(timed_set(explorer, values))
     return times
 
@@ -58,7 +51,7 @@ def main():
     print(f"{'widget':38s} {'median ms':>10s} {'p95 ms':>8s}  {'target':7s}"
           f"{'first visit: median':>21s} {'max':>7s}")
     worst_ok = True
-    for module_name, name, make, settings in widgets.benchmark_cases():
+    for _, name, make, settings in widgets.benchmark_cases():
         explorer = make()
         for values in settings[:5]:
             explorer.set(**values)
@@ -66,8 +59,7 @@ def main():
         median, p95 = statistics.median(times), percentile(times, 95)
         ok = median <= 50 and p95 <= 100
         worst_ok &= ok
-        fresh = first_visits(importlib.import_module(f"nnlessons.widgets.{module_name}"),
-                             explorer, settings)
+        fresh = first_visits(explorer, settings)
         print(f"{name:38s} {median:10.1f} {p95:8.1f}  {'met' if ok else 'MISSED':7s}"
               f"{statistics.median(fresh):21.1f} {max(fresh):7.1f}")
     print("all targets met" if worst_ok else "some targets missed")

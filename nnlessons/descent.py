@@ -66,8 +66,12 @@ def gradient_descent(gradient, start, learning_rate, steps, loss=None):
 
 
 # The bowl of lesson 04: a neuron with two weights and no bias on data made by y = 4 x1 + 3 x2.
+# Read-only: every bowl_loss and bowl_gradient reads them, so nothing may change them.
 _BOWL_X, _BOWL_Y = data.bowl()
 BOWL_MINIMUM = np.array([4.0, 3.0])
+_BOWL_X.setflags(write=False)
+_BOWL_Y.setflags(write=False)
+BOWL_MINIMUM.setflags(write=False)
 
 
 def bowl_loss(w):

@@ -138,7 +138,7 @@ def test_relative_error_of_two_zeros_is_zero():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
 
 
-# ---- the landscapes of lessons 04 and 06, whose gradients are written by hand -------------------
+# ---- the landscapes of lessons 04 (gradients written by hand) and 06 (trained by fit) ----------
 @pytest.mark.parametrize("point", [[0.0, 0.0], [4.0, 3.0], [-1.5, 7.2], [10.0, -4.0]])
 def test_bowl_gradient(point):
     from nnlessons import descent
@@ -160,38 +160,14 @@ def test_bumpy_gradient(w):
 
 def test_batch_explorer_step_is_minus_learning_rate_times_the_gradient():
     # One full-batch update moves the weights by -eta * grad of the full loss: recover the
-    # gradient the widget used and compare it with central differences.
+    # gradient the widget's training used and compare it with central differences.
     from nnlessons.widgets import batches
     X, y = batches.batch_data()
     eta = 0.01
     run = batches.run_batches(len(X), eta, 1)
-    used = (run["path"][0] - run["path"][1]) / eta
-    numeric = numerical_gradient(lambda w: float(batches.full_loss(w, X, y)),
-                                 run["path"][0].copy())
+    used = (run.path[0] - run.path[1]) / eta
+    numeric = numerical_gradient(lambda w: float(batches.full_loss(w, X, y)), run.path[0].copy())
     assert relative_error(used, numeric) < TOLERANCE
-
-
-@pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_overfitting_explorer_backprop(l2):
-    from nnlessons.widgets import overfitting
-    rng = np.random.default_rng(5)
-    x, t = rng.uniform(-1, 1, (9, 1)), rng.normal(size=(9, 1))
-    params = [rng.normal(size=(1, 4)), rng.normal(size=4), rng.normal(size=(4, 1)),
-              rng.normal(size=1)]
-
-    def loss(ps):
-        W1, b1, W2, b2 = ps
-        out = np.tanh(x @ W1 + b1) @ W2 + b2
-        return float(np.mean((out - t) ** 2) + 0.5 * l2 * (np.sum(W1 ** 2) + np.sum(W2 ** 2)))
-
-    a = np.tanh(x @ params[0] + params[1])
-    residual = a @ params[2] + params[3] - t
-    analytic = overfitting.gradients(params, x, a, residual, l2)
-    for i, grad in enumerate(analytic):
-        def loss_of(p, i=i):
-            return loss([p if j == i else q for j, q in enumerate(params)])
-        numeric = numerical_gradient(loss_of, params[i].copy())
-        assert relative_error(grad, numeric) < TOLERANCE, i
 
 
 # ---- numerical_gradient on any layout: the nudges reach the array the network holds ---------

@@ -20,7 +20,9 @@ def pixels(png):
 
 
 def full_redraw(explorer):
-    """What the layered explorer's figure looks like drawn the slow, simple way."""
+    """What the layered explorer's figure looks like drawn the slow, simple way: every axes
+    cleared, background and foreground drawn, and the whole figure rendered by matplotlib,
+    with no bitmap of an earlier draw pasted in."""
     with matplotlib.rc_context(plots.STYLE):
         for ax in explorer.fig.axes:
             ax.clear()
@@ -102,47 +104,3 @@ def test_encode_png_round_trips_opaque_and_transparent_images():
         assert np.array_equal(decoded, rgba)
     with pytest.raises(ValueError, match=r"\(height, width, 4\) uint8"):
         plots.encode_png(np.zeros((3, 3, 3), np.uint8))
-
-
-def _text_figure(color):
-    fig, ax = plots.new_figure(figsize=(4, 3))
-    fig.set_layout_engine("none")
-    for i, size in enumerate((9, 11, 14)):
-        ax.text(0.1, 0.2 + 0.25 * i, f"w +{i}.027\ng -0.00{i}5 δ ≈ 0", fontsize=size, color=color,
-                bbox={"boxstyle": "round", "fc": "white"})
-    ax.set_title("a title", fontweight="bold")
-    return fig
-
-
-def test_texts_drawn_from_memory_match_texts_drawn_afresh():
-    from nnlessons.widgets._text_cache import cache_text
-
-    with matplotlib.rc_context(plots.STYLE):
-        plain = _text_figure("black")
-        plain.canvas.draw()
-        expected = np.asarray(plain.canvas.buffer_rgba()).copy()
-
-        remembered = _text_figure("black")
-        renderer = cache_text(remembered.canvas.get_renderer())
-        remembered.canvas.draw()  # learns every text
-        assert len(renderer.text_stamps) >= 7  # three two-line labels, a title, tick labels
-        first = np.asarray(remembered.canvas.buffer_rgba()).copy()
-        remembered.canvas.draw()  # draws every text from memory
-        again = np.asarray(remembered.canvas.buffer_rgba()).copy()
-    assert np.array_equal(first, expected) and np.array_equal(again, expected)
-
-
-def test_a_remembered_text_takes_the_colour_of_its_new_draw():
-    from nnlessons.widgets._text_cache import cache_text
-
-    with matplotlib.rc_context(plots.STYLE):
-        fig = _text_figure("black")
-        cache_text(fig.canvas.get_renderer())
-        fig.canvas.draw()
-        for text in fig.axes[0].texts:
-            text.set_color("red")
-        fig.canvas.draw()
-        red = np.asarray(fig.canvas.buffer_rgba()).copy()
-        fresh = _text_figure("red")
-        fresh.canvas.draw()
-        assert np.array_equal(red, np.asarray(fresh.canvas.buffer_rgba()))

@@ -46,13 +46,13 @@ def test_sigmoid_output_is_one_half_exactly_on_the_line_z_equals_zero():
 
 def test_arithmetic_written_out_with_numbers():
     step = neuron_w.arithmetic(2.0, -1.0, 0.5, 1.0, 0.5)
-    assert step["z"] == pytest.approx(2.0)
-    assert step["a"] == pytest.approx(1 / (1 + np.exp(-2.0)))
-    assert step["sum_text"] == "z = 2×1 + (-1)×0.5 + 0.5 = 2"
-    assert step["activation_text"] == "a = sigmoid(2) = 0.881"
-    assert neuron_w.arithmetic(0.25, -4.9, -5.0, -2.9, 3.0)["sum_text"] == (
+    assert step.z == pytest.approx(2.0)
+    assert step.a == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert step.sum_text == "z = 2×1 + (-1)×0.5 + 0.5 = 2"
+    assert step.activation_text == "a = sigmoid(2) = 0.881"
+    assert neuron_w.arithmetic(0.25, -4.9, -5.0, -2.9, 3.0).sum_text == (
         "z = 0.25×(-2.9) + (-4.9)×3 + (-5) = -20.4")
-    assert neuron_w.arithmetic(1.0, 1.0, -3.0, 1.0, 1.0, "relu")["a"] == 0.0
+    assert neuron_w.arithmetic(1.0, 1.0, -3.0, 1.0, 1.0, "relu").a == 0.0
 
 
 def test_neuron_explorer_defaults_draw_plane_point_contour_and_sum():
@@ -76,11 +76,11 @@ def test_neuron_explorer_every_slider_at_both_ends(name):
         s = e.settings()
         assert s[name] == end
         expected = neuron_w.arithmetic(s["w1"], s["w2"], s["b"], s["x1"], s["x2"])
-        assert e.state["point"] == expected
-        assert expected["sum_text"] in texts(curve) and expected["sum_text"] in e.readout.value
+        assert e.state.point == expected
+        assert expected.sum_text in texts(curve) and expected.sum_text in e.readout.value
         marker = curve.get_lines()[-1]
-        assert marker.get_xdata()[0] == pytest.approx(expected["z"])
-        assert marker.get_ydata()[0] == pytest.approx(expected["a"])
+        assert marker.get_xdata()[0] == pytest.approx(expected.z)
+        assert marker.get_ydata()[0] == pytest.approx(expected.a)
         image = heat.get_images()[0].get_array()
         assert np.allclose(image, neuron_w.neuron_grid(s["w1"], s["w2"], s["b"])[1])
         point = heat.get_lines()[0]
@@ -119,11 +119,11 @@ def test_neuron_explorer_extreme_corners_stay_finite():
     for f, w1, w2, b in itertools.product(neuron_w.ACTIVATIONS, (-5.0, 5.0), (-5.0, 5.0),
                                           (-5.0, 5.0)):
         state = e.compute(w1=w1, w2=w2, b=b, activation=f, x1=-3.0, x2=3.0)
-        assert np.all(np.isfinite(state["outputs"])) and np.isfinite(state["point"]["a"])
+        assert np.all(np.isfinite(state.outputs)) and np.isfinite(state.point.a)
     e.set(w1=5.0, w2=-5.0, b=5.0, activation="elu", x1=-3.0, x2=3.0)
     assert np.all(np.isfinite(e.axes[1].get_lines()[0].get_ydata()))
     assert "unknown" not in e.alert.value
-    assert "activation must be one of" in e.compute(activation="swish")["message"]
+    assert "activation must be one of" in e.compute(activation="swish").message
 
 
 def test_static_figures_of_lesson_01():

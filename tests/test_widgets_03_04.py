@@ -85,15 +85,15 @@ def test_slope_explorer_step_h_at_both_ends():
     e.set(h=largest)
     central = e.axes[0].get_lines()[2]
     assert np.allclose(central.get_xdata(), [350 - largest, 350 + largest])
-    assert e.state["one_sided_error"] == pytest.approx(largest)
-    assert e.state["central_error"] < 1e-9 and e.alert.value == ""
+    assert e.state.one_sided_error == pytest.approx(largest)
+    assert e.state.central_error < 1e-9 and e.alert.value == ""
     marker = e.axes[1].get_lines()[2]
     assert marker.get_xdata()[0] == pytest.approx(largest)
     e.set(h=1e-5)
-    assert e.alert.value == "" and e.state["central_error"] < 1e-5
+    assert e.alert.value == "" and e.state.central_error < 1e-5
     e.set(h=smallest)
     assert "rounding" in e.alert.value and "1.0e-12" in e.alert.value
-    assert e.state["central_error"] > 1e-3
+    assert e.state.central_error > 1e-3
     for ax in e.axes:
         assert finite_lines(ax) and ax.get_title() and ax.get_xlabel() and legend_of(ax)
     assert e.update().startswith(PNG)
@@ -150,16 +150,16 @@ def test_descent_explorer_presets_move_the_rate_and_the_picture():
         assert e.axes[0].get_title().endswith(name) and name in e.readout.value
         path = line_labelled(e.axes[0], "path")
         assert len(path.get_xdata()) == 31
-        assert np.allclose(path.get_xdata(), e.state["points"][:, 0])
+        assert np.allclose(path.get_xdata(), e.state.points[:, 0])
     assert "diverging" in e.alert.value and "Lower it" in e.alert.value
     e.set(preset="good")
     assert e.alert.value == ""
-    assert np.allclose(e.state["points"][-1], [4.0, 3.0])
+    assert np.allclose(e.state.points[-1], [4.0, 3.0])
     e.set(learning_rate=0.3)
     assert e.controls["preset"].value == "custom"
     assert "0.300" in e.axes[0].get_title()
     e.set(preset="overshooting", learning_rate=0.5)   # the later setting wins, as in the browser
-    assert e.controls["preset"].value == "custom" and e.state["learning_rate"] == 0.5
+    assert e.controls["preset"].value == "custom" and e.state.learning_rate == 0.5
     assert "interactive" in e._repr_mimebundle_()["text/plain"]
 
 
@@ -173,19 +173,19 @@ def test_descent_explorer_every_slider_at_both_ends_without_warnings():
                     else (slider.min, slider.max))
             for value in ends:
                 e.set(**{name: value})
-                assert e.state[{"w1": "start", "w2": "start"}.get(name, name)] is not None
-                assert np.all(np.isfinite(e.state["points"]))
-                assert np.all(np.isfinite(e.state["losses"]))
+                assert getattr(e.state, {"w1": "start", "w2": "start"}.get(name, name)) is not None
+                assert np.all(np.isfinite(e.state.points))
+                assert np.all(np.isfinite(e.state.losses))
                 for ax in e.axes:
                     assert finite_lines(ax)
                 assert e.update().startswith(PNG)
             e.set(preset="good")
     e.set(w1=e.controls["w1"].min, w2=e.controls["w2"].max)
-    assert np.allclose(e.state["start"], [e.controls["w1"].min, e.controls["w2"].max])
+    assert np.allclose(e.state.start, [e.controls["w1"].min, e.controls["w2"].max])
     e.set(steps=0)
     assert len(line_labelled(e.axes[1], "loss after each step").get_xdata()) == 1
     e.set(steps=100, learning_rate=10.0 ** e.controls["learning_rate"].max)
-    assert e.state["diverged"] and "diverged at step" in e.alert.value
+    assert e.state.diverged and "diverged at step" in e.alert.value
     assert "Loss per step (diverged)" == e.axes[1].get_title()
     e.set(learning_rate=10.0 ** e.controls["learning_rate"].min)
     assert "too small" in e.readout.value and e.alert.value == ""
@@ -193,7 +193,7 @@ def test_descent_explorer_every_slider_at_both_ends_without_warnings():
 
 def test_descent_explorer_start_at_the_bottom_stays_there():
     e = descent_w.descent_explorer(w1=4.0, w2=3.0)
-    assert e.state["losses"].max() == 0.0 and e.alert.value == ""
+    assert e.state.losses.max() == 0.0 and e.alert.value == ""
     assert e.update().startswith(PNG)
 
 
@@ -232,7 +232,7 @@ def test_local_minimum_explorer_every_control_and_extremes():
                     else (slider.min, slider.max))
             for value in ends:
                 e.set(**{name: value})
-                assert np.all(np.isfinite(e.state["points"]))
+                assert np.all(np.isfinite(e.state.points))
                 for ax in e.axes:
                     assert finite_lines(ax)
                 assert e.update().startswith(PNG)
@@ -241,9 +241,9 @@ def test_local_minimum_explorer_every_control_and_extremes():
     assert "still moving" in e.alert.value and "still moving" in e.axes[0].get_title()
     assert len(line_labelled(e.axes[1], "loss after each step").get_xdata()) == 2
     e.set(start=2.2, steps=200, learning_rate=10.0 ** e.controls["learning_rate"].max)
-    assert e.state["found"] is None and e.alert.value != ""
+    assert e.state.found is None and e.alert.value != ""
     e.set(start=-2.2, steps=200, learning_rate=0.05)
-    assert e.state["found"] == "global" and e.alert.value == ""
+    assert e.state.found == "global" and e.alert.value == ""
 
 
 def test_local_minimum_explorer_diverges_with_a_message():
@@ -254,8 +254,8 @@ def test_local_minimum_explorer_diverges_with_a_message():
         for rate in np.geomspace(0.1, 10.0 ** e.controls["learning_rate"].max, 12):
             for start in (-2.2, 2.2):
                 e.set(start=start, learning_rate=rate, steps=200)
-                assert np.all(np.isfinite(e.state["points"]))
-                if e.state["diverged"]:
+                assert np.all(np.isfinite(e.state.points))
+                if e.state.diverged:
                     found_divergence = True
                     assert "diverged at step" in e.alert.value
                     assert "diverged" in e.axes[0].get_title()
@@ -296,7 +296,7 @@ def test_loss_per_step_axes_hold_every_step_and_every_loss():
         assert low < np.min(losses) and np.max(losses) < high
         assert not any("top edge" in t.get_text() for t in e.axes[1].texts)
     e.set(start=2.2, learning_rate=0.5)   # diverges: 6.1, then 135, then about 1e7
-    assert e.state["diverged"] and np.max(e.state["losses"]) > high
+    assert e.state.diverged and np.max(e.state.losses) > high
     assert np.max(line_labelled(e.axes[1], "loss after each step").get_ydata()) == high
     assert any("top edge" in t.get_text() for t in e.axes[1].texts)
 

@@ -20,39 +20,63 @@ def lines(ax):
 
 # ---- lesson 05: backprop stepper ------------------------------------------------------------
 @pytest.mark.parametrize("hidden", [2, 3])
-def test_backprop_gradients_match_numerical_ones(hidden):
-    params = backprop.initial_parameters(hidden)
-    values = backprop.forward(params)
-    _, grads = backprop.backward(params, values)
-    assert backprop.gradient_check(params, grads) < 1e-7
-    for name in backprop.PARAMS:  # each parameter on its own, too
-        def loss_of(p, name=name):
-            return backprop.forward(dict(params, **{name: p}))["loss"]
-        numeric = numerical_gradient(loss_of, params[name].copy())
-        assert relative_error(grads[name], numeric) < 1e-7, name
-
-
-def test_backprop_matches_the_package_network():
+def test_the_stepper_shows_what_the_package_network_computes(hidden):
+    """Round 1 of the stepper is the forward and backward pass of `MLP`, and each update is
+    w - learning rate * g: written out here with the network's own methods."""
     from nnlessons import MLP
-    params = backprop.initial_parameters(3)
-    net = MLP([2, 3, 1], "sigmoid")
-    net.set_parameters(params)
-    _, grads = net.loss_and_gradients(backprop.EXAMPLE[None, :], [[backprop.TARGET]], "mse")
-    _, ours = backprop.backward(params, backprop.forward(params))
+    rounds = backprop.train_rounds(hidden, 0.5, False)
+    net = MLP([2, hidden, 1], "sigmoid")
+    net.set_parameters(backprop.initial_parameters(hidden))
+    X, T = backprop.EXAMPLE[None, :], [[backprop.TARGET]]
+    loss, grads = net.loss_and_gradients(X, T, "mse")
+    first = rounds[0]
+    assert first.loss == loss and np.array_equal(first.y, net.activations[-1][0])
+    assert np.array_equal(first.h, net.activations[1][0])
+    assert np.array_equal(first.delta2, net.deltas[1][0])
+    assert np.array_equal(first.delta1, net.deltas[0][0])
     for name in backprop.PARAMS:
-        assert np.allclose(grads[name], ours[name])
+        assert np.array_equal(first.grads[name], grads[name])
+        for r, after in zip(rounds, rounds[1:]):
+            assert np.array_equal(r.new[name], after.params[name])
+            assert np.allclose(r.new[name], r.params[name] - 0.5 * r.grads[name], rtol=1e-14)
+    for name, p in net.parameters().items():
+        numeric = numerical_gradient(lambda _: net.loss(X, T, "mse"), p)
+        assert relative_error(grads[name], numeric) < 1e-7, name
+    assert first.check < 1e-7 and first.passes
+
+
+def test_the_wrong_switch_is_the_networks_derivative_hook():
+    from nnlessons import MLP
+    buggy = MLP([2, 2, 1], "sigmoid", derivatives={"sigmoid": backprop.wrong_sigmoid_derivative})
+    buggy.set_parameters(backprop.initial_parameters(2))
+    _, grads = buggy.loss_and_gradients(backprop.EXAMPLE[None, :], [[backprop.TARGET]], "mse")
+    first = backprop.train_rounds(2, 1.0, True)[0]
+    for name in backprop.PARAMS:
+        assert np.array_equal(first.grads[name], grads[name])
+    assert backprop.gradient_check(buggy) == first.check > 0.1
+    assert backprop.gradient_check(backprop.stepper_network(2)) < 1e-7
+
+
+def test_rounds_cannot_be_changed_by_whoever_reads_them():
+    first = backprop.train_rounds(2, 1.0, False)[0]
+    with pytest.raises(ValueError, match="read-only"):
+        first.params["W1"][0, 0] = 0.0
+    with pytest.raises(TypeError):
+        first.grads["W1"] = None
+    with pytest.raises(AttributeError):
+        first.loss = 0.0
 
 
 @pytest.mark.parametrize("hidden", [2, 3])
 def test_right_derivative_descends_wrong_one_climbs_and_fails_the_check(hidden):
     right = backprop.train_rounds(hidden, 1.0, False)
     wrong = backprop.train_rounds(hidden, 1.0, True)
-    right_losses = [r["values"]["loss"] for r in right]
-    wrong_losses = [r["values"]["loss"] for r in wrong]
+    right_losses = [r.loss for r in right]
+    wrong_losses = [r.loss for r in wrong]
     assert right_losses[-1] < 0.1 * right_losses[0]
     assert wrong_losses[-1] > 1.5 * wrong_losses[0]
-    assert max(r["check"] for r in right) < 1e-6
-    assert min(r["check"] for r in wrong) > 0.1
+    assert max(r.check for r in right) < 1e-6
+    assert min(r.check for r in wrong) > 0.1
 
 
 @pytest.mark.parametrize("hidden", [2, 3])
@@ -62,9 +86,9 @@ def test_gradient_check_passes_every_round_of_the_right_derivative_only(hidden, 
     # off by more than 1e-6 of the vanishing gradient: the check must not cry wolf there
     right = backprop.train_rounds(hidden, learning_rate, False)
     wrong = backprop.train_rounds(hidden, learning_rate, True)
-    assert all(r["passes"] for r in right)
-    assert not any(r["passes"] for r in wrong)
-    assert min(r["values"]["loss"] for r in right) < 1e-10 or learning_rate < 2
+    assert all(r.passes for r in right)
+    assert not any(r.passes for r in wrong)
+    assert min(r.loss for r in right) < 1e-10 or learning_rate < 2
 
 
 def test_check_passes_needs_agreement_not_just_small_numbers():
@@ -112,9 +136,38 @@ def test_backprop_stepper_every_control_and_the_ends():
 def test_batch_runs_count_updates_per_epoch():
     for b, expected in ((1, 48), (8, 6), (10, 5), (48, 1)):
         run = batches.run_batches(b, 0.1, 3)
-        assert run["updates_per_epoch"] == expected
-        assert len(run["path"]) == 3 * expected + 1
-        assert len(run["epoch_loss"]) == 4
+        assert run.updates_per_epoch == expected
+        assert len(run.path) == 3 * expected + 1 == len(run.update_loss) + 1
+        assert len(run.epoch_loss) == 4
+
+
+def test_a_batch_run_is_fit_recording_the_path_of_the_weights():
+    """The run of the explorer is `fit` on the two-weight neuron; written out by hand here."""
+    X, y = batches.batch_data()
+    rate, b = 0.05, 10
+    weights, path, rng = batches.START.copy(), [batches.START.copy()], np.random.default_rng(0)
+    for _ in range(3):
+        order = rng.permutation(len(X))
+        for i in range(0, len(X), b):
+            rows = order[i:i + b]
+            weights = weights - rate * (2.0 / len(rows)) * X[rows].T @ (X[rows] @ weights - y[rows])
+            path.append(weights)
+    run = batches.run_batches(b, rate, 3)
+    np.testing.assert_allclose(run.path, path, rtol=1e-12)
+    assert run.epoch_loss[-1] == pytest.approx(batches.full_loss(path[-1], X, y), rel=1e-12)
+
+
+def test_the_first_epochs_of_a_run_are_the_run_of_that_many_epochs():
+    long = batches.run_batches(8, 0.1, 30)
+    for epochs in (1, 10, 30):
+        short, cut = batches.run_batches(8, 0.1, epochs), long.first(epochs)
+        assert np.array_equal(short.path, cut.path)
+        assert np.array_equal(short.update_loss, cut.update_loss)
+        assert np.array_equal(short.epoch_loss, cut.epoch_loss) and not cut.diverged
+    wild = batches.run_batches(12, 3.0, 30)
+    assert wild.diverged and wild.first(30) is wild
+    assert not wild.first(wild.diverged_in - 1).diverged
+    assert wild.first(wild.diverged_in).diverged
 
 
 def test_every_batch_size_heads_for_the_least_squares_weights():
@@ -122,14 +175,14 @@ def test_every_batch_size_heads_for_the_least_squares_weights():
     best = np.linalg.lstsq(X, y, rcond=None)[0]
     for b in (1, 8, 48):
         run = batches.run_batches(b, 0.2 if b > 1 else 0.05, 30)
-        assert np.linalg.norm(run["path"][-1] - best) < 0.3
-        assert run["epoch_loss"][-1] < run["epoch_loss"][0]
+        assert np.linalg.norm(run.path[-1] - best) < 0.3
+        assert run.epoch_loss[-1] < run.epoch_loss[0]
 
 
 def test_reshuffling_changes_the_order_and_off_repeats_it():
     on, off = batches.run_batches(4, 0.05, 3, True), batches.run_batches(4, 0.05, 3, False)
-    assert not np.allclose(on["update_loss"], off["update_loss"])
-    first = batches.run_batches(4, 1e-9, 3, False)["update_loss"]  # weights barely move
+    assert not np.allclose(on.update_loss, off.update_loss)
+    first = batches.run_batches(4, 1e-9, 3, False).update_loss  # weights barely move
     assert np.allclose(first[:12], first[12:24], rtol=1e-6)
 
 
@@ -157,47 +210,59 @@ def test_batch_explorer_every_control_and_divergence_message():
 # ---- lesson 07: overfitting explorer --------------------------------------------------------
 def test_big_network_on_few_points_overfits_and_remedies_help():
     big = overfitting.train_curve_fit(60, 0.0, 20, 0.3)
-    assert big["train_loss"][-1] < 0.5 * big["val_loss"][-1]
-    assert big["val_loss"][-1] > 1.2 * big["val_loss"].min()
-    assert big["best_epoch"] < overfitting.EPOCHS // 4
+    assert big.train_loss[-1] < 0.5 * big.val_loss[-1]
+    assert big.val_loss[-1] > 1.2 * big.val_loss.min()
+    assert big.best_epoch < overfitting.EPOCHS // 4
     decayed = overfitting.train_curve_fit(60, 1e-2, 20, 0.3)
     more_data = overfitting.train_curve_fit(60, 0.0, 80, 0.3)
-    assert decayed["val_loss"][-1] < big["val_loss"][-1]
-    assert more_data["val_loss"][-1] < big["val_loss"][-1]
+    smaller = overfitting.train_curve_fit(5, 0.0, 20, 0.3)
+    for remedy in (decayed, more_data, smaller):
+        assert remedy.val_loss[-1] < big.val_loss[-1]
 
 
-def test_fixed_loss_axis_holds_every_corner_of_the_controls():
+def test_a_curve_fit_is_the_package_training_at_one_fixed_rate():
+    """Two epochs of the explorer's training, written with `fit` (full batch, the fixed rate)."""
+    from nnlessons import fit
+    run = overfitting.train_curve_fit(10, 1e-3, 12, 0.2, epochs=20)
+    net = overfitting.curve_network(10)
+    X, y = data.noisy_curve(12, 0.2, seed=0)
+    history = fit(net, 2 * X - 1, y, loss="mse", epochs=20, batch_size=12, l2=1e-3,
+                  learning_rate=overfitting.LEARNING_RATE, shuffle=False)
+    assert run.epochs.tolist() == [0, 10, 20]
+    np.testing.assert_allclose(run.train_loss[1:], np.array(history.train_loss)[[9, 19]],
+                               rtol=1e-12)
+    np.testing.assert_allclose(run.final, net.predict(2 * overfitting.GRID - 1)[:, 0],
+                               rtol=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hidden", overfitting.HIDDEN)
+def test_training_loss_never_leaps_and_stays_in_view_at_any_setting(hidden):
+    # A step too long for the loss's curvature makes the training loss leap (at twice and a half
+    # the explorer's rate, 60 neurons on 4 points went up 300,000-fold). Weight decay may let it
+    # creep up as it pulls the weights in, never leap; so, at every setting of the sliders,
+    # it rises by less than half between two records. Early stopping reads the validation
+    # loss: it must stay inside the fixed axis; a training loss may only leave through the
+    # bottom (memorised points).
     low, high = overfitting.LOSS_LIMITS
-    for hidden, l2, n_points, noise in itertools.product(
-            *[(options[0], options[-1]) for options in (overfitting.HIDDEN, overfitting.L2,
-                                                        overfitting.POINTS, overfitting.NOISE)]):
-        run = overfitting.train_curve_fit(hidden, l2, n_points, noise)
-        # early stopping reads the validation loss: it must stay in view; a training loss may
-        # only leave through the bottom (memorised points)
-        assert low < run["val_loss"].min() and run["val_loss"].max() < high
-        assert run["train_loss"].max() < high
-
-
-def test_training_loss_never_leaps_up_at_any_setting():
-    # A step too long for the loss's curvature makes the training loss leap (60 neurons under
-    # strong L2 once went 0.3 -> 50 -> 0.35). Weight decay may let it creep up as it pulls the
-    # weights in (under a fifth between two records, at every setting), never leap.
-    ends = [(options[0], options[-1]) for options in (overfitting.HIDDEN, overfitting.L2,
-                                                      overfitting.POINTS, overfitting.NOISE)]
-    wide_and_decayed = [(20, 40, 60), (1e-2, 3e-2, 1e-1), (4, 20, 80), (0.3,)]
-    for settings in [*itertools.product(*ends), *itertools.product(*wide_and_decayed)]:
-        loss = overfitting.train_curve_fit(*settings)["train_loss"]
+    for settings in overfitting.every_setting():
+        if settings[0] != hidden:
+            continue
+        run = overfitting.train_curve_fit(*settings)
+        loss = run.train_loss
         assert np.all(np.isfinite(loss)), settings
         worst = np.max(loss[1:] / loss[:-1])
         assert worst < 1.5, (f"training loss rose {worst:.1f}x within {overfitting.EVERY} epochs "
                              f"at hidden, l2, n_points, noise = {settings}")
+        assert low < run.val_loss.min() and run.val_loss.max() < high, settings
+        assert loss.max() < high, settings
 
 
 def test_overfitting_explorer_every_control_at_both_ends():
     e = overfitting.overfitting_explorer()
     assert "overfitting" in e.readout.value
     # the epoch is in the title; the legend (drawn once, in the background) names the line
-    best = e.state["best_epoch"]
+    best = e.state.run.best_epoch
     assert f"early stopping at epoch {best}" in e.axes[0].get_title()
     assert list(e.axes[0].get_lines()[2].get_xdata()) == [best, best]
     legend_texts = [t.get_text() for legend in e.axes[0].get_children()
@@ -290,15 +355,15 @@ def test_confusion_matrix_and_mosaic():
 @pytest.mark.slow
 def test_capstone_trainer_trains_shows_and_survives_extremes(capsys):
     e = capstone.capstone_trainer(hidden=32, epochs=20, text_progress=True)
-    assert e.state["test_accuracy"] >= 0.95
+    assert e.state.run.test_accuracy >= 0.95
     assert e.progress.value == 20 and "test accuracy" in e.status.value
     assert "epoch 20/20" in capsys.readouterr().out
     assert len(e.axes[0, 0].get_lines()[0].get_ydata()) == 20
     image = e.axes[0, 1].get_images()[0].get_array()
-    assert np.allclose(image[:8, :8], e.state["net"].weights[0][:, 0].reshape(8, 8))
+    assert np.allclose(image[:8, :8], e.state.run.net.weights[0][:, 0].reshape(8, 8))
     e.set(first_unit=16)
     image = e.axes[0, 1].get_images()[0].get_array()
-    assert np.allclose(image[:8, :8], e.state["net"].weights[0][:, 16].reshape(8, 8))
+    assert np.allclose(image[:8, :8], e.state.run.net.weights[0][:, 16].reshape(8, 8))
     assert "17-32" in e.axes[0, 1].get_title()
     e.set(epochs=1, learning_rate=0.01)
     assert "hardly learned" in e.alert.value and e.progress.value == 1
@@ -331,6 +396,7 @@ def test_redraws_keep_the_course_style_without_use_style():
 
 def test_sliders_that_train_wait_until_let_go_and_cheap_ones_follow_the_drag():
     retraining = {overfitting.overfitting_explorer(): ("hidden", "l2", "n_points", "noise"),
+                  batches.batch_explorer(): ("learning_rate",),
                   act_w.activation_explorer(): ("learning_rate",),
                   backprop.backprop_stepper(): ("learning_rate",),
                   capstone.capstone_trainer(hidden=16, epochs=2): ("epochs", "learning_rate")}
@@ -339,3 +405,5 @@ def test_sliders_that_train_wait_until_let_go_and_cheap_ones_follow_the_drag():
             assert explorer.controls[name].continuous_update is False, name
     assert act_w.activation_explorer().controls["depth"].continuous_update is True
     assert backprop.backprop_stepper().controls["step"].continuous_update is True
+    for name in ("batch_size", "epochs"):  # a new epoch count shows more of a run: no training
+        assert batches.batch_explorer().controls[name].continuous_update is True

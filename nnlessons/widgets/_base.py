@@ -3,22 +3,63 @@
 A demo is an `Explorer`: a few controls, one figure shown as a PNG image, and a readout of the
 numbers. Its logic is split so that tests and benchmarks need no browser:
 
-- `compute(**settings)` is pure: settings in, a dict of numbers and arrays out;
+- `compute(**settings)` is pure: settings in, the explorer's *state* out, a small frozen
+  dataclass of numbers and read-only arrays;
 - `draw(state)` draws that state on the explorer's own persistent figure;
 - `describe(state)` returns the readout (HTML) and `message(state)` any warning.
 
 Moving a control calls `update()`, which runs the three and renders the figure to PNG. Every
 setting is checked by `compute`, which reports impossible ones (a diverging learning rate, no data)
-through `message`, never by raising: an exception in a callback would only show up in a log the
-learner never sees.
+through the state's `message`, never by raising. Should a callback raise all the same (a bug),
+the widget says so above its picture, with the error and its traceback: an exception in a
+callback would otherwise show only in the kernel's log, which the learner never sees.
+
+What an explorer has computed (a trained network per setting) it keeps in `Memo`s of its own, so
+two explorers never share anything that changes.
 """
 import html
+import traceback
+from collections import OrderedDict
 
 import ipywidgets as w
 import matplotlib
+import numpy as np
 
 from .. import plots
 from ._layers import Layers
+
+
+def readonly(array):
+    """`array` as a float or int array that nothing can write to: a state, or a result a `Memo`
+    keeps, may be handed to many draws and never changes under them."""
+    array = np.array(array)  # a copy: the caller's array stays writable
+    array.setflags(write=False)
+    return array
+
+
+class Memo:
+    """`function`'s results by their arguments, the `size` most recently used: one explorer's
+    memory of what it computed, so that going back to a setting costs no second training.
+
+    Keeps what `function` returns: it must be something nobody changes (a frozen dataclass of
+    read-only arrays, say)."""
+
+    def __init__(self, function, size=128):
+        self.function, self.size = function, size
+        self.results = OrderedDict()
+
+    def __call__(self, *args):
+        if args in self.results:
+            self.results.move_to_end(args)
+            return self.results[args]
+        result = self.function(*args)
+        self.results[args] = result
+        if len(self.results) > self.size:
+            self.results.popitem(last=False)  # the least recently used
+        return result
+
+    def clear(self):
+        self.results.clear()
 
 
 class Explorer:
@@ -38,9 +79,10 @@ class Explorer:
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.readout = w.HTML()
         self.alert = w.HTML()
+        self.error = None  # the exception of the last callback that failed, if any
         self._holding = False
         for control in controls.values():
-            control.observe(self._changed, names="value")
+            control.observe(self.guarded(self._changed), names="value")
         self.widget = w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"),
                               w.HBox(list(controls.values()),
                                      layout=w.Layout(flex_flow="row wrap")),
@@ -72,7 +114,7 @@ class Explorer:
 
     def message(self, state):
         """A warning to show above the figure (for example "diverged"), or ""."""
-        return state.get("message", "") if isinstance(state, dict) else ""
+        return getattr(state, "message", "")
 
     # ---- machinery -------------------------------------------------------------------------
     def settings(self):
@@ -92,6 +134,37 @@ class Explorer:
             self._holding = False
         self.update()
         return self
+
+    def forget(self):
+        """Wipe everything this explorer remembers (its `Memo`s): the next visit of a setting
+        computes it afresh, as the first one did. For benchmarks."""
+        for value in vars(self).values():
+            if isinstance(value, Memo):
+                value.clear()
+
+    def guarded(self, callback):
+        """`callback`, for a control's observer: an exception it raises is shown in the widget
+        (see `show_error`) instead of vanishing into the kernel's log."""
+        def observer(change):
+            try:
+                callback(change)
+            except Exception as error:  # noqa: BLE001 - any bug, shown to the learner
+                self.show_error(error)
+        return observer
+
+    def show_error(self, error):
+        """Say above the picture that the last change failed, with the error and its traceback,
+        and get ready to draw the whole figure afresh on the next change."""
+        self.error = error
+        self._layers.reset(self.fig, self.axes)
+        trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        self.alert.value = (
+            f'<div style="color:#D55E00;font-weight:bold">This demo hit an error and could not '
+            f'redraw: {html.escape(type(error).__name__)}: {html.escape(str(error))}. The '
+            f'picture still shows the last settings that worked; move a control to try again, '
+            f'or run the cell again to start afresh.</div>'
+            f'<details><summary>details for a bug report</summary>'
+            f'<pre style="font-size:11px">{html.escape(trace)}</pre></details>')
 
     def _changed(self, change):
         if not self._holding:
@@ -116,6 +189,7 @@ class Explorer:
         note = self.message(self.state)
         self.alert.value = (f'<div style="color:#D55E00;font-weight:bold">{html.escape(note)}</div>'
                             if note else "")
+        self.error = None
         return png
 
     def _repr_mimebundle_(self, **kwargs):

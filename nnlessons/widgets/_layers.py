@@ -11,8 +11,10 @@ its figure drawn in two layers:
 
 An update pastes the background bitmap and draws the foreground's artists on it. If `draw` changes
 what the background depends on (an axis's limits or scale), the update falls back to a full draw,
-so the picture is always right; only the speed is lost. Texts are drawn through `_text_cache`, so
-a label that reads as before costs next to nothing.
+so the picture is always right; only the speed is lost.
+
+Only matplotlib's public interface is used: `copy_from_bbox`, `restore_region` and `draw_artist`
+(its blitting), and the titles and legend an axes lists among its children.
 """
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,9 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from .. import plots
-from ._text_cache import cache_text
 
 
 def fixed_legend(ax, entries, zorder=None, **legend_kwargs):
@@ -58,7 +60,11 @@ def _view(fig):
 
 
 def _titles(ax):
-    return [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+    """The axes' titles that say something (`set_title` with loc "center", "left" or "right"):
+    of the texts among its children, those that are not in `ax.texts`."""
+    placed = set(map(id, ax.texts))
+    return [t for t in ax.get_children()
+            if isinstance(t, Text) and id(t) not in placed and t.get_text()]
 
 
 class _Sheet:
@@ -106,6 +112,11 @@ class Layers:
         self.key = None
         self.foreground = []     # (axes, artist) drawn by the last `draw`
 
+    def reset(self, fig, axes):
+        """Forget every background, keeping only the figure shown: after a draw that failed
+        half-way, the next update draws that figure afresh."""
+        self.sheets, self.spare, self.key, self.foreground = {}, _Sheet(fig, axes), None, []
+
     def _sheet(self, explorer, state, key):
         """The figure for `key`, with its background drawn (put on the explorer)."""
         sheet = self.sheets.pop(key, None)
@@ -140,16 +151,16 @@ class Layers:
             self.key = key
         sheet = self.sheets[key]
         fig, canvas = sheet.fig, sheet.fig.canvas
-        cache_text(canvas.get_renderer())
-        before = {ax: ({id(a) for a in ax.get_children()}, ax.legend_) for ax in fig.axes}
+        before = {ax: ({id(a) for a in ax.get_children()}, ax.get_legend()) for ax in fig.axes}
         explorer.draw(state)
         legends = []  # made by this `draw` (a legend made by `draw_background` stays put)
         for ax in fig.axes:
             children, legend = before.get(ax, (set(), None))
-            if ax.legend_ is not None and ax.legend_ is not legend:
-                legends.append((ax, ax.legend_))
+            made = ax.get_legend()
+            if made is not None and made is not legend:
+                legends.append((ax, made))
             for artist in ax.get_children():
-                if id(artist) not in children and artist is not ax.legend_:
+                if id(artist) not in children and artist is not made:
                     self.foreground.append((ax, artist))
         # a title that still reads as `draw_background` left it stays in the bitmap
         still = frozenset(t for ax in fig.axes for t in _titles(ax)

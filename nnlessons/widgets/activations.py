@@ -11,7 +11,8 @@ Three views side by side:
    them zero gradient and they never recover) while training on two moons, for ReLU and for
    leaky ReLU, at a learning rate you choose.
 """
-import functools
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import ipywidgets as w
 import numpy as np
@@ -21,11 +22,12 @@ from .. import activations as act
 from .. import data, plots
 from ..network import MLP
 from ..training import fit
-from ._base import Explorer
+from ._base import Explorer, Memo, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
-__all__ = ["activation_explorer", "ActivationExplorer", "gradient_sizes", "gradient_limits",
+__all__ = ["activation_explorer", "ActivationExplorer", "ActivationState", "gradient_sizes",
+           "gradient_limits",
            "dead_unit_shares", "ACTIVATIONS", "INITS"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
@@ -33,7 +35,7 @@ INITS = {"Xavier / He (auto)": "auto", "small (std 0.01)": 0.01, "large (std 1)"
 WIDTH = 32
 DEAD_EPOCHS = 30
 MIN_DEPTH, MAX_DEPTH = 2, 30
-Z = np.linspace(-5.0, 5.0, 201)
+Z = readonly(np.linspace(-5.0, 5.0, 201))
 # one style per legend entry, for the line and for its legend
 SHAPE_STYLES = {"f(z)": {"color": plots.COLORS["blue"]},
                 "f'(z)": {"color": plots.COLORS["vermillion"], "ls": "--"}}
@@ -42,7 +44,6 @@ GRADIENT_STYLES = {name: {"color": plots.COLORS[color], "marker": "o", "ms": 3}
                                        ("relu", "green"))}
 
 
-@functools.lru_cache(maxsize=256)
 def gradient_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
     r"""Root-mean-square of $\partial L/\partial W^l$ for each of `depth` layers (input side
     first) of a network `width` wide, for one random batch and $\partial L/\partial a = 1/n$."""
@@ -56,16 +57,16 @@ def gradient_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
     with np.errstate(under="ignore"):
         out = net.forward(X)
         grads = net.backward(np.full_like(out, 1.0 / len(X)))
-        return np.array([np.sqrt(np.mean(grads[f"W{l}"] ** 2)) for l in range(1, depth + 1)])
+        return readonly([np.sqrt(np.mean(grads[f"W{l}"] ** 2)) for l in range(1, depth + 1)])
 
 
-@functools.cache
-def gradient_limits():
+def gradient_limits(sizes_of=gradient_sizes):
     """Whole decades that hold every gradient size the explorer can show, for fixed axes.
 
     Backpropagation multiplies once per layer, so a size grows or shrinks geometrically with
-    depth: the extremes are those of the deepest network (the shallowest is checked too)."""
-    sizes = np.concatenate([gradient_sizes(name, depth, init)
+    depth: the extremes are those of the deepest network (the shallowest is checked too).
+    `sizes_of` computes the sizes (an explorer passes its memory of `gradient_sizes`)."""
+    sizes = np.concatenate([sizes_of(name, depth, init)
                             for name in GRADIENT_STYLES for init in INITS.values()
                             for depth in (MIN_DEPTH, MAX_DEPTH)])
     positive = sizes[sizes > 0]
@@ -73,7 +74,6 @@ def gradient_limits():
             10.0 ** np.ceil(np.log10(positive.max())))
 
 
-@functools.lru_cache(maxsize=128)
 def dead_unit_shares(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
     """Train a 2-32-32-2 network on two moons; after every epoch record the share of hidden
     units whose input is <= 0 for every training example. Returns (shares, accuracy, message)."""
@@ -87,12 +87,29 @@ def dead_unit_shares(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
     history = fit(net, X, y, epochs=epochs, batch_size=20, learning_rate=learning_rate,
                   seed=seed, on_epoch_end=record)
     accuracy = history.train_accuracy[-1] if history.train_accuracy else None
-    return np.array(shares), accuracy, history.message if history.diverged else ""
+    return readonly(shares), accuracy, history.message if history.diverged else ""
 
 
 def _dead_share(net, X):
     net.forward(X)
     return float(np.mean(np.concatenate([np.all(z <= 0, axis=0) for z in net.zs[:-1]])))
+
+
+@dataclass(frozen=True, eq=False)
+class ActivationState:
+    """An activation's values `f` and slopes `f_prime` over `z`; the gradient sizes per layer
+    of networks `depth` layers deep (by activation); and the dead-unit shares, accuracy and
+    any divergence message of the two-moons runs at `learning_rate` (by activation)."""
+    activation: str
+    z: np.ndarray
+    f: np.ndarray
+    f_prime: np.ndarray
+    depth: int
+    init: str
+    sizes: MappingProxyType
+    learning_rate: float
+    dead: MappingProxyType
+    message: str = ""
 
 
 class ActivationExplorer(Explorer):
@@ -102,6 +119,9 @@ class ActivationExplorer(Explorer):
 
     def __init__(self, activation="sigmoid", depth=10, init="Xavier / He (auto)",
                  learning_rate=0.1):
+        self._sizes = Memo(gradient_sizes, 256)
+        self._dead = Memo(dead_unit_shares, 128)
+        self._limits = gradient_limits(self._sizes)
         style = {"description_width": "initial"}
         controls = {
             "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
@@ -122,10 +142,10 @@ class ActivationExplorer(Explorer):
                 learning_rate=0.1):
         f, f_prime = act.get(activation)
         scale = INITS[init]
-        sizes = {name: gradient_sizes(name, int(depth), scale) for name in ("sigmoid", "tanh",
-                                                                             "relu")}
+        sizes = {name: self._sizes(name, int(depth), scale) for name in ("sigmoid", "tanh",
+                                                                          "relu")}
         rate = float(np.round(learning_rate, 6))
-        dead = {name: dead_unit_shares(name, rate) for name in ("relu", "leaky_relu")}
+        dead = {name: self._dead(name, rate) for name in ("relu", "leaky_relu")}
         notes = [d[2] for d in dead.values() if d[2]]
         for name, g in sizes.items():
             positive = g[g > 0]
@@ -137,9 +157,9 @@ class ActivationExplorer(Explorer):
             elif g[0] > 1e6 * g[-1]:
                 notes.append(f"{name}: the first layer's gradient is {g[0] / g[-1]:.1e} times the "
                              f"last layer's; it explodes.")
-        return {"activation": activation, "z": Z, "f": f(Z), "f_prime": f_prime(Z),
-                "depth": int(depth), "init": init, "sizes": sizes, "learning_rate": rate,
-                "dead": dead, "message": " ".join(notes)}
+        return ActivationState(activation, Z, readonly(f(Z)), readonly(f_prime(Z)), int(depth),
+                               init, MappingProxyType(sizes), rate, MappingProxyType(dead),
+                               " ".join(notes))
 
     def background_key(self, state):
         return ()  # every axis is fixed for all settings: the panels stop jumping
@@ -153,7 +173,7 @@ class ActivationExplorer(Explorer):
         fixed_legend(shape, SHAPE_STYLES, loc="upper left")
         grads.set_yscale("log")
         grads.set_xlim(0.5, MAX_DEPTH + 0.5)
-        grads.set_ylim(*gradient_limits())
+        grads.set_ylim(*self._limits)
         # one tick per ten decades: the range spans dozens of them
         grads.yaxis.set_major_locator(LogLocator(base=10.0 ** 10))
         grads.yaxis.set_minor_locator(NullLocator())
@@ -166,29 +186,29 @@ class ActivationExplorer(Explorer):
 
     def draw(self, state):
         shape, grads, dead = self.axes
-        shape.plot(state["z"], state["f"], **SHAPE_STYLES["f(z)"])
-        shape.plot(state["z"], state["f_prime"], **SHAPE_STYLES["f'(z)"])
-        shape.set_title(f"{state['activation']} and its slope")
-        layers = np.arange(1, state["depth"] + 1)
-        for name, g in state["sizes"].items():
+        shape.plot(state.z, state.f, **SHAPE_STYLES["f(z)"])
+        shape.plot(state.z, state.f_prime, **SHAPE_STYLES["f'(z)"])
+        shape.set_title(f"{state.activation} and its slope")
+        layers = np.arange(1, state.depth + 1)
+        for name, g in state.sizes.items():
             shown = np.where(g > 0, g, np.nan)   # log axes cannot show 0
             grads.plot(layers, shown, **GRADIENT_STYLES[name])
-        grads.set_title(f"Gradient per layer, {state['init'].split(' (')[0]} start")
+        grads.set_title(f"Gradient per layer, {state.init.split(' (')[0]} start")
         for name, color in (("relu", plots.COLORS["green"]),
                             ("leaky_relu", plots.COLORS["purple"])):
-            shares, accuracy, note = state["dead"][name]
+            shares, accuracy, note = state.dead[name]
             label = f"{name}: " + (f"accuracy {accuracy:.2f}" if accuracy is not None
                                    else "diverged")
             dead.plot(np.arange(len(shares)), 100 * shares, "o-", ms=3, color=color, label=label)
         # two digits keep the longest title (a rate like 0.0158) inside the frozen layout
-        dead.set_title(f"Units with z ≤ 0 everywhere, rate {state['learning_rate']:.2g}")
+        dead.set_title(f"Units with z ≤ 0 everywhere, rate {state.learning_rate:.2g}")
         dead.legend(loc="best", framealpha=0.9)
 
     def describe(self, state):
         sizes = ", ".join(f"{name} {g[0] / g[-1]:.1e}" if g[-1] > 0 else f"{name} n/a"
-                          for name, g in state["sizes"].items())
-        dead = ", ".join(f"{name} {100 * d[0][-1]:.0f}%" for name, d in state["dead"].items())
-        return (f"First layer's gradient / last layer's ({state['depth']} layers): {sizes}. "
+                          for name, g in state.sizes.items())
+        dead = ", ".join(f"{name} {100 * d[0][-1]:.0f}%" for name, d in state.dead.items())
+        return (f"First layer's gradient / last layer's ({state.depth} layers): {sizes}. "
                 f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead} "
                 f"(leaky ReLU's still learn through their small slope).")
 

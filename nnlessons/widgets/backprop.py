@@ -1,21 +1,27 @@
 r"""Lesson 05: backpropagation, one step at a time, on a network small enough to draw.
 
-The network has 2 inputs, 2 or 3 sigmoid hidden neurons and 1 sigmoid output; it learns one
-example, with the squared error $L = (y - t)^2$. Each *round* is six steps:
+The network is the package's own `MLP([2, hidden, 1], "sigmoid")`, 2 or 3 hidden neurons; it
+learns one example with the squared error $L = (y - t)^2$, trained by `nnlessons.training.fit`
+with one update per epoch. Each *round* is six steps:
 
 1. forward through the hidden layer: $z^1 = x W^1 + b^1$, $h = \sigma(z^1)$;
 2. forward through the output: $z^2 = h W^2 + b^2$, $y = \sigma(z^2)$;
 3. the loss $L = (y - t)^2$;
-4. backward through the output layer: $\delta^2 = 2(y - t)\,\sigma'$, $\partial L/\partial W^2 = h^\top\delta^2$;
+4. backward through the output layer: $\delta^2 = 2(y - t)\,\sigma'$,
+   $\partial L/\partial W^2 = h^\top\delta^2$;
 5. backward through the hidden layer: $\delta^1 = (\delta^2 (W^2)^\top) \odot \sigma'$,
    $\partial L/\partial W^1 = x^\top\delta^1$;
 6. the update $w \leftarrow w - \eta\,\partial L/\partial w$ for every weight and bias.
 
-$\sigma'$ written with the neuron's output $a$ is $a(1 - a)$. The "wrong derivative" switch uses
-$a(a - 1)$ instead, a sign error found in a widely read write-up: the loss climbs, and the
-gradient check (backprop against central differences) fails.
+Every number the stepper writes is one the network kept: `fit`'s `on_update` hook sees each
+update before its step, while the network still holds that example's `zs`, `activations` and
+`deltas`. $\sigma'$ written with the neuron's output $a$ is $a(1 - a)$. The "wrong derivative"
+switch builds the network with `derivatives={"sigmoid": wrong_sigmoid_derivative}`, the slope
+$a(a - 1)$ of a widely read write-up: backpropagation uses it, the loss climbs, and the gradient
+check (backprop against central differences of `MLP.loss`) fails.
 """
-import functools
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import ipywidgets as w
 import numpy as np
@@ -24,17 +30,20 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from .. import plots
+from ..activations import sigmoid
 from ..calculus import numerical_gradient, relative_error
 from ..network import MLP
-from ._base import Explorer
+from ..training import fit
+from ._base import Explorer, Memo, readonly
 from ._layout import freeze_layout
 
-__all__ = ["backprop_stepper", "BackpropStepper", "forward", "backward", "train_rounds",
-           "gradient_check", "check_passes", "PHASES", "EXAMPLE", "TARGET"]
+__all__ = ["backprop_stepper", "BackpropStepper", "Round", "StepperState", "stepper_network",
+           "initial_parameters", "wrong_sigmoid_derivative", "train_rounds", "gradient_check",
+           "check_passes", "PHASES", "EXAMPLE", "TARGET"]
 
 PHASES = ("forward: hidden layer", "forward: output", "loss", "backward: output layer",
           "backward: hidden layer", "update")
-EXAMPLE = np.array([1.0, 0.5])   # the one input the network learns
+EXAMPLE = readonly([1.0, 0.5])   # the one input the network learns
 TARGET = 0.2                     # ... and its target output
 ROUNDS = 40                      # rounds the stepper can show
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -73,56 +82,47 @@ def _edge_label_at(layer):
     return 0.68 if layer == 1 else 0.5
 
 
+def wrong_sigmoid_derivative(z):
+    r"""The sigmoid's slope as a widely read write-up prints it, $y(y - 1)$ with
+    $y = \sigma(z)$: the right one, $y(1 - y)$, with the wrong sign. For `MLP`'s `derivatives`."""
+    y = sigmoid(z)
+    return y * (y - 1.0)
+
+
+def stepper_network(hidden=2, wrong=False, seed=3):
+    """The stepper's `MLP([2, hidden, 1], "sigmoid")` at its starting weights (standard
+    deviation 1, biases 0); with `wrong`, backpropagation uses `wrong_sigmoid_derivative`."""
+    if hidden not in (2, 3):
+        raise ValueError(f"hidden must be 2 or 3; got {hidden!r}")
+    return MLP([2, hidden, 1], "sigmoid", seed=seed, init=1.0,
+               derivatives={"sigmoid": wrong_sigmoid_derivative} if wrong else None)
+
+
 def initial_parameters(hidden, seed=3):
-    """Small random starting weights (standard deviation 1), biases 0, as an `MLP` makes them."""
-    net = MLP([2, hidden, 1], "sigmoid", seed=seed, init=1.0)
+    """The starting weights and biases of `stepper_network(hidden)`, by name (copies)."""
+    net = stepper_network(hidden, seed=seed)
     return {name: p.copy() for name, p in net.parameters().items()}
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))  # z stays small here: weights of a 2-3-1 net, one example
+def _one_example(x=EXAMPLE, target=TARGET):
+    return np.asarray(x, dtype=np.float64).reshape(1, -1), np.array([[float(target)]])
 
 
-def forward(params, x=EXAMPLE, target=TARGET):
-    """The forward pass for one example: returns every intermediate value and the loss."""
-    z1 = x @ params["W1"] + params["b1"]
-    h = _sigmoid(z1)
-    z2 = h @ params["W2"] + params["b2"]
-    y = _sigmoid(z2)
-    return {"x": x, "z1": z1, "h": h, "z2": z2, "y": y, "loss": float((y[0] - target) ** 2)}
+def _compare(net, grads, X, T):
+    """Backprop's `grads` against central differences of `net.loss`, every parameter in one
+    vector: `(relative error, largest difference)`. `numerical_gradient` nudges the network's
+    own weights, one at a time, and puts each back."""
+    numeric = np.concatenate([numerical_gradient(lambda _: net.loss(X, T, "mse"), p).ravel()
+                              for p in net.parameters().values()])
+    analytic = np.concatenate([grads[name].ravel() for name in net.parameters()])
+    return relative_error(analytic, numeric), float(np.abs(analytic - numeric).max())
 
 
-def sigmoid_derivative_from_output(a, wrong=False):
-    """$a(1 - a)$, the sigmoid's slope written with its output; with `wrong`, the buggy $a(a - 1)$."""
-    return a * (a - 1.0) if wrong else a * (1.0 - a)
-
-
-def backward(params, values, target=TARGET, wrong=False):
-    """Backpropagation for one example, the output layer first. Returns the deltas and the
-    gradient of the loss for every parameter."""
-    d2 = 2.0 * (values["y"] - target) * sigmoid_derivative_from_output(values["y"], wrong)
-    grads = {"W2": np.outer(values["h"], d2), "b2": d2}
-    d1 = (params["W2"] @ d2) * sigmoid_derivative_from_output(values["h"], wrong)
-    grads["W1"] = np.outer(values["x"], d1)
-    grads["b1"] = d1
-    return {"delta2": d2, "delta1": d1}, grads
-
-
-def gradient_check(params, grads, x=EXAMPLE, target=TARGET):
-    """Relative error between `grads` and central differences of the loss, over all parameters."""
-    return relative_error(*_both_gradients(params, grads, x, target))
-
-
-def _both_gradients(params, grads, x=EXAMPLE, target=TARGET):
-    """`grads` and central differences of the loss, each flattened over all parameters."""
-    numeric = []
-    for name in PARAMS:
-        def loss_of(p, name=name):
-            trial = dict(params, **{name: p})
-            return forward(trial, x, target)["loss"]
-        numeric.append(numerical_gradient(loss_of, params[name].copy()).ravel())
-    analytic = np.concatenate([grads[name].ravel() for name in PARAMS])
-    return analytic, np.concatenate(numeric)
+def gradient_check(net, x=EXAMPLE, target=TARGET):
+    """Relative error between `net`'s backpropagation and central differences of its loss, over
+    every weight and bias, for the example `x` with its `target`."""
+    X, T = _one_example(x, target)
+    return _compare(net, net.loss_and_gradients(X, T, "mse")[1], X, T)[0]
 
 
 def check_passes(relative, difference):
@@ -133,28 +133,71 @@ def check_passes(relative, difference):
     return relative < 1e-6 or difference < CHECK_FLOOR
 
 
-@functools.lru_cache(maxsize=64)
+def _frozen(arrays):
+    return MappingProxyType({name: readonly(a) for name, a in arrays.items()})
+
+
+@dataclass(frozen=True, eq=False)
+class Round:
+    """One round of the stepper, as the network computed it: the parameters before the update
+    (`params`) and after it (`new`), the forward pass (`z1`, `h`, `z2`, `y` for the one
+    example), the `loss`, the deltas and gradients of backpropagation, and the gradient check
+    (its relative error `check`, the largest `difference`, and whether it `passes`)."""
+    params: MappingProxyType
+    z1: np.ndarray
+    h: np.ndarray
+    z2: np.ndarray
+    y: np.ndarray
+    loss: float
+    delta1: np.ndarray
+    delta2: np.ndarray
+    grads: MappingProxyType
+    check: float
+    difference: float
+    passes: bool
+    new: MappingProxyType
+
+
 def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3):
-    """Run `rounds` rounds of forward, backward and update. Returns one dict per round with the
-    parameters before the update, the values, deltas, gradients, the gradient check (its relative
-    error, the largest difference, and whether it passes), and the parameters after the
-    update. Cached: the stepper only replays it."""
-    if hidden not in (2, 3):
-        raise ValueError(f"hidden must be 2 or 3; got {hidden!r}")
-    params = initial_parameters(hidden, seed)
-    history = []
-    for _ in range(rounds):
-        values = forward(params)
-        deltas, grads = backward(params, values, wrong=wrong)
-        new = {name: params[name] - learning_rate * grads[name] for name in PARAMS}
-        analytic, numeric = _both_gradients(params, grads)
-        relative = relative_error(analytic, numeric)
-        difference = float(np.abs(analytic - numeric).max())
-        history.append({"params": params, "values": values, "deltas": deltas, "grads": grads,
-                        "check": relative, "difference": difference,
-                        "passes": check_passes(relative, difference), "new": new})
-        params = new
-    return tuple(history)
+    """Train `stepper_network(hidden, wrong)` on the one example for `rounds` rounds with `fit`
+    (one update per epoch, batch size 1) and return a `Round` per update, recorded by
+    `on_update` while the network still holds what that update's forward and backward passes
+    computed."""
+    net = stepper_network(hidden, wrong, seed)
+    X, T = _one_example()
+    seen = []
+
+    def record(update):
+        relative, difference = _compare(net, update.gradients, X, T)
+        seen.append(dict(params=_frozen(net.parameters()), z1=readonly(net.zs[0][0]),
+                         h=readonly(net.activations[1][0]), z2=readonly(net.zs[1][0]),
+                         y=readonly(net.activations[2][0]), loss=update.loss,
+                         delta1=readonly(net.deltas[0][0]), delta2=readonly(net.deltas[1][0]),
+                         grads=_frozen(update.gradients), check=relative,
+                         difference=difference, passes=check_passes(relative, difference)))
+
+    fit(net, X, T, loss="mse", epochs=rounds, batch_size=1, learning_rate=learning_rate,
+        on_update=record)
+    after = [r["params"] for r in seen[1:]] + [_frozen(net.parameters())]
+    return tuple(Round(**r, new=new) for r, new in zip(seen, after))
+
+
+@dataclass(frozen=True, eq=False)
+class StepperState:
+    """What the stepper shows: `round` and `phase` (both from 0) of the run at these settings,
+    that round (`now`), the losses of the rounds so far, and the whole runs with the right and
+    the wrong derivative, for the faint curves."""
+    round: int
+    phase: int
+    phase_name: str
+    hidden: int
+    learning_rate: float
+    wrong: bool
+    now: Round
+    losses: np.ndarray
+    right_losses: np.ndarray
+    wrong_losses: np.ndarray
+    message: str = ""
 
 
 class BackpropStepper(Explorer):
@@ -164,13 +207,15 @@ class BackpropStepper(Explorer):
     width_ratios = (2.1, 1.0)  # the network's numbers need the room more than the loss curve
 
     def __init__(self, hidden=2, learning_rate=1.0, wrong=False):
+        self._runs = Memo(train_rounds, 64)
         style = {"description_width": "initial"}
         controls = {
             "step": w.IntSlider(0, 0, ROUNDS * len(PHASES) - 1, description="step", style=style,
                                 continuous_update=True, layout=w.Layout(width="420px")),
             "hidden": w.ToggleButtons(options=[2, 3], value=hidden, description="hidden neurons",
                                       style=style),
-            # a new rate replays 40 rounds three times: once the slider is let go
+            # a new rate trains twice (the right and the wrong derivative): once the slider is
+            # let go
             "learning_rate": w.FloatSlider(learning_rate, min=0.1, max=5.0, step=0.1,
                                            description="learning rate", style=style,
                                            continuous_update=False),
@@ -183,26 +228,24 @@ class BackpropStepper(Explorer):
             self.update()  # the middle neuron's edges were placed before the first layout
 
     def compute(self, step=0, hidden=2, learning_rate=1.0, wrong=False):
-        rounds = train_rounds(int(hidden), float(learning_rate), bool(wrong))
-        right = train_rounds(int(hidden), float(learning_rate), False)
-        buggy = train_rounds(int(hidden), float(learning_rate), True)
+        hidden, learning_rate, wrong = int(hidden), float(learning_rate), bool(wrong)
+        right = self._runs(hidden, learning_rate, False)
+        buggy = self._runs(hidden, learning_rate, True)
+        rounds = buggy if wrong else right
         step = int(np.clip(step, 0, len(rounds) * len(PHASES) - 1))
         n, phase = divmod(step, len(PHASES))
         now = rounds[n]
         message = ""
-        if phase >= 3 and not now["passes"]:
-            message = (f"Gradient check FAILS: relative error {now['check']:.2g} between "
+        if phase >= 3 and not now.passes:
+            message = (f"Gradient check FAILS: relative error {now.check:.2g} between "
                        f"backprop and numerical gradients. " + (
                            "The derivative y(y - 1) has the wrong sign, so the output layer "
                            "steps uphill and the loss climbs." if wrong else
                            "Backprop has a bug: compare it with the formulas step by step."))
-        return {"round": n, "phase": phase, "phase_name": PHASES[phase], "hidden": int(hidden),
-                "learning_rate": float(learning_rate), "wrong": bool(wrong), "now": now,
-                "losses": [r["values"]["loss"] for r in rounds[:n + 1]],
-                "right_losses": [r["values"]["loss"] for r in right],
-                "wrong_losses": [r["values"]["loss"] for r in buggy],
-                "check": now["check"], "difference": now["difference"],
-                "passes": now["passes"], "message": message}
+        losses = [r.loss for r in rounds]
+        return StepperState(n, phase, PHASES[phase], hidden, learning_rate, wrong, now,
+                            readonly(losses[:n + 1]), readonly([r.loss for r in right]),
+                            readonly([r.loss for r in buggy]), message)
 
     # ---- drawing ---------------------------------------------------------------------------
     # Two layers (see `_layers`): the background holds what neither the step nor the controls
@@ -269,10 +312,10 @@ class BackpropStepper(Explorer):
     def _draw_values(self, ax, state):
         """What this step has computed, written on the network: weights, gradients, the hidden
         and output values, deltas, the loss and the gradient check."""
-        now, phase = state["now"], state["phase"]
-        params = now["new"] if phase == 5 else now["params"]
-        v, d, g = now["values"], now["deltas"], now["grads"]
-        xs, hs, out = _positions(state["hidden"])
+        now, phase = state.now, state.phase
+        params = now.new if phase == 5 else now.params
+        g = now.grads
+        xs, hs, out = _positions(state.hidden)
         blue, orange, red = plots.COLORS["blue"], plots.COLORS["orange"], plots.COLORS["vermillion"]
         if len(hs) == 3:
             # the middle neuron's edges stop at the rims of the neurons the background drew
@@ -300,47 +343,47 @@ class BackpropStepper(Explorer):
                             bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none"},
                             zorder=3)
         for j, (x0, y0) in enumerate(hs):
-            notes = f"h = {v['h'][j]:.3f}\nz = {v['z1'][j]:+.3f}\nb = {params['b1'][j]:+.3f}"
+            notes = f"h = {now.h[j]:.3f}\nz = {now.z1[j]:+.3f}\nb = {params['b1'][j]:+.3f}"
             if phase == 4:
-                notes += f"\nδ = {_small(d['delta1'][j])}"
+                notes += f"\nδ = {_small(now.delta1[j])}"
             ax.text(x0, y0 - 0.26, notes, ha="center", va="top", fontsize=FONT,
                     linespacing=1.1, color=red if phase == 4 else "black", bbox=NOTE_BOX,
                     zorder=4)
         notes = f"b = {params['b2'][0]:+.3f}"
         if phase >= 1:
-            notes = f"y = {v['y'][0]:.3f}\nz = {v['z2'][0]:+.3f}\n" + notes
+            notes = f"y = {now.y[0]:.3f}\nz = {now.z2[0]:+.3f}\n" + notes
         if 3 <= phase < 5:
-            notes += f"\nδ = {_small(d['delta2'][0])}"
+            notes += f"\nδ = {_small(now.delta2[0])}"
         ax.text(out[0], out[1] - 0.26, notes, ha="center", va="top", fontsize=FONT,
                 linespacing=1.1, color=red if 3 <= phase < 5 else "black", bbox=NOTE_BOX,
                 zorder=4)
         if phase >= 2:
-            ax.text(2.77, 0.0, f"L = (y - t)²\n= ({v['y'][0]:.3f} - {TARGET})²\n"
-                               f"= {v['loss']:.4g}", ha="left", va="center", fontsize=FONT + 1,
+            ax.text(2.77, 0.0, f"L = (y - t)²\n= ({now.y[0]:.3f} - {TARGET})²\n"
+                               f"= {now.loss:.4g}", ha="left", va="center", fontsize=FONT + 1,
                     color=orange, fontweight="bold")
         if phase >= 3:
-            verdict = "passes" if state["passes"] else "FAILS"
-            detail = (f"relative error {state['check']:.1e}" if state["check"] < 1e-6
-                      or not state["passes"] else
-                      f"gradients ≈ 0: they differ\nby {state['difference']:.0e} only")
+            verdict = "passes" if now.passes else "FAILS"
+            detail = (f"relative error {now.check:.1e}" if now.check < 1e-6 or not now.passes
+                      else f"gradients ≈ 0: they differ\nby {now.difference:.0e} only")
             ax.text(-0.28, -2.2, f"gradient check: {verdict}\n{detail}", ha="left", va="bottom",
                     fontsize=FONT, linespacing=1.1, fontweight="bold",
-                    color=plots.COLORS["green"] if state["passes"] else red)
+                    color=plots.COLORS["green"] if now.passes else red)
         if phase == 5:
-            ax.text(1.45, 1.72, f"updated: w ← w - {state['learning_rate']:g} × g",
+            ax.text(1.45, 1.72, f"updated: w ← w - {state.learning_rate:g} × g",
                     ha="center", va="top", fontsize=FONT + 1, color=blue)
-        ax.set_title(f"Round {state['round'] + 1}, step {state['phase'] + 1} of 6: "
-                     f"{state['phase_name']}")
+        ax.set_title(f"Round {state.round + 1}, step {state.phase + 1} of 6: "
+                     f"{state.phase_name}")
 
     def _draw_losses(self, ax, state):
-        n = state["round"]
-        rounds = np.arange(1, len(state["right_losses"]) + 1)
+        n = state.round
+        rounds = np.arange(1, len(state.right_losses) + 1)
         # a loss below the axis's floor (even an exact 0) is drawn on the floor, not lost
-        right, wrong, so_far = (np.maximum(state[key], LOSS_FLOOR)
-                                for key in ("right_losses", "wrong_losses", "losses"))
+        right, wrong, so_far = (np.maximum(losses, LOSS_FLOOR)
+                                for losses in (state.right_losses, state.wrong_losses,
+                                               state.losses))
         ax.plot(rounds, right, color=plots.COLORS["blue"], alpha=0.3, lw=1.5)
         ax.plot(rounds, wrong, color=plots.COLORS["vermillion"], alpha=0.3, lw=1.5)
-        color = plots.COLORS["vermillion"] if state["wrong"] else plots.COLORS["blue"]
+        color = plots.COLORS["vermillion"] if state.wrong else plots.COLORS["blue"]
         ax.plot(rounds[:n + 1], so_far, "o-", color=color, ms=4)
         ax.plot(rounds[n], so_far[-1], "o", color="black", ms=8, clip_on=False)
         ax.set_title("Loss before each update")

@@ -1,46 +1,45 @@
 r"""Lesson 06: full batch, stochastic and mini-batch gradient descent, side by side.
 
-A neuron with two weights and no bias, $\hat y = w_1 x_1 + w_2 x_2$, learns noisy examples of
-$y = 4x_1 + 3x_2$ (the bowl of lesson 04 with noise added). With two weights the whole loss
-surface can be drawn, so the path each way of batching takes across it is visible:
+A neuron with two weights and no bias, $\hat y = w_1 x_1 + w_2 x_2$ (the package's
+`MLP([2, 1], "identity", bias=False)`), learns noisy examples of $y = 4x_1 + 3x_2$ (the bowl of
+lesson 04 with noise added). With two weights the whole loss surface can be drawn, so the path
+each way of batching takes across it is visible:
 
 - **full batch**: every example before each update, one update per epoch, a smooth path;
 - **stochastic** (SGD): one example per update, $n$ updates per epoch, a jittery path;
 - **mini-batch** of $b$ examples: $\lceil n/b \rceil$ updates per epoch, in between.
 
-An update is $w \leftarrow w - \eta\,\nabla L_{\text{batch}}(w)$ with
-$\nabla L_{\text{batch}} = \tfrac{2}{b} X_b^\top (X_b w - y_b)$, the gradient of the batch's mean
-squared error.
+Each is trained by `nnlessons.training.fit` with that batch size: an update is
+$w \leftarrow w - \eta\,\nabla L_{\text{batch}}(w)$, with $\nabla L_{\text{batch}}$ the gradient
+of the batch's mean squared error, and `fit`'s `on_update` hook records the weights before each
+step: the path.
 """
-import functools
+from dataclasses import dataclass
 
 import ipywidgets as w
 import numpy as np
 from matplotlib.ticker import NullLocator
 
 from .. import data, plots
-from ._base import Explorer
+from ..network import MLP
+from ..training import fit
+from ._base import Explorer, Memo, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
-__all__ = ["batch_explorer", "BatchExplorer", "batch_data", "run_batches", "full_loss", "START",
-           "N_EXAMPLES"]
+__all__ = ["batch_explorer", "BatchExplorer", "BatchRun", "BatchState", "batch_data",
+           "run_batches", "full_loss", "START", "N_EXAMPLES"]
 
 N_EXAMPLES = 48
-START = np.array([-1.0, -2.0])  # where every run starts, far enough out to see the path
-LIMIT = 1e6                      # a weight beyond this means the run has diverged
+START = readonly([-1.0, -2.0])  # where every run starts, far enough out to see the path
 MAX_EPOCHS = 30                  # the epoch slider's end
 COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"], plots.COLORS["green"])
 
 
-@functools.lru_cache(maxsize=4)
 def batch_data(n=N_EXAMPLES, noise=0.5, seed=0):
-    """`n` examples of y = 4 x1 + 3 x2 plus Gaussian `noise`: the noisy bowl."""
+    """`n` examples of y = 4 x1 + 3 x2 plus Gaussian `noise`: the noisy bowl (read-only)."""
     X, y = data.bowl(n, seed=seed)
-    y = y[:, 0] + np.random.default_rng(seed + 1).normal(0.0, noise, n)
-    X.setflags(write=False)
-    y.setflags(write=False)
-    return X, y
+    return readonly(X), readonly(y[:, 0] + np.random.default_rng(seed + 1).normal(0.0, noise, n))
 
 
 def full_loss(weights, X, y):
@@ -50,57 +49,82 @@ def full_loss(weights, X, y):
     return np.mean(residual ** 2, axis=-1)
 
 
-@functools.lru_cache(maxsize=256)
-def run_batches(batch_size, learning_rate, epochs, reshuffle=True, seed=0):
-    """Train the two weights from `START` by mini-batch gradient descent.
+@dataclass(frozen=True, eq=False)
+class BatchRun:
+    """One run of mini-batch gradient descent from `START`: `path` (updates + 1, 2) holds the
+    weights before each update and after the last, `update_loss` the batch's loss before each
+    update, `epoch_loss` the full loss at the start and after every epoch. `diverged_in` is the
+    epoch in which the weights blew up, or None."""
+    batch_size: int
+    learning_rate: float
+    updates_per_epoch: int
+    path: np.ndarray
+    update_loss: np.ndarray
+    epoch_loss: np.ndarray
+    diverged_in: int | None
 
-    Returns a dict: `path` (updates + 1, 2) of the weights after each update, `update_loss` (the
-    batch's loss before each update), `epoch_loss` (the full loss at the start and after every
-    epoch), `updates_per_epoch`, `diverged` and `message`. With `reshuffle` off the examples are
-    shuffled once and then visited in that same order every epoch.
-    """
+    @property
+    def diverged(self):
+        return self.diverged_in is not None
+
+    @property
+    def epochs(self):
+        return len(self.epoch_loss) - 1
+
+    @property
+    def message(self):
+        if not self.diverged:
+            return ""
+        return (f"Batch size {self.batch_size} diverged in epoch {self.diverged_in}: a learning "
+                f"rate of {self.learning_rate:.3g} makes each step overshoot the valley by more "
+                f"than it corrects. Lower the learning rate.")
+
+    def first(self, epochs):
+        """This run as it stood after `epochs` epochs: the run of that many epochs (training
+        goes epoch by epoch, so the first ones do not depend on how many follow)."""
+        if (self.diverged_in if self.diverged else self.epochs) <= epochs:
+            return self
+        updates = epochs * self.updates_per_epoch
+        return BatchRun(self.batch_size, self.learning_rate, self.updates_per_epoch,
+                        self.path[:updates + 1], self.update_loss[:updates],
+                        self.epoch_loss[:epochs + 1], None)
+
+
+def run_batches(batch_size, learning_rate, epochs, reshuffle=True, seed=0):
+    """Train the two weights from `START` by mini-batch gradient descent: `fit` with this
+    `batch_size` on `batch_data()`. Returns a `BatchRun`.
+
+    With `reshuffle` the examples are shuffled afresh every epoch; without it they are shuffled
+    once and then visited in that same order every epoch."""
     X, y = batch_data()
     n = len(X)
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be between 1 and {n}; got {batch_size}")
     rng = np.random.default_rng(seed)
-    order = rng.permutation(n)
-    weights = START.copy()
-    path, update_loss, epoch_loss = [weights.copy()], [], [float(full_loss(weights, X, y))]
-    diverged, message = False, ""
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, epochs + 1):
-            if reshuffle and epoch > 1:
-                order = rng.permutation(n)
-            for start in range(0, n, batch_size):
-                rows = order[start:start + batch_size]
-                Xb, yb = X[rows], y[rows]
-                residual = Xb @ weights - yb
-                update_loss.append(float(np.mean(residual ** 2)))
-                weights = weights - learning_rate * (2.0 / len(rows)) * (Xb.T @ residual)
-                path.append(weights.copy())
-                if not np.all(np.abs(weights) < LIMIT):
-                    diverged = True
-                    break
-            if diverged:
-                message = (f"Batch size {batch_size} diverged in epoch {epoch}: a learning rate of "
-                           f"{learning_rate:.3g} makes each step overshoot the valley by more than "
-                           f"it corrects. Lower the learning rate.")
-                break
-            epoch_loss.append(float(full_loss(weights, X, y)))
-    path = np.array(path)
-    return {"path": path, "update_loss": np.array(update_loss), "epoch_loss": np.array(epoch_loss),
-            "updates_per_epoch": -(-n // batch_size), "diverged": diverged, "message": message,
-            "batch_size": batch_size}
+    if not reshuffle:
+        order = rng.permutation(n)
+        X, y = X[order], y[order]
+    net = MLP([2, 1], "identity", bias=False)
+    net.set_parameters({"W1": START[:, None]})
+    path = []
+    history = fit(net, X, y, loss="mse", epochs=epochs, batch_size=batch_size,
+                  learning_rate=learning_rate, seed=rng, shuffle=reshuffle,
+                  on_update=lambda update: path.append(net.weights[0][:, 0].copy()))
+    if not history.diverged:
+        path.append(net.weights[0][:, 0].copy())
+    return BatchRun(batch_size, float(learning_rate), -(-n // batch_size), readonly(path),
+                    readonly(history.update_loss),
+                    readonly([full_loss(START, X, y), *history.train_loss]),
+                    history.epochs + 1 if history.diverged else None)
 
 
-@functools.lru_cache(maxsize=1)
-def _grid():
-    X, y = batch_data()
-    w1, w2 = np.meshgrid(np.linspace(-2.0, 8.0, 60), np.linspace(-3.0, 7.0, 60))
-    loss = full_loss(np.stack([w1, w2], axis=-1), X, y)
-    best = np.linalg.lstsq(X, y, rcond=None)[0]
-    return w1, w2, loss, best
+@dataclass(frozen=True, eq=False)
+class BatchState:
+    """The three runs the explorer shows, by name, at one learning rate and number of epochs."""
+    runs: dict
+    learning_rate: float
+    epochs: int
+    message: str = ""
 
 
 class BatchExplorer(Explorer):
@@ -109,12 +133,22 @@ class BatchExplorer(Explorer):
     nrows, ncols = 2, 2
 
     def __init__(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
+        # every run is trained for the slider's MAX_EPOCHS and shown as far as `epochs` goes,
+        # so moving the epoch slider trains nothing
+        self._runs = Memo(lambda b, rate, again: run_batches(b, rate, MAX_EPOCHS, again), 256)
+        self._X, self._y = batch_data()
+        w1, w2 = np.meshgrid(np.linspace(-2.0, 8.0, 60), np.linspace(-3.0, 7.0, 60))
+        self._surface = (w1, w2, full_loss(np.stack([w1, w2], axis=-1), self._X, self._y))
+        self._best = readonly(np.linalg.lstsq(self._X, self._y, rcond=None)[0])
         style = {"description_width": "initial"}
         controls = {
             "batch_size": w.IntSlider(batch_size, 1, N_EXAMPLES, description="mini-batch size",
                                       style=style),
+            # a new rate trains three networks, SGD's 1,440 updates among them: once the
+            # slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=0.5, step=0.05,
-                                              description="learning rate", style=style),
+                                              description="learning rate", style=style,
+                                              continuous_update=False),
             "epochs": w.IntSlider(epochs, 1, MAX_EPOCHS, description="epochs", style=style),
             "reshuffle": w.Checkbox(reshuffle, description="reshuffle every epoch", indent=False),
         }
@@ -123,13 +157,12 @@ class BatchExplorer(Explorer):
 
     def compute(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
         batch_size = int(np.clip(batch_size, 1, N_EXAMPLES))
-        args = (float(learning_rate), int(epochs), bool(reshuffle))
-        runs = {"full batch": run_batches(N_EXAMPLES, *args),
-                "stochastic (batch 1)": run_batches(1, *args),
-                f"mini-batch of {batch_size}": run_batches(batch_size, *args)}
-        messages = [run["message"] for run in runs.values() if run["diverged"]]
-        return {"runs": runs, "n": N_EXAMPLES, "learning_rate": args[0], "epochs": args[1],
-                "message": " ".join(dict.fromkeys(messages))}
+        rate, epochs, reshuffle = float(learning_rate), int(epochs), bool(reshuffle)
+        runs = {name: self._runs(b, rate, reshuffle).first(epochs)
+                for name, b in (("full batch", N_EXAMPLES), ("stochastic (batch 1)", 1),
+                                (f"mini-batch of {batch_size}", batch_size))}
+        messages = [run.message for run in runs.values() if run.diverged]
+        return BatchState(runs, rate, epochs, " ".join(dict.fromkeys(messages)))
 
     # ---- drawing ---------------------------------------------------------------------------
     # Two layers (see `_layers`): the contours, markers, limits, labels and legends never change,
@@ -138,7 +171,7 @@ class BatchExplorer(Explorer):
         return ()
 
     def draw_background(self, state):
-        w1, w2, loss, _ = _grid()
+        w1, w2, loss = self._surface
         levels = np.geomspace(0.3, 80, 9)
         # the updates per epoch of full batch and SGD never change: their legends say it, and
         # only the mini-batch's title has to (fewer letters to draw on every update)
@@ -171,32 +204,30 @@ class BatchExplorer(Explorer):
                      loc="upper right", zorder=1.5)
 
     def draw(self, state):
-        best = _grid()[3]
-        for ax, (name, run), color in zip(self.axes.flat, state["runs"].items(), COLORS):
-            path = run["path"]
+        best = self._best
+        for ax, (name, run), color in zip(self.axes.flat, state.runs.items(), COLORS):
+            path = run.path
             ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.2, alpha=0.9, label="path")
             # drawn with the path so that the target stays on top of it
             ax.plot(*best, "*", color=plots.COLORS["orange"], ms=14)
-            per_epoch = (f", {run['updates_per_epoch']} per epoch" if name.startswith("mini")
+            per_epoch = (f", {run.updates_per_epoch} per epoch" if name.startswith("mini")
                          else "")
-            ax.set_title(f"{name}{per_epoch}: {len(path) - 1} updates")
+            ax.set_title(f"{name}{per_epoch}: {len(run.update_loss)} updates")
         ax = self.axes[1, 1]
-        for run, color in zip(state["runs"].values(), COLORS):
-            per_epoch = run["updates_per_epoch"]
-            x_updates = np.arange(1, len(run["update_loss"]) + 1) / per_epoch
-            if len(x_updates) > len(run["epoch_loss"]):
-                ax.plot(x_updates, run["update_loss"], color=color, lw=0.7, alpha=0.45)
-            ax.plot(np.arange(len(run["epoch_loss"])), run["epoch_loss"], "o-", color=color,
-                    ms=4)
+        for run, color in zip(state.runs.values(), COLORS):
+            x_updates = np.arange(1, len(run.update_loss) + 1) / run.updates_per_epoch
+            if len(x_updates) > len(run.epoch_loss):
+                ax.plot(x_updates, run.update_loss, color=color, lw=0.7, alpha=0.45)
+            ax.plot(np.arange(len(run.epoch_loss)), run.epoch_loss, "o-", color=color, ms=4)
         ax.set_title("Loss (thin: each update's batch)")
 
     def describe(self, state):
         rows = "".join(
-            f"<tr><td>{name}</td><td>{run['updates_per_epoch']}</td>"
-            f"<td>{run['epoch_loss'][-1]:.3f}</td></tr>"
-            for name, run in state["runs"].items())
+            f"<tr><td>{name}</td><td>{run.updates_per_epoch}</td>"
+            f"<td>{run.epoch_loss[-1]:.3f}</td></tr>"
+            for name, run in state.runs.items())
         return (f"<table><tr><th>batching</th><th>updates per epoch</th>"
-                f"<th>loss after {state['epochs']} epoch(s)</th></tr>{rows}</table>")
+                f"<th>loss after {state.epochs} epoch(s)</th></tr>{rows}</table>")
 
 
 def batch_explorer(batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):

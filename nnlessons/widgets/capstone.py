@@ -10,6 +10,7 @@ Where widgets do not render, `capstone_trainer(text_progress=True)` also prints 
 epoch, and the trainer's plain-text form is a summary of the last run.
 """
 import html
+from dataclasses import dataclass
 
 import ipywidgets as w
 import matplotlib
@@ -19,12 +20,12 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..network import MLP
-from ..training import accuracy, fit
-from ._base import Explorer
+from ..training import History, accuracy, fit
+from ._base import Explorer, Memo, readonly
 from ._layout import freeze_layout
 
-__all__ = ["capstone_trainer", "CapstoneTrainer", "train_digits", "digits_split",
-           "confusion_matrix", "weight_mosaic"]
+__all__ = ["capstone_trainer", "CapstoneTrainer", "CapstoneState", "DigitsRun", "train_digits",
+           "digits_split", "confusion_matrix", "weight_mosaic"]
 
 SHOWN_UNITS = 16
 SHOWN_MISTAKES = 8
@@ -58,19 +59,44 @@ def weight_mosaic(W, columns=4, gap=1):
     return mosaic
 
 
+@dataclass(frozen=True, eq=False)
+class DigitsRun:
+    """A trained digits network (`net`) with its `history`, its `test_accuracy`, the test set's
+    `confusion` matrix, the `predicted` digits and the indices of the `mistakes`."""
+    net: MLP
+    history: History
+    test_accuracy: float
+    confusion: np.ndarray
+    predicted: np.ndarray
+    mistakes: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
 def train_digits(hidden=64, epochs=20, learning_rate=0.1, batch_size=32, seed=0,
                  on_epoch_end=None):
-    """Train a 64-`hidden`-10 network on the digits; return the network, its history, the test
-    accuracy, the confusion matrix and the indices of the test mistakes."""
+    """Train a 64-`hidden`-10 network on the digits with `fit`; return a `DigitsRun`."""
     X_train, X_val, X_test, y_train, y_val, y_test = digits_split(seed)
     net = MLP([64, hidden, 10], ["relu", "softmax"], seed=seed)
     history = fit(net, X_train, y_train, epochs=epochs, batch_size=batch_size,
                   learning_rate=learning_rate, validation=(X_val, y_val), seed=seed,
                   on_epoch_end=on_epoch_end)
     predicted = net.predict_classes(X_test)
-    return {"net": net, "history": history, "test_accuracy": accuracy(net, X_test, y_test),
-            "confusion": confusion_matrix(y_test, predicted), "predicted": predicted,
-            "mistakes": np.flatnonzero(predicted != y_test), "X_test": X_test, "y_test": y_test}
+    return DigitsRun(net, history, accuracy(net, X_test, y_test),
+                     readonly(confusion_matrix(y_test, predicted)), readonly(predicted),
+                     readonly(np.flatnonzero(predicted != y_test)), readonly(X_test),
+                     readonly(y_test))
+
+
+@dataclass(frozen=True, eq=False)
+class CapstoneState:
+    """The latest run (the `number`-th this trainer made) and the settings it shows."""
+    run: DigitsRun
+    number: int
+    hidden: int
+    epochs: int
+    first_unit: int
+    message: str = ""
 
 
 class CapstoneTrainer(Explorer):
@@ -80,7 +106,8 @@ class CapstoneTrainer(Explorer):
 
     def __init__(self, hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
         self.text_progress = text_progress
-        self._runs = {}
+        # only the latest run: a network per setting would be wasteful
+        self._runs = Memo(self._train_afresh, 1)
         self._trained = 0
         self.progress = w.IntProgress(0, 0, epochs, description="epochs")
         self.status = w.HTML()
@@ -103,10 +130,8 @@ class CapstoneTrainer(Explorer):
         self.widget.children = children[:2] + [w.HBox([self.progress, self.status])] + children[2:]
 
     # training, with live progress -----------------------------------------------------------
-    def _train(self, hidden, epochs, learning_rate):
-        key = (hidden, epochs, learning_rate)
-        if key in self._runs:
-            return self._runs[key]
+    def _train_afresh(self, hidden, epochs, learning_rate):
+        """Train at these settings, showing the progress; returns `(run, its number)`."""
         self.progress.max, self.progress.value = epochs, 0
 
         def live(epoch, history):
@@ -120,9 +145,7 @@ class CapstoneTrainer(Explorer):
 
         run = train_digits(hidden, epochs, learning_rate, on_epoch_end=live)
         self._trained += 1
-        run["run"] = self._trained  # what the background (curves, confusion, mistakes) shows
-        self._runs = {key: run}  # keep only the latest run: a network per setting is wasteful
-        return run
+        return run, self._trained
 
     def _show_progress(self, history, epochs):
         """Redraw the loss curve of the run in progress, the whole figure the simple way: the
@@ -139,21 +162,20 @@ class CapstoneTrainer(Explorer):
             self.image.value = plots.to_png(self.fig)
 
     def compute(self, hidden=32, epochs=20, learning_rate=0.1, first_unit=0):
-        run = self._train(int(hidden), int(epochs), float(np.round(learning_rate, 6)))
-        history = run["history"]
+        run, number = self._runs(int(hidden), int(epochs), float(np.round(learning_rate, 6)))
+        history = run.history
         self.progress.max = int(epochs)
         self.progress.value = history.epochs
         first_unit = int(np.clip(first_unit, 0, max(0, int(hidden) - SHOWN_UNITS)))
         message = history.message if history.diverged else ""
-        if not message and run["test_accuracy"] < 0.5:
+        if not message and run.test_accuracy < 0.5:
             message = (f"The network has hardly learned (test accuracy "
-                       f"{run['test_accuracy']:.2f}; guessing gives 0.10): the learning rate "
+                       f"{run.test_accuracy:.2f}; guessing gives 0.10): the learning rate "
                        f"{learning_rate:.3g} is too large to settle or too small to get anywhere "
                        f"in {int(epochs)} epoch(s).")
         self.status.value = html.escape(
-            f"trained {history.epochs} epochs: test accuracy {run['test_accuracy']:.3f}")
-        return dict(run, hidden=int(hidden), epochs=int(epochs), first_unit=first_unit,
-                    message=message)
+            f"trained {history.epochs} epochs: test accuracy {run.test_accuracy:.3f}")
+        return CapstoneState(run, number, int(hidden), int(epochs), first_unit, message)
 
     # drawing ------------------------------------------------------------------------------------
     @staticmethod
@@ -167,11 +189,12 @@ class CapstoneTrainer(Explorer):
         plots.label(ax, "Loss while training", "epoch", "cross-entropy", legend=legend)
 
     def background_key(self, state):
-        return (state["run"],)  # only the weights panel follows `first_unit`
+        return (state.number,)  # only the weights panel follows `first_unit`
 
     def draw_background(self, state):
         losses, weights, confusion, mistakes = self.axes.flat
-        self._draw_losses(losses, state["history"], state["epochs"], legend=False)
+        run = state.run
+        self._draw_losses(losses, run.history, state.epochs, legend=False)
         # `ax.legend` would be redrawn by every update: this one stays with its run
         losses.add_artist(Legend(losses, *losses.get_legend_handles_labels(), loc="best",
                                  framealpha=0.9))
@@ -185,7 +208,7 @@ class CapstoneTrainer(Explorer):
         # the image is drawn over the background: a spine under it would show only in the gaps
         weights.spines[:].set_visible(False)
         plots.label(weights, "", "8x8 pixels per neuron", "", legend=False)
-        matrix = state["confusion"]
+        matrix = run.confusion
         confusion.imshow(np.log1p(matrix), cmap="Blues")
         for (i, j), count in np.ndenumerate(matrix):
             if count:
@@ -194,15 +217,14 @@ class CapstoneTrainer(Explorer):
         confusion.set_xticks(range(10))
         confusion.set_yticks(range(10))
         confusion.grid(False)
-        plots.label(confusion, f"Test set: accuracy {state['test_accuracy']:.3f}",
+        plots.label(confusion, f"Test set: accuracy {run.test_accuracy:.3f}",
                     "predicted digit", "true digit")
-        shown = state["mistakes"][:SHOWN_MISTAKES]
+        shown = run.mistakes[:SHOWN_MISTAKES]
         if len(shown):
             tiles = np.full((8, len(shown) * 9 - 1), np.nan)
             for k, index in enumerate(shown):
-                tiles[:, k * 9:k * 9 + 8] = state["X_test"][index].reshape(8, 8)
-                mistakes.text(k * 9 + 3.5, 9.5, f"{state['y_test'][index]}→"
-                                                f"{state['predicted'][index]}",
+                tiles[:, k * 9:k * 9 + 8] = run.X_test[index].reshape(8, 8)
+                mistakes.text(k * 9 + 3.5, 9.5, f"{run.y_test[index]}→{run.predicted[index]}",
                               ha="center", va="top", fontsize=11)
             mistakes.imshow(tiles, cmap="gray_r", vmin=0, vmax=1)
             mistakes.set_ylim(11, -0.5)
@@ -210,23 +232,24 @@ class CapstoneTrainer(Explorer):
         mistakes.set_yticks([])
         mistakes.grid(False)
         mistakes.spines[:].set_visible(False)  # the bottom one would underline the labels
-        plots.label(mistakes, f"Some of the {len(state['mistakes'])} mistakes (true→predicted)",
+        plots.label(mistakes, f"Some of the {len(run.mistakes)} mistakes (true→predicted)",
                     "", "")
 
     def draw(self, state):
         weights = self.axes[0, 1]
-        W = state["net"].weights[0][:, state["first_unit"]:state["first_unit"] + SHOWN_UNITS]
+        first = state.first_unit
+        W = state.run.net.weights[0][:, first:first + SHOWN_UNITS]
         limit = float(np.max(np.abs(W))) or 1.0
         weights.imshow(weight_mosaic(W), cmap=plots.DIVERGING, vmin=-limit, vmax=limit)
-        weights.set_title(f"First-layer weights, neurons {state['first_unit'] + 1}-"
-                          f"{state['first_unit'] + W.shape[1]} (red +, blue -)")
+        weights.set_title(f"First-layer weights, neurons {first + 1}-{first + W.shape[1]} "
+                          f"(red +, blue -)")
 
     def describe(self, state):
-        h = state["history"]
+        run, h = state.run, state.run.history
         return (f"{h.epochs} epochs, final training loss {h.train_loss[-1]:.4f}, "
                 f"validation accuracy {h.val_accuracy[-1]:.3f}, test accuracy "
-                f"{state['test_accuracy']:.3f} ({len(state['mistakes'])} of "
-                f"{len(state['y_test'])} test digits wrong).")
+                f"{run.test_accuracy:.3f} ({len(run.mistakes)} of "
+                f"{len(run.y_test)} test digits wrong).")
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)

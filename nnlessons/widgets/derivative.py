@@ -17,6 +17,8 @@ Two nearby points estimate the slope without any algebra:
 Neither can use a tiny $h$: $L(y \pm h)$ is stored with about 16 significant digits, so the
 difference of two nearly equal numbers loses digits, an error that grows like $1/h$.
 """
+from dataclasses import dataclass
+
 import ipywidgets as w
 import numpy as np
 from matplotlib.lines import Line2D
@@ -24,17 +26,17 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import plots
 from ..calculus import numerical_derivative
-from ._base import Explorer
+from ._base import Explorer, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
-__all__ = ["slope_explorer", "SlopeExplorer", "crowd_loss", "crowd_slope", "advice",
+__all__ = ["slope_explorer", "SlopeExplorer", "SlopeState", "crowd_loss", "crowd_slope", "advice",
            "one_sided_difference", "error_curves", "TARGET", "H_GRID"]
 
 TARGET = 500.0                          # the true crowd
 Y_RANGE = (250.0, 750.0)                # guesses the explorer offers
-H_GRID = np.logspace(-12, 2, 57)        # steps h for the error-versus-h panel
-CURVE_Y = np.linspace(*Y_RANGE, 201)    # guesses the loss curve is drawn over
+H_GRID = readonly(np.logspace(-12, 2, 57))      # steps h for the error-versus-h panel
+CURVE_Y = readonly(np.linspace(*Y_RANGE, 201))  # guesses the loss curve is drawn over
 FLOOR = 1e-13                           # an error of exactly 0 is drawn here on the log scale
 ROUNDING_ALERT = 1e-6                   # central error, relative to the slope, called "ruined"
 
@@ -87,6 +89,24 @@ def error_curves(y, hs=H_GRID):
     return np.abs(central - exact), np.abs(one_sided - exact)
 
 
+@dataclass(frozen=True, eq=False)
+class SlopeState:
+    """A guess `y` and a step `h`: the loss there, the exact slope and the advice it gives,
+    the central and one-sided estimates with their errors, and both errors over `H_GRID`."""
+    y: float
+    h: float
+    loss: float
+    exact: float
+    advice: str
+    central: float
+    one_sided: float
+    central_error: float
+    one_sided_error: float
+    central_errors: np.ndarray
+    one_sided_errors: np.ndarray
+    message: str = ""
+
+
 class SlopeExplorer(Explorer):
     title = "The slope of the loss curve, exact and estimated"
     figsize = (12.5, 4.8)
@@ -116,11 +136,9 @@ class SlopeExplorer(Explorer):
             message = (f"A step h = {h:.1e} is so small that L(y + h) and L(y - h) agree in almost "
                        f"every stored digit: rounding spoils the estimate (off by "
                        f"{abs(central - exact):.2g}). Steps near 1e-5 are the usual choice.")
-        return {"y": y, "h": h, "loss": float(crowd_loss(y)), "exact": exact,
-                "advice": advice(exact), "central": central, "one_sided": one_sided,
-                "central_error": abs(central - exact), "one_sided_error": abs(one_sided - exact),
-                "central_errors": central_errors, "one_sided_errors": one_sided_errors,
-                "message": message}
+        return SlopeState(y, h, float(crowd_loss(y)), exact, advice(exact), central, one_sided,
+                          abs(central - exact), abs(one_sided - exact), central_errors,
+                          one_sided_errors, message)
 
     def background_key(self, state):
         return ()  # the loss curve, the limits, the scales and the legends never change
@@ -154,38 +172,38 @@ class SlopeExplorer(Explorer):
         self._draw_errors(error_ax, state)
 
     def _draw_curve(self, ax, state):
-        y, h, exact = state["y"], state["h"], state["exact"]
+        y, h, exact = state.y, state.h, state.exact
         tangent, central, one_sided, guess = CURVE_STYLES.values()
         near = np.array([y - 90.0, y + 90.0])
-        ax.plot(near, state["loss"] + exact * (near - y), **tangent)
+        ax.plot(near, state.loss + exact * (near - y), **tangent)
         both = np.array([y - h, y + h])
         ax.plot(both, crowd_loss(both), **central)
         right = np.array([y, y + h])
         ax.plot(right, crowd_loss(right), **one_sided)
-        ax.plot(y, state["loss"], **guess)
+        ax.plot(y, state.loss, **guess)
         # a fixed title height: left to itself, matplotlib measures every tick label to place it
-        ax.set_title(f"dL/dy = 2(y - 500) = {exact:+.0f}: {state['advice']}", y=1.0)
+        ax.set_title(f"dL/dy = 2(y - 500) = {exact:+.0f}: {state.advice}", y=1.0)
 
     def _draw_errors(self, ax, state):
         one_sided, central, your_h = ERROR_STYLES.values()
         # the error curves depend on y, so they move with it
-        ax.plot(H_GRID, np.maximum(state["one_sided_errors"], FLOOR), **one_sided)
-        ax.plot(H_GRID, np.maximum(state["central_errors"], FLOOR), **central)
-        ax.plot(state["h"], max(state["one_sided_error"], FLOOR), "s",
-                color=plots.COLORS["orange"], ms=9)
-        ax.plot(state["h"], max(state["central_error"], FLOOR), "o",
-                color=plots.COLORS["green"], ms=9)
-        ax.axvline(state["h"], **your_h)
+        ax.plot(H_GRID, np.maximum(state.one_sided_errors, FLOOR), **one_sided)
+        ax.plot(H_GRID, np.maximum(state.central_errors, FLOOR), **central)
+        ax.plot(state.h, max(state.one_sided_error, FLOOR), "s", color=plots.COLORS["orange"],
+                ms=9)
+        ax.plot(state.h, max(state.central_error, FLOOR), "o", color=plots.COLORS["green"],
+                ms=9)
+        ax.axvline(state.h, **your_h)
         ax.set_title("Error of each estimate as h shrinks", y=1.0)
 
     def describe(self, state):
-        return (f"<table><tr><th></th><th>slope at y = {state['y']:.0f}</th><th>error</th></tr>"
-                f"<tr><td>exact 2(y - 500)</td><td>{state['exact']:+.6f}</td><td></td></tr>"
-                f"<tr><td>central, h = {state['h']:.1e}</td><td>{state['central']:+.6f}</td>"
-                f"<td>{state['central_error']:.1e}</td></tr>"
-                f"<tr><td>one-sided, h = {state['h']:.1e}</td><td>{state['one_sided']:+.6f}</td>"
-                f"<td>{state['one_sided_error']:.1e}</td></tr></table>"
-                f"<p>Loss {state['loss']:.0f}; the sign of the slope says: <b>{state['advice']}"
+        return (f"<table><tr><th></th><th>slope at y = {state.y:.0f}</th><th>error</th></tr>"
+                f"<tr><td>exact 2(y - 500)</td><td>{state.exact:+.6f}</td><td></td></tr>"
+                f"<tr><td>central, h = {state.h:.1e}</td><td>{state.central:+.6f}</td>"
+                f"<td>{state.central_error:.1e}</td></tr>"
+                f"<tr><td>one-sided, h = {state.h:.1e}</td><td>{state.one_sided:+.6f}</td>"
+                f"<td>{state.one_sided_error:.1e}</td></tr></table>"
+                f"<p>Loss {state.loss:.0f}; the sign of the slope says: <b>{state.advice}"
                 f"</b>.</p>")
 
 

@@ -22,7 +22,8 @@ The presets are computed from $\lambda_{\max}$, not guessed.
 local one, with a hilltop between them. Plain descent rolls into the valley on the side of the
 hilltop where it starts (for small steps), and there it stays.
 """
-import functools
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import ipywidgets as w
 import numpy as np
@@ -32,14 +33,14 @@ from matplotlib.ticker import MaxNLocator, NullLocator
 from .. import plots
 from ..descent import (BOWL_MINIMUM, DIVERGED, bowl_gradient, bowl_loss, bumpy_gradient,
                        bumpy_loss, gradient_descent)
-from ._base import Explorer
+from ._base import Explorer, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
-__all__ = ["descent_explorer", "DescentExplorer", "local_minimum_explorer",
-           "LocalMinimumExplorer", "bowl_hessian", "curvature", "preset_rates", "rate_regime",
-           "run_bowl", "bumpy_landmarks", "run_bumpy", "PRESET_FACTORS", "W1_RANGE", "W2_RANGE",
-           "W_RANGE"]
+__all__ = ["descent_explorer", "DescentExplorer", "DescentState", "local_minimum_explorer",
+           "LocalMinimumExplorer", "ValleyState", "bowl_hessian", "curvature", "preset_rates",
+           "rate_regime", "run_bowl", "bumpy_landmarks", "run_bumpy", "PRESET_FACTORS",
+           "W1_RANGE", "W2_RANGE", "W_RANGE"]
 
 # Presets as multiples of 1 / lambda_max (see the module docstring for why these regimes).
 PRESET_FACTORS = {"too small": 0.05, "good": 1.0, "overshooting": 1.8, "diverging": 2.5}
@@ -51,7 +52,7 @@ LOSS_FLOOR = 1e-16               # losses below this are drawn here on the log s
 
 W_RANGE = (-2.3, 2.3)            # the window on the two-valley landscape
 SETTLED = 1e-3                   # |slope| below this: the walk has come to rest in a valley
-BUMPY_W = np.linspace(*W_RANGE, 300)  # where the landscape's curve is drawn
+BUMPY_W = readonly(np.linspace(*W_RANGE, 300))  # where the landscape's curve is drawn
 # Losses of a walk that settles lie between 0.28 (the global minimum) and 6.2 (the highest start);
 # a diverging one passes 1e4 within a step or two, and is drawn at the top edge from there.
 BUMPY_LOSS_RANGE = (0.1, 1e4)
@@ -76,7 +77,6 @@ BUMPY_LOSS_STYLE = dict(marker="o", color=plots.COLORS["blue"], ms=3)
 
 
 # ---- the bowl ---------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
 def bowl_hessian():
     r"""The bowl's Hessian $\tfrac{2}{n}X^\top X$, read off its gradient: the gradient is linear in
     $w$, so column $j$ is $\nabla L(e_j) - \nabla L(0)$."""
@@ -121,10 +121,29 @@ def run_bowl(start, learning_rate, steps):
                             steps, loss=bowl_loss)
 
 
-@functools.lru_cache(maxsize=1)
 def _bowl_grid():
     w1, w2 = np.meshgrid(np.linspace(*W1_RANGE, 70), np.linspace(*W2_RANGE, 70))
     return w1, w2, bowl_loss(np.stack([w1, w2], axis=-1)), np.geomspace(0.05, 200, 10)
+
+
+@dataclass(frozen=True, eq=False)
+class DescentState:
+    """A walk on the bowl: its `start`, `learning_rate` and `steps`, the `points` and `losses`
+    along it, how the rate behaves (`regime`, the distance `factor` per step, the
+    `steps_needed` to get 1000 times closer), the divergence `limit` 2/λ_max and the gradient
+    at the start."""
+    start: np.ndarray
+    learning_rate: float
+    steps: int
+    points: np.ndarray
+    losses: np.ndarray
+    diverged: bool
+    regime: str
+    factor: float
+    steps_needed: int | None
+    limit: float
+    gradient: np.ndarray
+    message: str = ""
 
 
 class DescentExplorer(Explorer):
@@ -153,9 +172,10 @@ class DescentExplorer(Explorer):
         }
         # Registered before the base class's observers, so that choosing a preset moves the
         # learning-rate slider first and the figure is drawn once, with the preset's rate.
-        controls["preset"].observe(self._preset_chosen, names="value")
-        controls["learning_rate"].observe(self._rate_moved, names="value")
+        controls["preset"].observe(self.guarded(self._preset_chosen), names="value")
+        controls["learning_rate"].observe(self.guarded(self._rate_moved), names="value")
         self._rates = rates
+        self._surface = _bowl_grid()  # the contours, computed once per explorer
         super().__init__(controls)
         freeze_layout(self)
 
@@ -192,17 +212,16 @@ class DescentExplorer(Explorer):
                        f"{len(path.losses) - 1} steps: a learning rate of {learning_rate:.3f}, "
                        f"above 2/λ_max = {limit:.2f}, overshoots further each step and is "
                        f"diverging. Lower it.")
-        return {"start": start, "learning_rate": learning_rate, "steps": steps,
-                "points": path.points, "losses": path.losses, "diverged": path.diverged,
-                "regime": regime, "factor": factor, "steps_needed": needed, "limit": limit,
-                "gradient": bowl_gradient(start), "message": message}
+        return DescentState(readonly(start), learning_rate, steps, readonly(path.points),
+                            readonly(path.losses), path.diverged, regime, factor, needed, limit,
+                            readonly(bowl_gradient(start)), message)
 
     def background_key(self, state):
         return ()  # the contours, the limits and the legends never change
 
     def draw_background(self, state):
         surface, curve = self.axes
-        w1, w2, loss, levels = _bowl_grid()
+        w1, w2, loss, levels = self._surface
         surface.contour(w1, w2, loss, levels=levels, colors="0.65", linewidths=0.9)
         surface.set_xlim(*W1_RANGE)
         surface.set_ylim(*W2_RANGE)
@@ -225,9 +244,9 @@ class DescentExplorer(Explorer):
     def draw(self, state):
         surface, curve = self.axes
         path_style, gradient_style, start_style, lowest_style = BOWL_STYLES.values()
-        points = state["points"]
+        points = state.points
         surface.plot(points[:, 0], points[:, 1], zorder=3, label="path", **path_style)
-        start, gradient = state["start"], state["gradient"]
+        start, gradient = state.start, state.gradient
         size = np.linalg.norm(gradient)
         if size > 0:
             arrow = 1.8 * gradient / size
@@ -236,26 +255,26 @@ class DescentExplorer(Explorer):
         surface.plot(*start, zorder=3, label="start", **start_style)
         surface.plot(*BOWL_MINIMUM, zorder=3, **lowest_style)  # on top of a path that ends there
         # a fixed title height: left to itself, matplotlib measures every tick label to place it
-        surface.set_title(f"Learning rate {state['learning_rate']:.3f}: {state['regime']}", y=1.0)
-        losses = np.maximum(state["losses"], LOSS_FLOOR)
+        surface.set_title(f"Learning rate {state.learning_rate:.3f}: {state.regime}", y=1.0)
+        losses = np.maximum(state.losses, LOSS_FLOOR)
         curve.plot(np.arange(len(losses)), losses, label="loss after each step", **LOSS_STYLE)
-        label = "diverged" if state["diverged"] else f"loss {state['losses'][-1]:.2g}"
+        label = "diverged" if state.diverged else f"loss {state.losses[-1]:.2g}"
         curve.set_title(f"Loss per step ({label})", y=1.0)
 
     def describe(self, state):
-        end, regime = state["points"][-1], state["regime"]
+        end, regime = state.points[-1], state.regime
         if regime == "diverging":
             how = "each step multiplies the distance to the bottom by at least 1: it never arrives"
         else:
             how = (f"each step multiplies the distance to the bottom by at most "
-                   f"{state['factor']:.3f}, so about {state['steps_needed']} steps bring it "
+                   f"{state.factor:.3f}, so about {state.steps_needed} steps bring it "
                    f"1000 times closer")
-        return (f"<p>Learning rate {state['learning_rate']:.3f} is <b>{regime}</b>: {how}. "
-                f"Smooth up to 1/λ_max = {state['limit'] / 2:.2f}, zig-zag up to 2/λ_max = "
-                f"{state['limit']:.2f}, diverging beyond.</p>"
-                f"<p>Start ({state['start'][0]:.1f}, {state['start'][1]:.1f}), loss "
-                f"{state['losses'][0]:.3g}; after {len(state['points']) - 1} steps "
-                f"w = ({end[0]:.3f}, {end[1]:.3f}), loss {state['losses'][-1]:.3g}.</p>")
+        return (f"<p>Learning rate {state.learning_rate:.3f} is <b>{regime}</b>: {how}. "
+                f"Smooth up to 1/λ_max = {state.limit / 2:.2f}, zig-zag up to 2/λ_max = "
+                f"{state.limit:.2f}, diverging beyond.</p>"
+                f"<p>Start ({state.start[0]:.1f}, {state.start[1]:.1f}), loss "
+                f"{state.losses[0]:.3g}; after {len(state.points) - 1} steps "
+                f"w = ({end[0]:.3f}, {end[1]:.3f}), loss {state.losses[-1]:.3g}.</p>")
 
 
 def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="good"):
@@ -265,8 +284,7 @@ def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="goo
 
 
 # ---- two valleys ------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def bumpy_landmarks():
+def _find_landmarks():
     """Where `bumpy_loss` is flat: its global minimum, its local minimum and the hilltop between,
     found where its slope changes sign (a grid, then bisection)."""
     grid = np.linspace(-3.0, 3.0, 601)
@@ -286,6 +304,16 @@ def bumpy_landmarks():
     return {"global": float(minima[0]), "local": float(minima[1]), "hilltop": float(hilltop)}
 
 
+# found once, at import (in under a millisecond), and read-only
+_LANDMARKS = MappingProxyType(_find_landmarks())
+
+
+def bumpy_landmarks():
+    """Where `bumpy_loss` is flat, by name: "global" (its global minimum), "local" (its local
+    minimum) and "hilltop" (between them). A read-only mapping."""
+    return _LANDMARKS
+
+
 def run_bumpy(start, learning_rate, steps):
     """Gradient descent on the two-valley landscape. Returns the `DescentPath` and which valley
     it ended in: "global", "local", or None (still moving, or diverged)."""
@@ -297,6 +325,22 @@ def run_bumpy(start, learning_rate, steps):
         marks = bumpy_landmarks()
         found = min(("global", "local"), key=lambda name: abs(marks[name] - end))
     return path, found
+
+
+@dataclass(frozen=True, eq=False)
+class ValleyState:
+    """A walk on the two-valley landscape: its settings, the `points` and `losses` along it, the
+    valley it `found` ("global", "local" or None), where it `end`s, and the landmarks."""
+    start: float
+    learning_rate: float
+    steps: int
+    points: np.ndarray
+    losses: np.ndarray
+    found: str | None
+    diverged: bool
+    end: float
+    marks: MappingProxyType
+    message: str = ""
 
 
 class LocalMinimumExplorer(Explorer):
@@ -332,9 +376,8 @@ class LocalMinimumExplorer(Explorer):
                        f"the learning rate makes it bounce between the walls.")
         else:
             message = ""
-        return {"start": start, "learning_rate": learning_rate, "steps": steps,
-                "points": path.points[:, 0], "losses": path.losses, "found": found,
-                "diverged": path.diverged, "end": end, "marks": marks, "message": message}
+        return ValleyState(start, learning_rate, steps, readonly(path.points[:, 0]),
+                           readonly(path.losses), found, path.diverged, end, marks, message)
 
     def background_key(self, state):
         return ()  # the landscape, the limits and the legends never change
@@ -367,39 +410,39 @@ class LocalMinimumExplorer(Explorer):
 
     def draw(self, state):
         curve_ax, loss_ax = self.axes
-        marks = state["marks"]
+        marks = state.marks
         path_style, start_style = VALLEY_STYLES.values()
-        shown = np.abs(state["points"]) <= W_RANGE[1]
-        curve_ax.plot(state["points"][shown], state["losses"][shown], label="path", **path_style)
-        curve_ax.plot(state["start"], bumpy_loss(state["start"]), label="start", **start_style)
+        shown = np.abs(state.points) <= W_RANGE[1]
+        curve_ax.plot(state.points[shown], state.losses[shown], label="path", **path_style)
+        curve_ax.plot(state.start, bumpy_loss(state.start), label="start", **start_style)
         for name, style in MINIMUM_STYLES.items():  # on top of a path that ends there
             curve_ax.plot(marks[name], bumpy_loss(marks[name]), **style)
         found = {"global": "found the global minimum", "local": "stuck in the local minimum",
-                 None: "diverged" if state["diverged"] else "still moving"}[state["found"]]
+                 None: "diverged" if state.diverged else "still moving"}[state.found]
         # a fixed title height: left to itself, matplotlib measures every tick label to place it
-        curve_ax.set_title(f"From w = {state['start']:.2f}: {found}", y=1.0)
+        curve_ax.set_title(f"From w = {state.start:.2f}: {found}", y=1.0)
         top = BUMPY_LOSS_RANGE[1]
-        loss_ax.plot(np.arange(len(state["losses"])), np.minimum(state["losses"], top),
+        loss_ax.plot(np.arange(len(state.losses)), np.minimum(state.losses, top),
                      label="loss after each step", **BUMPY_LOSS_STYLE)
-        if np.max(state["losses"]) > top:
+        if np.max(state.losses) > top:
             # middle left: clear of the legend and of every walk that settles (losses below 7)
             loss_ax.text(0.04, 0.6, f"losses above {top:,.0f} are drawn at the top edge",
                          transform=loss_ax.transAxes, fontsize=11)
-        loss_ax.set_title("Loss per step (diverged)" if state["diverged"] else "Loss per step",
+        loss_ax.set_title("Loss per step (diverged)" if state.diverged else "Loss per step",
                           y=1.0)
 
     def describe(self, state):
-        marks, found = state["marks"], state["found"]
+        marks, found = state.marks, state.found
         if found is None:
             where = "has not come to rest in a valley"
         else:
             other = "local" if found == "global" else "global"
-            where = (f"came to rest at w = {state['end']:.3f}, loss "
-                     f"{float(bumpy_loss(state['end'])):.3f}: the <b>{found} minimum</b> (the "
+            where = (f"came to rest at w = {state.end:.3f}, loss "
+                     f"{float(bumpy_loss(state.end)):.3f}: the <b>{found} minimum</b> (the "
                      f"{other} one is at w = {marks[other]:.3f}, loss "
                      f"{float(bumpy_loss(marks[other])):.3f})")
-        return (f"<p>Starting at w = {state['start']:.2f} with learning rate "
-                f"{state['learning_rate']:.3f}, descent {where}. With small steps, a start left of "
+        return (f"<p>Starting at w = {state.start:.2f} with learning rate "
+                f"{state.learning_rate:.3f}, descent {where}. With small steps, a start left of "
                 f"the hilltop at w = {marks['hilltop']:.3f} rolls into the global valley, a start "
                 f"right of it into the local one.</p>")
 

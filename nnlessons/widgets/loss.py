@@ -15,6 +15,8 @@ $\partial L_{\text{SE}}/\partial p = 2(p - y)$ stays between -2 and 2, while
 $\partial L_{\text{CE}}/\partial p = (p - y)/(p(1 - p))$ grows without bound as a confident answer
 turns out wrong.
 """
+from dataclasses import dataclass
+
 import ipywidgets as w
 import numpy as np
 from matplotlib.legend import Legend
@@ -22,17 +24,19 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from .. import losses, plots
-from ._base import Explorer
+from ._base import Explorer, readonly
 from ._layout import freeze_layout
 
-__all__ = ["loss_explorer", "LossExplorer", "cross_entropy_explorer", "CrossEntropyExplorer",
-           "crowd_loss", "probability_losses", "loss_curves",
-           "slope_curves", "TRUE_CROWD", "GUESSES"]
+__all__ = ["loss_explorer", "LossExplorer", "LossState", "cross_entropy_explorer",
+           "CrossEntropyExplorer", "CrossEntropyState", "crowd_loss", "probability_losses",
+           "loss_curves", "slope_curves", "TRUE_CROWD", "GUESSES"]
 
 TRUE_CROWD = 500
-GUESSES = np.linspace(0.0, 1000.0, 201)       # the guesses the curve is drawn over
+GUESSES = readonly(np.linspace(0.0, 1000.0, 201))  # the guesses the curve is drawn over
 # p runs over [0, 1] but the curves stop short of 0 and 1, where cross-entropy is log(0).
-P_CURVE = np.linspace(0.002, 0.998, 250)
+P_CURVE = readonly(np.linspace(0.002, 0.998, 250))
+# the squared error of every guess in GUESSES: the curve the crowd explorer draws
+CROWD_CURVE = readonly(losses.squared_error(GUESSES, np.full_like(GUESSES, TRUE_CROWD)))
 CE_TOP = 5.0                                   # the loss axis stops here; larger values are noted
 SLOPE_FLOOR, SLOPE_TOP = 1e-2, 1e3             # the log slope axis; points beyond sit at its ends
 
@@ -43,6 +47,16 @@ def crowd_loss(guess, target=TRUE_CROWD):
         raise ValueError(f"guess must be a finite number of people; got {guess!r}")
     return {"guess": float(guess), "target": float(target), "error": float(target - guess),
             "squared_error": float(losses.squared_error(guess, target))}
+
+
+@dataclass(frozen=True)
+class LossState:
+    """One guess of the crowd, its error and its squared error (see `crowd_loss`)."""
+    guess: float
+    target: float
+    error: float
+    squared_error: float
+    message: str = ""
 
 
 class LossExplorer(Explorer):
@@ -57,17 +71,14 @@ class LossExplorer(Explorer):
         freeze_layout(self)
 
     def compute(self, guess=350):
-        state = crowd_loss(guess)
-        state["curve"] = losses.squared_error(GUESSES, np.full_like(GUESSES, TRUE_CROWD))
-        state["message"] = ""
-        return state
+        return LossState(**crowd_loss(guess))
 
     def background_key(self, state):
         return ()  # the curve and the axes never change
 
     def draw_background(self, state):
         ax = self.axes
-        ax.plot(GUESSES, state["curve"], color=plots.COLORS["blue"],
+        ax.plot(GUESSES, CROWD_CURVE, color=plots.COLORS["blue"],
                 label="squared error (500 - guess)²")
         ax.plot(TRUE_CROWD, 0.0, "*", color=plots.COLORS["green"], ms=16, zorder=4,
                 label="true crowd 500: loss 0")
@@ -79,7 +90,7 @@ class LossExplorer(Explorer):
 
     def draw(self, state):
         ax = self.axes
-        guess, error, loss = state["guess"], state["error"], state["squared_error"]
+        guess, error, loss = state.guess, state.error, state.squared_error
         ax.vlines(guess, 0.0, loss, color=plots.COLORS["vermillion"], ls=":", lw=1.5)
         ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5,
                 solid_capstyle="butt", label=f"error 500 - {guess:g} = {error:g}", zorder=3)
@@ -89,7 +100,7 @@ class LossExplorer(Explorer):
         ax.legend(loc="upper center", framealpha=0.9)
 
     def describe(self, state):
-        g, e, loss = state["guess"], state["error"], state["squared_error"]
+        g, e, loss = state.guess, state.error, state.squared_error
         return (f"error = target - guess = 500 - {g:g} = {e:g}; "
                 f"squared error = ({e:g})² = <b>{loss:,.0f}</b>")
 
@@ -128,6 +139,23 @@ def probability_losses(p, label):
             "cross_slope": float(losses.binary_cross_entropy_gradient(p_, y_)[0])}
 
 
+@dataclass(frozen=True, eq=False)
+class CrossEntropyState:
+    """A probability `p` and its `label`, both losses and both slopes there (see
+    `probability_losses`), the curves of the label's losses and slopes over `P_CURVE`, and how
+    far `p` is from the label (`wrongness`, 1 for a certain wrong answer)."""
+    p: float
+    label: int
+    squared: float
+    cross: float
+    squared_slope: float
+    cross_slope: float
+    curves: tuple
+    slope_curves: tuple
+    wrongness: float
+    message: str = ""
+
+
 class CrossEntropyExplorer(Explorer):
     title = "A probability p and its label y: cross-entropy beside squared error"
     figsize = (12.0, 4.6)
@@ -146,19 +174,17 @@ class CrossEntropyExplorer(Explorer):
         freeze_layout(self)
 
     def compute(self, p=0.1, label=1):
-        state = probability_losses(p, label)
-        state["curves"] = loss_curves(label)
-        state["slope_curves"] = slope_curves(label)
-        wrongness = abs(state["label"] - state["p"])
+        values = probability_losses(p, label)
+        wrongness = abs(values["label"] - values["p"])
+        message = ""
         if wrongness == 1.0:
-            state["message"] = (f"p = {p:g} for a label {label}: certain and wrong. Cross-entropy "
-                                f"would be -log 0, infinite; nnlessons clips p to 1e-12 first, "
-                                f"so it reports {state['cross']:.1f}. Squared error is only "
-                                f"{state['squared']:.0f}.")
-        else:
-            state["message"] = ""
-        state["wrongness"] = wrongness
-        return state
+            message = (f"p = {p:g} for a label {label}: certain and wrong. Cross-entropy "
+                       f"would be -log 0, infinite; nnlessons clips p to 1e-12 first, "
+                       f"so it reports {values['cross']:.1f}. Squared error is only "
+                       f"{values['squared']:.0f}.")
+        return CrossEntropyState(**values, curves=loss_curves(label),
+                                 slope_curves=slope_curves(label), wrongness=wrongness,
+                                 message=message)
 
     def background_key(self, state):
         return ()  # the limits and scales fit both labels: only curves and points move
@@ -187,12 +213,12 @@ class CrossEntropyExplorer(Explorer):
         # The curves change with the label: drawn here, they keep the background the same for
         # both labels, and four lines cost far less than the full redraw a new background needs.
         values, slopes = self.axes
-        p, label = state["p"], state["label"]
-        grid, squared, cross = state["curves"]
+        p, label = state.p, state.label
+        grid, squared, cross = state.curves
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
         values.plot(grid, squared, color=se_color, label=f"squared error ({label} - p)²")
         values.plot(grid, cross, color=ce_color, label="cross-entropy")
-        for value, color in ((state["squared"], se_color), (state["cross"], ce_color)):
+        for value, color in ((state.squared, se_color), (state.cross, ce_color)):
             shown = min(value, CE_TOP - 0.15)
             values.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
                         clip_on=False)
@@ -202,24 +228,23 @@ class CrossEntropyExplorer(Explorer):
                                 textcoords="offset points", ha="right" if p > 0.5 else "left",
                                 fontsize=11, color=color,
                                 arrowprops={"arrowstyle": "-|>", "color": color})
-        values.set_title(f"Label y = {label}, p = {p:.2f}: squared {state['squared']:.3f}, "
-                         f"CE {state['cross']:.3f}")
+        values.set_title(f"Label y = {label}, p = {p:.2f}: squared {state.squared:.3f}, "
+                         f"CE {state.cross:.3f}")
         values.legend(loc="upper center", framealpha=0.9)
 
-        se_slope, ce_slope = state["slope_curves"]
+        se_slope, ce_slope = state.slope_curves
         slopes.plot(grid, se_slope, color=se_color)
         slopes.plot(grid, ce_slope, color=ce_color)
-        for value, color in ((state["squared_slope"], se_color),
-                             (state["cross_slope"], ce_color)):
+        for value, color in ((state.squared_slope, se_color), (state.cross_slope, ce_color)):
             shown = float(np.clip(abs(value), SLOPE_FLOOR, SLOPE_TOP))
             slopes.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
                         clip_on=False)
 
     def describe(self, state):
-        return (f"p = {state['p']:.2f}, label y = {state['label']}: "
-                f"squared error <b>{state['squared']:.4f}</b> "
-                f"(slope {state['squared_slope']:+.3g}), "
-                f"cross-entropy <b>{state['cross']:.4f}</b> (slope {state['cross_slope']:+.3g})")
+        return (f"p = {state.p:.2f}, label y = {state.label}: "
+                f"squared error <b>{state.squared:.4f}</b> "
+                f"(slope {state.squared_slope:+.3g}), "
+                f"cross-entropy <b>{state.cross:.4f}</b> (slope {state.cross_slope:+.3g})")
 
 
 def cross_entropy_explorer(p=0.1, label=1):

@@ -10,8 +10,8 @@ the straight line $w_1 x_1 + w_2 x_2 + b = 0$: the weights turn that line, the b
 Also here: `draw_loop`, the six-step map of how a network learns, and `draw_network`, a small
 network drawn with its weights as lines, both used as static figures in lesson 01.
 """
-import functools
 import html
+from dataclasses import dataclass
 
 import ipywidgets as w
 import matplotlib
@@ -25,11 +25,11 @@ from matplotlib.patches import Patch
 from .. import activations as act
 from .. import neuron as nn_neuron
 from .. import plots
-from ._base import Explorer
+from ._base import Explorer, readonly
 from ._layout import freeze_layout
 
-__all__ = ["neuron_explorer", "NeuronExplorer", "neuron_grid", "arithmetic", "draw_loop",
-           "draw_network", "ACTIVATIONS", "LIMIT", "LOOP_STEPS"]
+__all__ = ["neuron_explorer", "NeuronExplorer", "NeuronState", "Arithmetic", "neuron_grid",
+           "arithmetic", "draw_loop", "draw_network", "ACTIVATIONS", "LIMIT", "LOOP_STEPS"]
 
 ACTIVATIONS = tuple(act.ELEMENTWISE)   # sigmoid, tanh, relu, leaky_relu, elu, identity
 LIMIT = 3.0                            # the plane shown: -LIMIT <= x1, x2 <= LIMIT
@@ -38,13 +38,9 @@ RESOLUTION = 61                        # grid points per side: smooth enough, fa
 # the sliders' ends, but a window that wide flattens every curve into a step); a point beyond is
 # noted as off the chart.
 Z_REACH = 10.0
-Z_CURVE = np.linspace(-Z_REACH, Z_REACH, 241)
-Z_CURVE.setflags(write=False)
+Z_CURVE = readonly(np.linspace(-Z_REACH, Z_REACH, 241))
 # The bounded activations colour their whole range; the others the outputs of that z window.
 COLOR_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-# One colour map object for every heat map: a fresh one per picture would rebuild its colour
-# table on every update.
-HEAT_CMAP = matplotlib.colormaps[plots.DIVERGING]
 POINT_STYLE = {"marker": "o", "ls": "", "color": plots.COLORS["yellow"], "ms": 11,
                "markeredgecolor": "black", "markeredgewidth": 1.5}   # the chosen input
 
@@ -60,13 +56,8 @@ LOOP_LESSONS = (("lesson 01: neuron", (0, 1), "sky"), ("lesson 02: loss", (2,), 
                 ("lessons 06-07: batches, overfitting", (5,), "purple"))
 
 
-@functools.lru_cache(maxsize=1)
-def _plane():
-    axis = np.linspace(-LIMIT, LIMIT, RESOLUTION)
-    x1, x2 = np.meshgrid(axis, axis)
-    X = np.column_stack([x1.ravel(), x2.ravel()])   # one input per row
-    X.setflags(write=False)
-    return axis, X
+AXIS = readonly(np.linspace(-LIMIT, LIMIT, RESOLUTION))   # x1 (and x2) over the plane
+PLANE = readonly(np.column_stack([x.ravel() for x in np.meshgrid(AXIS, AXIS)]))  # input per row
 
 
 def neuron_grid(w1, w2, b, activation="sigmoid"):
@@ -74,9 +65,8 @@ def neuron_grid(w1, w2, b, activation="sigmoid"):
 
     Returns `(axis, outputs)`: `axis` holds the RESOLUTION values of x1 (and of x2) and
     `outputs[i, j]` is the output for x1 = axis[j], x2 = axis[i] (rows go up the x2 axis)."""
-    axis, X = _plane()
-    outputs = nn_neuron.neuron(X, np.array([w1, w2], dtype=np.float64), float(b), activation)
-    return axis, outputs.reshape(RESOLUTION, RESOLUTION)
+    outputs = nn_neuron.neuron(PLANE, np.array([w1, w2], dtype=np.float64), float(b), activation)
+    return AXIS, outputs.reshape(RESOLUTION, RESOLUTION)
 
 
 def _number(value):
@@ -86,18 +76,24 @@ def _number(value):
     return f"({text})" if value < 0 else text
 
 
-def arithmetic(w1, w2, b, x1, x2, activation="sigmoid"):
-    """The neuron's arithmetic for one input, as numbers and as text.
+@dataclass(frozen=True)
+class Arithmetic:
+    """The neuron's arithmetic for one input: `z` (the weighted sum), `a` (the output), and
+    `sum_text` and `activation_text`, the two lines written out with the numbers."""
+    z: float
+    a: float
+    sum_text: str
+    activation_text: str
 
-    Returns a dict with `z` (the weighted sum), `a` (the output), and `sum_text` and
-    `activation_text`, the two lines written out with the numbers."""
+
+def arithmetic(w1, w2, b, x1, x2, activation="sigmoid"):
+    """The neuron's arithmetic for one input, as numbers and as text (an `Arithmetic`)."""
     z = float(nn_neuron.weighted_sum([x1, x2], [w1, w2], b)[0])
     f, _ = act.get(activation)
     a = float(f(z))
     sum_text = (f"z = {_number(w1)}×{_number(x1)} + {_number(w2)}×{_number(x2)} + {_number(b)}"
                 f" = {z:.3g}")
-    activation_text = f"a = {activation}({z:.3g}) = {a:.3f}"
-    return {"z": z, "a": a, "sum_text": sum_text, "activation_text": activation_text}
+    return Arithmetic(z, a, sum_text, f"a = {activation}({z:.3g}) = {a:.3f}")
 
 
 def color_scale(activation):
@@ -116,6 +112,30 @@ def color_scale(activation):
     return low, high, extend.get((bool(below), bool(above)), "neither")
 
 
+@dataclass(frozen=True, eq=False)
+class NeuronState:
+    """The settings, the outputs over the plane (`outputs[i, j]` for x1 = `axis[j]`,
+    x2 = `axis[i]`) with their range and whether they cross 0.5, and the chosen input's
+    arithmetic. With an activation the explorer does not know there is only the `message`."""
+    activation: str
+    w1: float = 0.0
+    w2: float = 0.0
+    b: float = 0.0
+    x1: float = 0.0
+    x2: float = 0.0
+    axis: np.ndarray | None = None
+    outputs: np.ndarray | None = None
+    low: float = 0.0
+    high: float = 0.0
+    crosses: bool = False
+    point: Arithmetic | None = None
+    message: str = ""
+
+    @property
+    def known(self):
+        return self.outputs is not None
+
+
 class NeuronExplorer(Explorer):
     title = "One neuron: two weights, a bias and an activation"
     figsize = (11.0, 4.4)
@@ -124,6 +144,9 @@ class NeuronExplorer(Explorer):
     backgrounds_kept = len(ACTIVATIONS)
 
     def __init__(self, w1=2.0, w2=-1.0, b=0.5, activation="sigmoid", x1=1.0, x2=0.5):
+        # one colour map for every heat map this explorer draws: a fresh one per picture would
+        # rebuild its colour table on every update
+        self._cmap = matplotlib.colormaps[plots.DIVERGING]
         style = {"description_width": "initial"}
 
         def slider(value, low, high, name):
@@ -149,8 +172,9 @@ class NeuronExplorer(Explorer):
 
     def compute(self, w1=2.0, w2=-1.0, b=0.5, activation="sigmoid", x1=1.0, x2=0.5):
         if activation not in ACTIVATIONS:
-            return {"message": f"activation must be one of {', '.join(ACTIVATIONS)}; "
-                               f"got {activation!r}"}
+            return NeuronState(str(activation), message=f"activation must be one of "
+                                                        f"{', '.join(ACTIVATIONS)}; got "
+                                                        f"{activation!r}")
         axis, outputs = neuron_grid(w1, w2, b, activation)
         low, high = float(outputs.min()), float(outputs.max())
         point = arithmetic(w1, w2, b, x1, x2, activation)
@@ -158,27 +182,25 @@ class NeuronExplorer(Explorer):
         message = ""
         if w1 == 0 and w2 == 0:
             message = (f"Both weights are 0, so the inputs do not matter: the neuron gives "
-                       f"{activation}({b:g}) = {point['a']:.3f} everywhere, its bias alone.")
+                       f"{activation}({b:g}) = {point.a:.3f} everywhere, its bias alone.")
         elif not crosses:
             side = "above" if low >= 0.5 else "below"
             message = (f"The output stays {side} 0.5 everywhere in this window "
                        f"(from {low:.3g} to {high:.3g}), so there is no 0.5 line to draw. "
                        f"Move the bias towards 0 or make the weights larger.")
-        return {"w1": float(w1), "w2": float(w2), "b": float(b), "activation": activation,
-                "x1": float(x1), "x2": float(x2), "axis": axis, "outputs": outputs,
-                "low": low, "high": high, "crosses": crosses, "point": point,
-                "message": message}
+        return NeuronState(activation, float(w1), float(w2), float(b), float(x1), float(x2),
+                           axis, readonly(outputs), low, high, crosses, point, message)
 
     # ---- drawing ---------------------------------------------------------------------------
     def background_key(self, state):
         # only the activation changes the colour bar, the curve and the curve's axes
-        return (state.get("activation") if "outputs" in state else None,)
+        return (state.activation if state.known else None,)
 
     def draw_background(self, state):
         heat, curve = self.axes
-        if "outputs" not in state:
+        if not state.known:
             return
-        activation = state["activation"]
+        activation = state.activation
         heat.set_xlim(-LIMIT, LIMIT)
         heat.set_ylim(-LIMIT, LIMIT)
         heat.grid(False)
@@ -186,7 +208,7 @@ class NeuronExplorer(Explorer):
         # outline enough
         heat.spines[:].set_visible(False)
         low, high, extend = color_scale(activation)
-        scale = ScalarMappable(TwoSlopeNorm(0.5, low, high), HEAT_CMAP)
+        scale = ScalarMappable(TwoSlopeNorm(0.5, low, high), self._cmap)
         bar = self.fig.colorbar(scale, cax=heat.inset_axes([1.03, 0.0, 0.04, 1.0]), extend=extend)
         bar.ax.set_title("a", fontsize=12)  # above, not beside: tick labels change width
         plots.label(heat, f"Output over the input plane ({activation})", "input x1", "input x2",
@@ -215,39 +237,39 @@ class NeuronExplorer(Explorer):
 
     def draw(self, state):
         heat, curve = self.axes
-        if "outputs" not in state:
+        if not state.known:
             heat.set_title("no picture: see the message")
             return
         self._draw_plane(heat, state)
         self._draw_activation(curve, state)
 
     def _draw_plane(self, ax, state):
-        axis, outputs = state["axis"], state["outputs"]
-        low, high, _ = color_scale(state["activation"])
+        axis, outputs = state.axis, state.outputs
+        low, high, _ = color_scale(state.activation)
         # its extent is the background's fixed limits, so imshow's autoscaling changes nothing
         ax.imshow(outputs, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
-                  cmap=HEAT_CMAP, norm=TwoSlopeNorm(0.5, low, high),
+                  cmap=self._cmap, norm=TwoSlopeNorm(0.5, low, high),
                   interpolation="bilinear", aspect="auto")
-        if state["crosses"]:
+        if state.crosses:
             ax.contour(axis, axis, outputs, levels=[0.5], colors="black", linewidths=2.0)
-        ax.plot(state["x1"], state["x2"], clip_on=False, **POINT_STYLE)
+        ax.plot(state.x1, state.x2, clip_on=False, **POINT_STYLE)
 
     def _draw_activation(self, ax, state):
-        point = state["point"]
-        text = f"{point['sum_text']}\n{point['activation_text']}"
-        if abs(point["z"]) > Z_REACH:
-            text += f"\n(z is off the chart, beyond {'+' if point['z'] > 0 else '-'}{Z_REACH:g})"
-        ax.plot(point["z"], point["a"], **POINT_STYLE)
+        point = state.point
+        text = f"{point.sum_text}\n{point.activation_text}"
+        if abs(point.z) > Z_REACH:
+            text += f"\n(z is off the chart, beyond {'+' if point.z > 0 else '-'}{Z_REACH:g})"
+        ax.plot(point.z, point.a, **POINT_STYLE)
         ax.text(0.02, 0.97, text, transform=ax.transAxes, va="top", ha="left", fontsize=11,
                 bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.7"})
 
     def describe(self, state):
-        if "point" not in state:
+        if not state.known:
             return ""
-        point = state["point"]
-        return (f"<pre style='font-size:13px'>{html.escape(point['sum_text'])}\n"
-                f"{html.escape(point['activation_text'])}</pre>"
-                f"Over the plane the output runs from {state['low']:.3f} to {state['high']:.3f}.")
+        point = state.point
+        return (f"<pre style='font-size:13px'>{html.escape(point.sum_text)}\n"
+                f"{html.escape(point.activation_text)}</pre>"
+                f"Over the plane the output runs from {state.low:.3f} to {state.high:.3f}.")
 
 
 def neuron_explorer(w1=2.0, w2=-1.0, b=0.5, activation="sigmoid", x1=1.0, x2=0.5):

@@ -1,30 +1,37 @@
 r"""Lesson 07: overfitting, and what holds it back.
 
-A network with one input, a hidden layer of tanh neurons and one output learns a few noisy points
-of $\sin(2\pi x)$ (`nnlessons.data.noisy_curve`). A separate validation set, drawn from the same
-curve with the same noise and never trained on, tells how well it does on new points. With many
-hidden neurons and few points, the training loss keeps falling while the validation loss turns up:
-the network memorises the noise. The early-stopping epoch is where the validation loss is lowest.
+A network with one input, a hidden layer of tanh neurons and one output (the package's
+`MLP([1, hidden, 1], ["tanh", "identity"])`) learns a few noisy points of $\sin(2\pi x)$
+(`nnlessons.data.noisy_curve`). A separate validation set, drawn from the same curve with the
+same noise and never trained on, tells how well it does on new points. With many hidden neurons
+and few points, the training loss keeps falling while the validation loss turns up: the network
+memorises the noise. The early-stopping epoch is where the validation loss is lowest.
 
-Training is full-batch gradient descent on the mean squared error with L2 weight decay
-$\tfrac{\lambda}{2}\sum W^2$, the same update as `nnlessons.training.sgd_step`, with a learning
-rate set afresh every few epochs from the loss's curvature (`stable_rate`): no fixed rate suits
-every setting, since the curvature grows with the number of hidden neurons and changes while
-training (weight decay raises it), and a step too long for it makes the training loss leap up.
+Training is `fit`'s, one epoch at a time so that the losses can be recorded along the way:
+`nnlessons.training.train_epoch` with the whole training set as one batch (gradient descent on
+the mean squared error with L2 weight decay $\tfrac{\lambda}{2}\sum W^2$), scored with
+`training.score` every `EVERY` epochs, at one fixed learning rate for every setting,
+`LEARNING_RATE`. As lesson 04 showed, a rate too large for the loss's curvature overshoots and
+the loss grows; the more hidden neurons, the steeper the curvature, and `LEARNING_RATE` is
+small enough for the largest network the sliders offer.
 """
-import functools
+import itertools
+from dataclasses import dataclass
 
 import ipywidgets as w
 import numpy as np
 from matplotlib.transforms import offset_copy
 
 from .. import data, plots
-from ._base import Explorer
+from ..network import MLP
+from ..training import score, train_epoch
+from ._base import Explorer, Memo, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
-__all__ = ["overfitting_explorer", "OverfittingExplorer", "train_curve_fit", "stable_rate",
-           "HIDDEN", "L2", "POINTS", "NOISE", "EPOCHS"]
+__all__ = ["overfitting_explorer", "OverfittingExplorer", "CurveFit", "OverfittingState",
+           "curve_network", "train_curve_fit", "every_setting", "HIDDEN", "L2", "POINTS", "NOISE",
+           "EPOCHS", "LEARNING_RATE"]
 
 HIDDEN = (1, 2, 3, 5, 10, 20, 40, 60)
 L2 = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
@@ -32,12 +39,12 @@ POINTS = (4, 6, 8, 12, 20, 30, 50, 80)
 NOISE = (0.0, 0.1, 0.2, 0.3, 0.5)
 EPOCHS = 2000
 EVERY = 10          # record the losses every EVERY epochs
-# the learning rate is worked out again every RATE_EVERY epochs (`stable_rate`): the curvature
-# drifts slowly, and the rate's factor-2 margin covers the drift in between
-RATE_EVERY = 10
+# One rate for every setting. Its training loss never leaps (tests/test_widgets_05_09.py tries
+# every setting of the sliders): 0.05 already did, for 60 neurons on 4 points.
+LEARNING_RATE = 0.02
 N_VALIDATION = 60
-GRID = np.linspace(0.0, 1.0, 150)[:, None]
-TRUE_CURVE = data.true_curve(GRID[:, 0])
+GRID = readonly(np.linspace(0.0, 1.0, 150)[:, None])
+TRUE_CURVE = readonly(data.true_curve(GRID[:, 0]))
 # Fixed, so that settings can be compared: the top holds every loss (the largest, about 3, are
 # at the start); below 1e-4 only a training loss goes, when a network has all but memorised a
 # few points, and its curve leaving the bottom says just that.
@@ -54,50 +61,48 @@ CURVE_STYLES = {"true curve": {"color": "0.4", "lw": 1.5, "ls": ":"},
                                     "mec": "black"}}
 
 
-def _predict(params, x):
-    W1, b1, W2, b2 = params
-    return np.tanh((2.0 * x - 1.0) @ W1 + b1) @ W2 + b2  # inputs rescaled from [0, 1] to [-1, 1]
+def every_setting():
+    """Every setting of the explorer's four sliders: (hidden, l2, n_points, noise)."""
+    return itertools.product(HIDDEN, L2, POINTS, NOISE)
 
 
-def gradients(params, x, a, residual, l2):
-    r"""Backpropagation through the 1-hidden-1 tanh network for the loss
-    $L = \frac{1}{n}\sum (y - t)^2 + \frac{\lambda}{2}(\lVert W^1\rVert^2 + \lVert W^2\rVert^2)$,
-    given the hidden activations `a` and the residuals $y - t$ of the forward pass.
-    Returns $(\partial L/\partial W^1, \partial L/\partial b^1, \partial L/\partial W^2,
-    \partial L/\partial b^2)$."""
-    W1, _, W2, _ = params
-    g = (2.0 / len(x)) * residual                 # dL/d(output)
-    d = (g @ W2.T) * (1.0 - a * a)               # backprop through tanh
-    return x.T @ d + l2 * W1, d.sum(axis=0), a.T @ g + l2 * W2, g.sum(axis=0)
+def _inputs(x):
+    return 2.0 * np.asarray(x) - 1.0  # inputs rescaled from [0, 1] to [-1, 1]
 
 
-def stable_rate(x, a, W2, l2):
-    r"""A learning rate at most half the largest stable one, for the current weights.
-
-    Near a minimum the loss is a bowl; along a direction of curvature $\kappa$ a step of
-    $\eta\kappa > 2$ overshoots further than it started, and the loss grows. Leaving out the
-    part that fades with the residuals (the Gauss-Newton approximation), the steepest curvature
-    is at most $\bar\kappa = \frac{2}{n}\lVert J\rVert_F^2 + \lambda$, with $J$ the
-    derivatives of the $n$ outputs with respect to every weight and bias:
-    $\lVert J\rVert_F^2 = \sum_i \bigl(1 + \sum_j a_{ij}^2 + \sum_j (x_i^2 + 1)(1 - a_{ij}^2)^2
-    (W^2_j)^2\bigr)$. Returns $\eta = 1/\bar\kappa$, so that $\eta\kappa \le 1$.
-
-    The bound moves while training: L2 shrinks the input weights but not the biases, so the
-    hidden neurons flatten towards constants that rise and fall together, and the output layer's
-    curvature climbs towards $2H$: a rate fixed at the start can become too long mid-run."""
-    slope = 1.0 - a * a
-    jacobian_sq = len(x) + np.vdot(a, a) + np.vdot(x * x + 1.0, (slope * slope) @ (W2 * W2))
-    return 1.0 / (2.0 / len(x) * jacobian_sq + l2)
+def curve_network(hidden, seed=0):
+    """`MLP([1, hidden, 1], ["tanh", "identity"])` with its tanh "kinks" spread over the inputs
+    (input weights of standard deviation 4, each bias putting its neuron's kink at a random
+    place in [-1, 1]): every neuron starts with its own piece of the curve."""
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(0.0, 4.0, (1, hidden))
+    net = MLP([1, hidden, 1], ["tanh", "identity"])
+    net.set_parameters({"W1": W1, "b1": -W1[0] * rng.uniform(-1.0, 1.0, hidden),
+                        "W2": rng.normal(0.0, 1.0 / np.sqrt(hidden), (hidden, 1)),
+                        "b2": np.zeros(1)})
+    return net
 
 
-@functools.lru_cache(maxsize=512)
+@dataclass(frozen=True, eq=False)
+class CurveFit:
+    """One training run: `epochs` (where the losses were recorded), `train_loss`, `val_loss`,
+    `best_epoch` (lowest validation loss), the training points `X`, `y`, the fitted curves on
+    `GRID` at the end (`final`) and at the best epoch (`early`), and the number of weights and
+    biases (`parameters`)."""
+    epochs: np.ndarray
+    train_loss: np.ndarray
+    val_loss: np.ndarray
+    best_epoch: int
+    X: np.ndarray
+    y: np.ndarray
+    final: np.ndarray
+    early: np.ndarray
+    parameters: int
+
+
 def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
-    """Train a 1-`hidden`-1 tanh network on `n_points` noisy points; return its history.
-
-    Returns a dict with `epochs` (where the losses were recorded), `train_loss`, `val_loss`,
-    `best_epoch` (lowest validation loss), the points, and the fitted curves on `GRID` at the end
-    (`final`) and at the best epoch (`early`).
-    """
+    """Train `curve_network(hidden)` on `n_points` noisy points for `epochs` epochs of full-batch
+    gradient descent at `LEARNING_RATE` with L2 strength `l2`; return its `CurveFit`."""
     for name, value, options in (("hidden", hidden, HIDDEN), ("n_points", n_points, POINTS)):
         if not (isinstance(value, (int, np.integer)) and value >= 1):
             raise ValueError(f"{name} must be a whole number >= 1 (e.g. one of {options}); "
@@ -106,40 +111,39 @@ def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
         raise ValueError(f"l2 and noise must be >= 0; got l2={l2!r}, noise={noise!r}")
     X, y = data.noisy_curve(n_points, noise, seed=seed)
     X_val, y_val = data.noisy_curve(N_VALIDATION, noise, seed=seed + 1)
-    x, x_val = 2.0 * X - 1.0, 2.0 * X_val - 1.0
-    rng = np.random.default_rng(seed)
-    # tanh "kinks" spread over the inputs, so every neuron starts with its own piece of the curve
-    W1 = rng.normal(0.0, 4.0, (1, hidden))
-    b1 = -W1[0] * rng.uniform(-1.0, 1.0, hidden)
-    W2 = rng.normal(0.0, 1.0 / np.sqrt(hidden), (hidden, 1))
-    b2 = np.zeros(1)
+    x, x_val, grid = _inputs(X), _inputs(X_val), _inputs(GRID)
+    net = curve_network(hidden, seed)
+    rng = np.random.default_rng(seed)  # full batches in a fixed order: nothing is drawn
     recorded, train_loss, val_loss = [], [], []
-    best, best_params = np.inf, None
+    best_epoch, early = None, None
     for epoch in range(epochs + 1):
-        a = np.tanh(x @ W1 + b1)
-        residual = a @ W2 + b2 - y
         if epoch % EVERY == 0:
-            val = float(np.mean((np.tanh(x_val @ W1 + b1) @ W2 + b2 - y_val) ** 2))
             recorded.append(epoch)
-            train_loss.append(float(np.mean(residual ** 2)))
-            val_loss.append(val)
-            if val < best:
-                best, best_epoch = val, epoch
-                best_params = (W1.copy(), b1.copy(), W2.copy(), b2.copy())
-        if epoch == epochs:
-            break
-        if epoch % RATE_EVERY == 0:
-            rate = stable_rate(x, a, W2, l2)
-        gW1, gb1, gW2, gb2 = gradients((W1, b1, W2, b2), x, a, residual, l2)
-        W2 -= rate * gW2
-        b2 -= rate * gb2
-        W1 -= rate * gW1
-        b1 -= rate * gb1
-    return {"epochs": np.array(recorded), "train_loss": np.array(train_loss),
-            "val_loss": np.array(val_loss), "best_epoch": best_epoch, "X": X, "y": y,
-            "final": _predict((W1, b1, W2, b2), GRID)[:, 0],
-            "early": _predict(best_params, GRID)[:, 0],
-            "parameters": 3 * hidden + 1}
+            train_loss.append(score(net, x, y, "mse")[0])
+            val_loss.append(score(net, x_val, y_val, "mse")[0])
+            if best_epoch is None or val_loss[-1] < min(val_loss[:-1]):
+                best_epoch, early = epoch, net.predict(grid)[:, 0]
+        if epoch < epochs:
+            train_epoch(net, x, y, "mse", LEARNING_RATE, n_points, rng, l2=l2, shuffle=False)
+    return CurveFit(readonly(recorded), readonly(train_loss), readonly(val_loss), best_epoch,
+                    readonly(X), readonly(y), readonly(net.predict(grid)[:, 0]), readonly(early),
+                    sum(p.size for p in net.parameters().values()))
+
+
+@dataclass(frozen=True, eq=False)
+class OverfittingState:
+    """A run at the explorer's settings and what the readout says of it."""
+    run: CurveFit
+    hidden: int
+    l2: float
+    n_points: int
+    noise: float
+    final_train: float
+    final_val: float
+    best_val: float
+    gap: float
+    overfits: bool
+    message: str = ""
 
 
 class OverfittingExplorer(Explorer):
@@ -148,8 +152,9 @@ class OverfittingExplorer(Explorer):
     nrows, ncols = 1, 2
 
     def __init__(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
-        # every new setting trains a network (about 0.1 s): train once when the slider is let
-        # go, not at every value it passes on the way
+        self._runs = Memo(train_curve_fit, 512)
+        # every new setting trains a network (a few tenths of a second): train once when the
+        # slider is let go, not at every value it passes on the way
         on_release = {"style": {"description_width": "initial"}, "continuous_update": False}
         controls = {
             "hidden": w.SelectionSlider(options=HIDDEN, value=hidden,
@@ -165,20 +170,19 @@ class OverfittingExplorer(Explorer):
         freeze_layout(self)
 
     def compute(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
-        run = train_curve_fit(int(hidden), float(l2), int(n_points), float(noise))
-        final_train, final_val = run["train_loss"][-1], run["val_loss"][-1]
-        best_val = run["val_loss"].min()
+        run = self._runs(int(hidden), float(l2), int(n_points), float(noise))
+        final_train, final_val = run.train_loss[-1], run.val_loss[-1]
+        best_val = run.val_loss.min()
         gap = final_val - final_train
         message = ""
         if noise == 0:
             message = ("With no noise there is nothing to memorise but the curve itself: "
                        "the validation loss follows the training loss.")
-        return dict(run, hidden=int(hidden), l2=float(l2), n_points=int(n_points),
-                    noise=float(noise), final_train=float(final_train),
-                    final_val=float(final_val), best_val=float(best_val), gap=float(gap),
-                    overfits=bool(final_val > 1.1 * best_val and gap > 0 and final_train
-                                  <= run["train_loss"][run["epochs"] == run["best_epoch"]][0]),
-                    message=message)
+        overfits = bool(final_val > 1.1 * best_val and gap > 0 and final_train
+                        <= run.train_loss[run.epochs == run.best_epoch][0])
+        return OverfittingState(run, int(hidden), float(l2), int(n_points), float(noise),
+                                float(final_train), float(final_val), float(best_val), float(gap),
+                                overfits, message)
 
     def background_key(self, state):
         return ()  # the axes fit every setting; the true curve and the legends never change
@@ -200,23 +204,24 @@ class OverfittingExplorer(Explorer):
 
     def draw(self, state):
         losses, curve = self.axes
-        losses.plot(state["epochs"], state["train_loss"], **LOSS_STYLES["training loss"])
-        losses.plot(state["epochs"], state["val_loss"], **LOSS_STYLES["validation loss"])
-        losses.axvline(state["best_epoch"], **LOSS_STYLES["early stopping"])
-        losses.set_title(f"Loss over training: early stopping at epoch {state['best_epoch']}")
-        curve.plot(GRID[:, 0], state["final"], **CURVE_STYLES[f"network after {EPOCHS} epochs"])
-        curve.plot(GRID[:, 0], state["early"], **CURVE_STYLES["network at early stopping"])
-        curve.plot(state["X"][:, 0], state["y"][:, 0], **CURVE_STYLES["training points"])
-        curve.set_title(f"What the network learned from {state['n_points']} points")
+        run = state.run
+        losses.plot(run.epochs, run.train_loss, **LOSS_STYLES["training loss"])
+        losses.plot(run.epochs, run.val_loss, **LOSS_STYLES["validation loss"])
+        losses.axvline(run.best_epoch, **LOSS_STYLES["early stopping"])
+        losses.set_title(f"Loss over training: early stopping at epoch {run.best_epoch}")
+        curve.plot(GRID[:, 0], run.final, **CURVE_STYLES[f"network after {EPOCHS} epochs"])
+        curve.plot(GRID[:, 0], run.early, **CURVE_STYLES["network at early stopping"])
+        curve.plot(run.X[:, 0], run.y[:, 0], **CURVE_STYLES["training points"])
+        curve.set_title(f"What the network learned from {state.n_points} points")
 
     def describe(self, state):
         verdict = ("overfitting: the validation loss has risen "
-                   f"{state['final_val'] / state['best_val']:.2f}x above its lowest"
-                   if state["overfits"] else "no clear overfitting")
-        return (f"{state['parameters']} weights and biases for {state['n_points']} points. "
-                f"Training loss {state['final_train']:.4f}, validation loss "
-                f"{state['final_val']:.4f} (lowest {state['best_val']:.4f} at epoch "
-                f"{state['best_epoch']}): {verdict}.")
+                   f"{state.final_val / state.best_val:.2f}x above its lowest"
+                   if state.overfits else "no clear overfitting")
+        return (f"{state.run.parameters} weights and biases for {state.n_points} points. "
+                f"Training loss {state.final_train:.4f}, validation loss "
+                f"{state.final_val:.4f} (lowest {state.best_val:.4f} at epoch "
+                f"{state.run.best_epoch}): {verdict}.")
 
 
 def _fixed_legend(ax, entries, ncols):
