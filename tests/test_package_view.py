@@ -1,5 +1,6 @@
 """The sandbox's copy of nnlessons: forbidden code is taken out, everything else is as shipped."""
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -89,3 +90,31 @@ def test_the_view_lacks_the_forbidden_code_and_the_suites(tmp_path):
     finally:
         views.remove()
     assert views.root is None
+
+
+def test_no_compiled_file_in_the_view_still_holds_the_forbidden_code(tmp_path, monkeypatch):
+    """Compiled files are copied to save time; a stale one of a stubbed module (another Python's,
+    an optimised one) would carry the real code, readable by the learner: none is copied.
+    (Planted in a copy of the package, so no other test ever sees them.)"""
+    import importlib.util
+    import shutil
+    from nnlessons.grading import package_view
+    source = tmp_path / "nnlessons"
+    shutil.copytree(package_view.SOURCE, source)
+    monkeypatch.setattr(package_view, "SOURCE", source)
+    real = Path(importlib.util.cache_from_source(str(source / "activations.py")))
+    real.parent.mkdir(exist_ok=True)
+    if not real.exists():
+        real.write_bytes(b"real code")
+    for name in ("activations.cpython-39.pyc", "activations.cpython-311.opt-2.pyc"):
+        (real.parent / name).write_bytes(real.read_bytes())
+    (source / "activations.pyc").write_bytes(real.read_bytes())
+    views = PackageViews()
+    try:
+        folder = views.path({"nnlessons.activations.sigmoid"}) / "nnlessons"
+        top = sorted(p.name for p in [*folder.glob("activations*.pyc"),
+                                      *(folder / "__pycache__").glob("activations*.pyc")])
+        assert top == [f"activations.{sys.implementation.cache_tag}.pyc"]
+        assert b"_refuse" in (folder / "__pycache__" / top[0]).read_bytes()
+    finally:
+        views.remove()

@@ -19,6 +19,7 @@ import ast
 import atexit
 import compileall
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 import nnlessons
 
 SOURCE = Path(nnlessons.__file__).resolve().parent
-LEFT_OUT = {"__pycache__", "suites"}   # folders the sandbox never needs
+LEFT_OUT = {"suites"}   # folders the sandbox never needs
 REFUSE = ("def _refuse(name):  # added by the grader: forbidden while grading\n"
           "    from nnlessons.grading.forbidden import refusal\n"
           "    return refusal(name)\n")
@@ -127,9 +128,29 @@ class PackageViews:
 
     @staticmethod
     def _make(target, names):
-        shutil.copytree(SOURCE, target, ignore=lambda folder, entries: [
-            e for e in entries if e in LEFT_OUT or e.endswith((".pyc", ".md"))])
-        for relative, stubs in _by_module(names).items():
+        # compiled files come along (copied with their sources' times, so they stay valid), but
+        # only this interpreter's, of sources still there, and never of a module that loses
+        # code (its old compiled file holds that code): those are compiled again below, which
+        # makes a view in a tenth of the time of compiling everything
+        stubbed = _by_module(names)
+        lost = {str(relative.with_suffix("")) for relative in stubbed}
+        tag = sys.implementation.cache_tag
+
+        def ignore(folder, entries):
+            here = Path(folder)
+            if here.name != "__pycache__":
+                return [e for e in entries if e in LEFT_OUT or e.endswith((".md", ".pyc"))]
+            package = here.parent.relative_to(SOURCE)
+            kept = []
+            for entry in entries:
+                module = entry.split(".")[0]
+                if entry == f"{module}.{tag}.pyc" and (here.parent / f"{module}.py").is_file() \
+                        and str(package / module) not in lost:
+                    kept.append(entry)
+            return [e for e in entries if e not in kept]
+
+        shutil.copytree(SOURCE, target, ignore=ignore)
+        for relative, stubs in stubbed.items():
             path = target / relative
             path.write_text(stub_source(path.read_text(encoding="utf-8"), stubs),
                             encoding="utf-8")
