@@ -316,7 +316,7 @@ def test_to_gradescope_keeps_hidden_feedback_out_and_cleans_text():
         "weighted_sum: one_example", "hidden test 1 (weighted_sum)", "hidden test 2 (sigmoid)",
         "sigmoid: fine"]
     one, two, three, _ = data["tests"]
-    assert one["output"] == "the answer is not right\ninput: x=1?[31m?"
+    assert one["output"] == "the answer is not right\ninput: x=1\\x1b[31m\\ud800"
     assert "Case: many examples at once" in two["output"]
     assert "Hint: add the bias once per example" in two["output"]
     assert "ran too long" in three["output"]
@@ -324,7 +324,7 @@ def test_to_gradescope_keeps_hidden_feedback_out_and_cleans_text():
     assert gradescope.NO_ISOLATION in data["output"]
     assert "Public tests: 1.5/3.5 points (1 of 2 passed)" in data["output"]
     assert "Hidden tests: 2 tests worth 4 points" in data["output"]
-    assert "NameError: <b>x</b>?" in data["output"]
+    assert "NameError: <b>x</b>\\x07" in data["output"]
     json.dumps(data, ensure_ascii=False).encode("utf-8")  # no lone surrogate left
     assert gradescope.NO_ISOLATION not in gradescope.to_gradescope(submission,
                                                                    "sandbox")["output"]

@@ -331,9 +331,9 @@ def grade_notebook(source, exercise=None, student="", library=None, timeout=DEFA
         exercise = nbfile.exercise_of(data or {}, name if name != "<notebook>" else None,
                                       library.known())
     if exercise is None:
-        raise SuiteNotFound(f"cannot tell which exercise this is (no "
-                            f"nnlessons.exercise in its metadata, and no exercise id such as "
-                            f"01_neuron in its file name)")
+        raise SuiteNotFound("cannot tell which exercise this is (no "
+                            "nnlessons.exercise in its metadata, and no exercise id such as "
+                            "01_neuron in its file name)")
     suite = library.get(exercise)
     result = Submission(student, exercise, name, isolation=isolation_kind)
     if problem is None:

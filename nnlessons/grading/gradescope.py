@@ -35,7 +35,6 @@ the virtual environment setup.sh makes), NNLESSONS_VENV (where setup.sh makes it
 """
 import json
 import os
-import re
 import shlex
 import stat
 import subprocess
@@ -52,6 +51,7 @@ from .notebook import MAX_NOTEBOOK_BYTES
 from .report import _points
 from .runner import TestResult
 from . import notebook as nbfile
+from . import safe
 from .suite import EXERCISE_ID, SuiteLibrary, SuiteNotFound, load_test_dir
 
 VENV = "/opt/nnlessons-venv"
@@ -310,14 +310,10 @@ def run(args):
 
 # --- inside Gradescope's container ------------------------------------------------------------
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def clean(text, limit=5000):
-    """`text` safe to show on Gradescope: valid UTF-8 (a lone surrogate becomes ?), no control
-    or direction-changing characters except newline and tab, at most `limit` characters."""
-    text = str(text).encode("utf-8", "replace").decode("utf-8")
-    text = _UNSAFE.sub("?", text)
+    """`text` safe to show on Gradescope, as in every other report (safe.text: valid UTF-8,
+    control and direction-changing characters shown escaped), at most `limit` characters."""
+    text = safe.text(text, limit)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

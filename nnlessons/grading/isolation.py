@@ -133,7 +133,7 @@ def interpreter():
     return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
 
 
-def bwrap_command(view, pass_fds, environment, files=()):
+def bwrap_command(view, environment, files=()):
     """The argv that runs `python -I -S <bootstrap>` in a new sandbox. `view`: the folder holding
     the package view; `files`: (fd, path inside) pairs copied into the tmpfs before start."""
     # the tmpfs first: Python or its packages may live below /tmp (a CI checkout there), and a
@@ -190,10 +190,6 @@ class ProcessGroup:
                 if base.is_dir() and os.access(base, os.W_OK):
                     return base
         return None
-
-    @property
-    def limits_processes(self):
-        return any(f.parent.parent.name == "pids" or "pids" in f.parts for f in self.folders)
 
     def wrap(self, argv):
         """`argv` started inside the cgroups: a shell writes its own pid into them, then execs."""

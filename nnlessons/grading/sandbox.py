@@ -12,6 +12,7 @@ in this process are non-blocking and every read and write has a deadline, so a c
 reading or writing cannot stall the grader.
 """
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -65,21 +66,15 @@ def _environment(home):
     return env
 
 
-_FONT_CACHE = []
-
-
+@functools.lru_cache(maxsize=None)
 def font_caches():
     """matplotlib's font list of this user (a file of font names, nothing private), copied into
     each sandbox so that a notebook that plots does not rebuild it (a second or more)."""
-    if not _FONT_CACHE:
-        found = []
-        try:
-            import matplotlib
-            found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-        except Exception:
-            pass
-        _FONT_CACHE.append(found)
-    return _FONT_CACHE[0]
+    try:
+        import matplotlib
+        return tuple(sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json")))
+    except Exception:
+        return ()
 
 
 _LIVE = set()  # sandboxes running: killed if the grader exits early
@@ -122,6 +117,7 @@ class Sandbox:
                   "cpu_seconds": int(budget) + CPU_SLACK, "file_bytes": isolation.FILE_BYTES,
                   "open_files": isolation.OPEN_FILES, "processes": isolation.PROCESSES}
         paths = isolation.import_roots()
+        opened = []  # the font lists, open only until the sandbox has copied them
         if self.isolation == "none":
             self.scratch = os.path.realpath(tempfile.mkdtemp(prefix="nnlessons-grade-"))
             config |= {"workdir": self.scratch, "package_root": str(self.view)}
@@ -131,13 +127,11 @@ class Sandbox:
         else:
             config |= {"workdir": isolation.WORKDIR, "package_root": isolation.INSIDE_PACKAGE}
             env = _environment(isolation.WORKDIR)
-            caches = [os.open(path, os.O_RDONLY) for path in font_caches()]
-            self._opened = caches
+            opened = [os.open(path, os.O_RDONLY) for path in font_caches()]
             files = [(fd, f"{env['MPLCONFIGDIR']}/{path.name}")
-                     for fd, path in zip(caches, font_caches())]
-            command = isolation.bwrap_command(self.view, (request_read, reply_write), env,
-                                              files)
-            fds = (request_read, reply_write, *caches)
+                     for fd, path in zip(opened, font_caches())]
+            command = isolation.bwrap_command(self.view, env, files)
+            fds = (request_read, reply_write, *opened)
             self.group = isolation.ProcessGroup(isolation.PROCESSES, memory and
                                                 memory + isolation.TMPFS_BYTES)
             command = self.group.wrap(command)
@@ -149,9 +143,8 @@ class Sandbox:
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True)
         finally:
-            for fd in getattr(self, "_opened", []):
+            for fd in opened:
                 os.close(fd)
-            self._opened = []
 
     def send(self, message):
         try:
