@@ -201,3 +201,98 @@ def test_hidden_tests_meet_a_fresh_worker(tmp_path):
     assert len(public) == 2 and all(t.status == "passed" for t in public)
     # two hidden tests, each one call: the count starts again at the notebook's state
     assert hidden and all(t.status == "passed" for t in hidden), [t.output for t in hidden]
+
+
+# The zygote (zygote.py) forks every sandbox of a grading job from one process that lives on
+# between submissions. What one submission leaves must not reach the next, and what the zygote
+# holds (every view, its capabilities) must not reach any.
+
+# the friendly audit hook's rules emptied first, as a hostile learner can: the wall decides
+UNHOOK = ("import gc\n"
+          "for f in gc.get_objects():\n"
+          "    if getattr(f, '__name__', '') == 'hook' and getattr(f, '__closure__', None):\n"
+          "        for name, cell in zip(f.__code__.co_freevars, f.__closure__):\n"
+          "            if name == 'blocked':\n"
+          "                cell.cell_contents = frozenset()\n"
+          "            if name == 'readable':\n"
+          "                cell.cell_contents = ('/',)\n"
+          "            if name == 'path_events':\n"
+          "                cell.cell_contents = {}\n")
+
+ZYGOTE_PROBE = UNHOOK + (
+    "import os\n"
+    "def weighted_sum(X, weights, bias):\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    caps = {k: status.split(k + ':')[1].split()[0] for k in\n"
+    "            ('CapEff', 'CapPrm', 'CapBnd', 'CapInh', 'CapAmb', 'NoNewPrivs')}\n"
+    "    seen = {'views': sorted(os.listdir('/opt/nnlessons-views'))\n"
+    "            if os.path.isdir('/opt/nnlessons-views') else None,\n"
+    "            'tmp': sorted(os.listdir('/tmp')), 'pid': os.getpid(),\n"
+    "            'comms': sorted(open(f'/proc/{p}/comm').read().strip()\n"
+    "                            for p in os.listdir('/proc') if p.isdigit())}\n"
+    "    import ctypes\n"
+    "    libc = ctypes.CDLL(None, use_errno=True)\n"
+    "    seen['unshare_user'] = libc.unshare(0x10000000)\n"
+    "    seen['unshare_mount'] = libc.unshare(0x00020000)\n"
+    "    seen['umount_tmp'] = libc.umount2(b'/tmp', 2)\n"
+    "    seen['umount_views'] = libc.umount2(b'/opt/nnlessons-views', 2)\n"
+    "    raise ValueError(repr({'caps': caps, **seen}))\n")
+
+HIDE_AND_LINGER = UNHOOK + (
+    "import os\n"
+    "open('/tmp/left-by-the-last-one', 'w').write('x')\n"
+    "import _posixsubprocess\n"
+    "_posixsubprocess.fork_exec([b'/bin/sleep', b'40'], [b'/bin/sleep'], True, (), None, None,\n"
+    "    -1, -1, -1, -1, -1, -1, *os.pipe(), False, True, -1, None, None, None, -1, None, False)\n")
+
+
+def probe(tmp_path, code):
+    import ast
+    result = graded(tmp_path, code)
+    output = next(t.output for t in result.tests if t.function == "weighted_sum")
+    text = output.split("ValueError: ", 1)[1]
+    return ast.literal_eval(text[:text.rindex("}") + 1])
+
+
+def test_a_sandbox_has_no_capability_and_no_other_view(tmp_path):
+    """The zygote keeps its namespace's capabilities to make sandboxes; the sandbox it makes has
+    none (it cannot unmount the cover over the other views, nor make a namespace), and the
+    folder of every view is empty for it."""
+    seen = probe(tmp_path, ZYGOTE_PROBE)
+    assert {k: v for k, v in seen["caps"].items() if k != "NoNewPrivs"} == {
+        k: "0000000000000000" for k in ("CapEff", "CapPrm", "CapBnd", "CapInh", "CapAmb")}
+    assert seen["caps"]["NoNewPrivs"] == "1"
+    assert seen["views"] in (None, [])
+    assert seen["unshare_user"] == seen["unshare_mount"] == -1
+    assert seen["umount_tmp"] == seen["umount_views"] == -1
+    assert seen["pid"] <= 3, "the notebook's process is the first of a PID namespace of its own"
+
+
+def test_the_next_submission_meets_nothing_of_the_last(tmp_path):
+    """Two notebooks graded one after the other by the same job (one zygote): the first leaves a
+    file in its working folder and a detached `sleep`; the second finds neither, and the sleep is
+    gone from the machine."""
+    first = graded(tmp_path, HIDE_AND_LINGER)
+    assert all(s == "passed" for s in scores(first)["weighted_sum"])
+    seen = probe(tmp_path, ZYGOTE_PROBE)
+    assert "left-by-the-last-one" not in seen["tmp"]
+    assert "sleep" not in seen["comms"]
+    time.sleep(0.3)
+    sleeping = [p for p in Path("/proc").iterdir() if p.name.isdigit()
+                and (p / "cmdline").exists() and b"sleep\x0040" in (p / "cmdline").read_bytes()]
+    assert sleeping == [], "the first submission's process outlived its grading"
+
+
+def test_sandboxes_are_forked_by_a_zygote_here(tmp_path):
+    """Where bubblewrap runs (CI), grading uses the zygote, so the tests above test it, and a
+    zygote whose process died is replaced by the next sandbox."""
+    from nnlessons.grading import sandbox
+    graded(tmp_path, "")
+    assert sandbox._NO_ZYGOTE == [], sandbox._NO_ZYGOTE
+    zygote = sandbox._JOB.zygote
+    assert zygote is not None and zygote.alive()
+    os.killpg(zygote.process.pid, 9)
+    zygote.process.wait()
+    result = graded(tmp_path, "")
+    assert result.score == result.max_score
+    assert sandbox._JOB.zygote is not zygote and sandbox._JOB.zygote.alive()

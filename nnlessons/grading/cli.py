@@ -37,6 +37,7 @@ from . import report, safe
 from .grader import (DEFAULT_BUDGET, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Submission,
                      grade_notebook)
 from .package_view import VIEWS
+from .sandbox import stop_zygotes
 from .runner import TestResult
 from .suite import HiddenTestsMissing, SuiteLibrary, SuiteNotFound
 
@@ -366,6 +367,7 @@ def run(args):
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(grade, found.submissions))
     finally:
+        stop_zygotes()
         VIEWS.remove()
     elapsed = time.monotonic() - started
     results += [not_graded(student, path, reason, library, args.isolation)

@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 
 INSIDE_PACKAGE = "/opt/nnlessons"   # where the package view is mounted in the sandbox
+VIEWS_INSIDE = "/opt/nnlessons-views"  # every view, where only a zygote sees them (zygote.py)
 WORKDIR = "/tmp"                    # the sandbox's one writable folder
 TMPFS_BYTES = 64 * 1024 * 1024
 FILE_BYTES = 16 * 1024 * 1024
@@ -136,12 +137,29 @@ def interpreter():
 def bwrap_command(view, environment, files=()):
     """The argv that runs `python -I -S <bootstrap>` in a new sandbox. `view`: the folder holding
     the package view; `files`: (fd, path inside) pairs copied into the tmpfs before start."""
+    return _command(namespace_options(), ["--ro-bind", str(view), INSIDE_PACKAGE],
+                    environment, files)
+
+
+def zygote_command(views, environment, files=()):
+    """The argv of a zygote's sandbox (zygote.py): the walls of `bwrap_command`, every view
+    (the folder `views`) at VIEWS_INSIDE for the zygote to mount one per submission, and the
+    capabilities of the sandbox's own user namespace, which the zygote needs for that and drops
+    in every submission's process before its first cell runs. Outside that namespace they are
+    nothing: no file of the machine, no other process, no way to a new user namespace."""
+    options = [o for o in namespace_options() if o not in ("--cap-drop", "ALL")]
+    return _command(options + ["--cap-add", "ALL"],
+                    ["--ro-bind", str(views), VIEWS_INSIDE, "--dir", INSIDE_PACKAGE],
+                    environment, files)
+
+
+def _command(namespaces, package, environment, files):
     # the tmpfs first: Python or its packages may live below /tmp (a CI checkout there), and a
     # bind made before it would be hidden under it
-    options = [bwrap_path(), *namespace_options(), *_system_mounts(),
+    options = [bwrap_path(), *namespaces, *_system_mounts(),
                "--proc", "/proc", "--dev", "/dev",
                "--size", str(TMPFS_BYTES), "--tmpfs", WORKDIR,
-               *_python_mounts(), "--ro-bind", str(view), INSIDE_PACKAGE]
+               *_python_mounts(), *package]
     for fd, inside in files:
         options += ["--dir", os.path.dirname(inside), "--file", str(fd), inside]
     options += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORKDIR,
@@ -200,6 +218,15 @@ class ProcessGroup:
         return ["/bin/sh", "-c", script, "sh",
                 *[str(f / "cgroup.procs") for f in self.folders], "--", *argv]
 
+    def add(self, pid):
+        """Put a running process (and so what it starts) into the cgroups; False if it fails."""
+        try:
+            for folder in self.folders:
+                (folder / "cgroup.procs").write_text(str(pid))
+        except OSError:
+            return False
+        return True
+
     def kill(self):
         import signal
         for folder in self.folders:
@@ -229,3 +256,25 @@ class ProcessGroup:
                 return
             except OSError:
                 time.sleep(0.01)  # the last process is still being reaped
+
+
+def host_pid(ancestor, inner_pid):
+    """The pid, as this process sees it, of the descendant of `ancestor` whose pid in its own
+    (innermost) PID namespace is `inner_pid`: how the grader finds a zygote's fork."""
+    queue, seen = [ancestor], set()
+    while queue:
+        pid = queue.pop(0)
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            nspids = next(line.split()[1:] for line in status.splitlines()
+                          if line.startswith("NSpid:"))
+            if pid != ancestor and len(nspids) > 1 and int(nspids[-1]) == inner_pid:
+                return pid
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return None

@@ -114,13 +114,22 @@ class PackageViews:
         self.made = {}
         self.lock = threading.Lock()
 
+    def folder(self):
+        """The folder holding every view of this process (made on first use)."""
+        with self.lock:
+            return self._folder()
+
+    def _folder(self):
+        if self.root is None:
+            self.root = Path(tempfile.mkdtemp(prefix="nnlessons-views-"))
+            atexit.register(self.remove)
+        return self.root
+
     def path(self, names):
         key = frozenset(names)
         with self.lock:
             if key not in self.made:
-                if self.root is None:
-                    self.root = Path(tempfile.mkdtemp(prefix="nnlessons-views-"))
-                    atexit.register(self.remove)
+                self._folder()
                 folder = self.root / f"view{len(self.made)}"
                 self._make(folder / "nnlessons", key)
                 self.made[key] = folder

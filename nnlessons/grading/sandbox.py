@@ -5,9 +5,10 @@
     ...
     box.kill()      # every process it started, detached or not, is gone
 
-A sandbox runs child.py (the template, then its workers) under bubblewrap (isolation.py), or,
-only when the instructor asked for `--isolation none`, as a plain child process in a temporary
-folder. Requests and replies travel as frames (framing.py) on two pipes made for it; both ends
+A sandbox runs child.py (the template, then its workers) under bubblewrap (isolation.py): forked
+by the grading job's zygote (zygote.py), which started Python and its imports once and makes each
+sandbox's namespaces, or, where that cannot run, as a bwrap process of its own. Only when the
+instructor asked for `--isolation none` it is a plain child process in a temporary folder. Requests and replies travel as frames (framing.py) on two pipes made for it; both ends
 in this process are non-blocking and every read and write has a deadline, so a child that stops
 reading or writing cannot stall the grader.
 """
@@ -16,9 +17,12 @@ import functools
 import json
 import os
 import shutil
+import select
 import signal
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,6 +88,152 @@ _LIVE = set()  # sandboxes running: killed if the grader exits early
 def _kill_live():
     for box in list(_LIVE):
         box.kill()
+    stop_zygotes()
+
+
+class ZygoteGone(Exception):
+    """The zygote did not start, or stopped answering: its job starts another."""
+
+
+class Zygote:
+    """The grader's end of one fork server (zygote.py), in a bubblewrap sandbox of its own."""
+
+    START_SECONDS = 30.0
+    REPLY_SECONDS = 10.0
+
+    def __init__(self, memory):
+        self.memory = memory
+        self.next_id = 0
+        self.control, inside = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = _environment(isolation.WORKDIR)
+        opened = []
+        try:
+            opened = [os.open(path, os.O_RDONLY) for path in font_caches()]
+            files = [(fd, f"{env['MPLCONFIGDIR']}/{path.name}")
+                     for fd, path in zip(opened, font_caches())]
+            command = isolation.zygote_command(VIEWS.folder(), env, files)
+            # all of one submission's sandboxes live here at once (two at most, today)
+            self.group = isolation.ProcessGroup(
+                3 * isolation.PROCESSES, memory and 3 * (memory + isolation.TMPFS_BYTES))
+            config = {"control_fd": inside.fileno(), "views": isolation.VIEWS_INSIDE,
+                      "package": isolation.INSIDE_PACKAGE, "workdir": isolation.WORKDIR,
+                      "tmpfs_bytes": isolation.TMPFS_BYTES}
+            source = (f"import sys; sys.path[:0] = {isolation.import_roots()!r}\n" +
+                      Path(__file__).with_name("zygote.py").read_text(encoding="utf-8"))
+            command = self.group.wrap(command) + ["-c", source, json.dumps(config)]
+            self.process = subprocess.Popen(command, pass_fds=(inside.fileno(), *opened),
+                                            cwd="/", env={"LANG": "C.UTF-8"},
+                                            stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, start_new_session=True)
+        except BaseException:
+            self.control.close()
+            raise
+        finally:
+            inside.close()
+            for fd in opened:
+                os.close(fd)
+        _ZYGOTES.add(self)
+        if self._receive(time.monotonic() + self.START_SECONDS).get("event") != "ready":
+            self.stop()
+            raise ZygoteGone("it did not start")
+
+    def _receive(self, deadline):
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.control], [], [], remaining)[0]:
+                raise ZygoteGone("it stopped answering")
+            try:
+                data = self.control.recv(65536)
+                return json.loads(data) if data else {}
+            except (OSError, ValueError):
+                raise ZygoteGone("it broke the connection") from None
+
+    def _ask(self, message, fds=(), seconds=REPLY_SECONDS):
+        try:
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+        except OSError:
+            raise ZygoteGone("it is gone") from None
+        reply = self._receive(time.monotonic() + seconds)
+        if reply.get("id") != message.get("id") and message["op"] != "ping":
+            raise ZygoteGone("it answered something else")
+        return reply
+
+    def spawn(self, view, child_config, fds, group):
+        """A new sandbox holding `fds` (its two pipe ends), inside the cgroups of `group`
+        (isolation.ProcessGroup) before its first process starts; its id."""
+        self.next_id += 1
+        reply = self._ask({"op": "spawn", "id": self.next_id, "view": view,
+                           "child": child_config}, fds)
+        if reply.get("event") != "forked" or not isinstance(reply.get("pid"), int):
+            raise ZygoteGone(f"it could not fork ({reply.get('message', '?')})")
+        if group.folders:
+            pid = isolation.host_pid(self.process.pid, reply["pid"])
+            if pid is None or not group.add(pid):
+                raise ZygoteGone("its sandbox could not be put in a cgroup")
+        reply = self._ask({"op": "go", "id": self.next_id})
+        if reply.get("event") != "spawned":
+            raise ZygoteGone(f"it could not make a sandbox ({reply.get('message', '?')})")
+        return self.next_id
+
+    def wait(self, spawn_id, seconds):
+        """The sandbox's exit status (bwrap's convention: 128 + signal), or None if running."""
+        reply = self._ask({"op": "wait", "id": spawn_id, "seconds": seconds}, (), seconds + 5)
+        status = reply.get("status")
+        return status if isinstance(status, int) else None
+
+    def kill(self, spawn_id):
+        """Kill a sandbox: its first process is PID 1 of its namespace, so all of it dies."""
+        reply = self._ask({"op": "kill", "id": spawn_id}, (), 15)
+        if reply.get("event") != "killed":
+            raise ZygoteGone("it did not kill the sandbox")
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def stop(self):
+        """Kill the zygote's sandbox whole: the zygote and every sandbox it made."""
+        _ZYGOTES.discard(self)
+        if getattr(_JOB, "zygote", None) is self:
+            _JOB.zygote = None
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.group.kill()
+        self.control.close()
+
+
+_ZYGOTES = set()
+_JOB = threading.local()       # each grading job (a thread) has a zygote of its own
+_NO_ZYGOTE = []                # why zygotes cannot run here, once found: sandboxes start alone
+
+
+def zygote_for(memory):
+    """This job's zygote (started if needed), or None where zygotes cannot run."""
+    if _NO_ZYGOTE:
+        return None
+    zygote = getattr(_JOB, "zygote", None)
+    if zygote is not None and (zygote.memory != memory or not zygote.alive()):
+        zygote.stop()
+        zygote = None
+    if zygote is None:
+        try:
+            zygote = Zygote(memory)
+        except (ZygoteGone, OSError) as error:
+            _NO_ZYGOTE.append(str(error))
+            return None
+        _JOB.zygote = zygote
+    return zygote
+
+
+def stop_zygotes():
+    for zygote in list(_ZYGOTES):
+        zygote.stop()
 
 
 class Sandbox:
@@ -101,9 +251,12 @@ class Sandbox:
         self.group = None
         self.scratch = None
         self.process = None
+        self.zygote = self.spawn_id = None
         self.status = None
         try:
-            self.process = self._start(request_read, reply_write, memory, budget)
+            if isolation_kind == "none" or not self._spawn(request_read, reply_write,
+                                                            memory, budget):
+                self.process = self._start(request_read, reply_write, memory, budget)
         except BaseException:
             self._close_fds()
             raise
@@ -112,10 +265,37 @@ class Sandbox:
             os.close(reply_write)
         _LIVE.add(self)
 
+    @staticmethod
+    def _limits(memory, budget):
+        return {"memory": memory, "cpu_seconds": int(budget) + CPU_SLACK,
+                "file_bytes": isolation.FILE_BYTES, "open_files": isolation.OPEN_FILES,
+                "processes": isolation.PROCESSES}
+
+    def _spawn(self, request_read, reply_write, memory, budget):
+        """Fork the sandbox from this job's zygote; False where there is none."""
+        for attempt in range(2):  # a zygote that died since its last sandbox is replaced once
+            zygote = zygote_for(memory)
+            if zygote is None:
+                return False
+            config = self._limits(memory, budget) | {"workdir": isolation.WORKDIR,
+                                                     "package_root": isolation.INSIDE_PACKAGE}
+            self.group = isolation.ProcessGroup(isolation.PROCESSES, memory and
+                                                memory + isolation.TMPFS_BYTES)
+            try:
+                self.spawn_id = zygote.spawn(self.view.name, config, (request_read, reply_write),
+                                             self.group)
+            except ZygoteGone:
+                zygote.stop()
+                self.group.kill()
+                self.group = None
+                continue
+            self.zygote = zygote
+            return True
+        return False
+
     def _start(self, request_read, reply_write, memory, budget):
-        config = {"request_fd": request_read, "reply_fd": reply_write, "memory": memory,
-                  "cpu_seconds": int(budget) + CPU_SLACK, "file_bytes": isolation.FILE_BYTES,
-                  "open_files": isolation.OPEN_FILES, "processes": isolation.PROCESSES}
+        config = self._limits(memory, budget) | {"request_fd": request_read,
+                                                 "reply_fd": reply_write}
         paths = isolation.import_roots()
         opened = []  # the font lists, open only until the sandbox has copied them
         if self.isolation == "none":
@@ -168,6 +348,14 @@ class Sandbox:
 
     def exit_description(self):
         """Why the sandbox stopped talking (waits up to 2 s for it to finish exiting)."""
+        if self.zygote is not None:
+            try:
+                code = self.zygote.wait(self.spawn_id, 2)
+            except ZygoteGone:
+                code = None
+            if code is None:
+                return "it stopped answering"
+            return _describe_status(code - 128) if code > 128 else _describe_status(code << 8)
         try:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -181,6 +369,12 @@ class Sandbox:
     def kill(self):
         """Kill the sandbox and everything in it; remove what it left on disk."""
         _LIVE.discard(self)
+        if self.zygote is not None:
+            try:
+                self.zygote.kill(self.spawn_id)
+            except ZygoteGone:
+                self.zygote.stop()  # what it did not kill dies with it
+            self.zygote = None
         if self.process is not None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
