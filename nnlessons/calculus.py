@@ -51,8 +51,8 @@ def numerical_gradient(f, params, h=1e-5):
 def relative_error(analytic, numerical):
     r"""$\dfrac{\lVert a - n\rVert}{\max(\lVert a\rVert + \lVert n\rVert, 10^{-12})}$.
 
-    About 1e-7 or smaller in float64 means the two agree; 1e-2 or larger means a bug.
-    Both zero counts as agreement (0.0).
+    Read it by the course's one rule, in float64: about 1e-7 or less, the two agree; 1e-2 or
+    more, a bug; in between, look closer. Both zero counts as agreement (0.0).
     """
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numerical, dtype=np.float64)
@@ -63,5 +63,6 @@ def relative_error(analytic, numerical):
 
 def gradient_check(f, analytic_gradient, params, h=1e-5):
     """Compare a gradient worked out analytically with the numerical one at `params`;
-    return the relative error (small is good: below 1e-6 passes)."""
+    return the relative error, read as `relative_error` says (about 1e-7 or less: agree; 1e-2 or
+    more: a bug; in between: look closer)."""
     return relative_error(analytic_gradient, numerical_gradient(f, params, h))

@@ -1,6 +1,6 @@
 r"""Gradient descent on any differentiable function (lesson 04).
 
-The gradient $\nabla L(w)$ points uphill, fastest. Stepping the other way, a little at a time,
+The gradient $\nabla L(w)$ points uphill, fastest (toward the steepest *increase*). Stepping the other way, a little at a time,
 $$w \leftarrow w - \eta\,\nabla L(w),$$
 walks downhill; $\eta$ (the learning rate) sets the step size. Too small and the walk is slow; too
 large and each step jumps across the valley, and the loss can grow without bound (divergence).
@@ -65,7 +65,7 @@ def gradient_descent(gradient, start, learning_rate, steps, loss=None):
                        diverged, message)
 
 
-# The bowl of lesson 04: a neuron with two weights and no bias on data made by y = 4 x1 + 3 x2.
+# The bowl of lesson 04: a neuron with two weights and no bias on data made by t = 4 x1 + 3 x2.
 # Read-only: every bowl_loss and bowl_gradient reads them, so nothing may change them.
 _BOWL_X, _BOWL_Y = data.bowl()
 BOWL_MINIMUM = np.array([4.0, 3.0])
@@ -75,7 +75,8 @@ BOWL_MINIMUM.setflags(write=False)
 
 
 def bowl_loss(w):
-    r"""Mean squared error of the neuron $y = w_1 x_1 + w_2 x_2$ on `data.bowl()`; lowest, 0,
+    r"""Mean squared error of the neuron's output $y = w_1 x_1 + w_2 x_2$ against the targets
+    $t$ of `data.bowl()`; lowest, 0,
     at $(4, 3)$. `w` is (2,) or a batch of weight pairs (..., 2)."""
     w = np.asarray(w, dtype=np.float64)
     predictions = w @ _BOWL_X.T  # (..., n)
@@ -83,7 +84,8 @@ def bowl_loss(w):
 
 
 def bowl_gradient(w):
-    r"""$\nabla L = \frac{2}{n} X^\top (Xw - y)$."""
+    r"""$\nabla L = \frac{2}{n} X^\top (Xw - t)$ with the targets $t$: component $j$ is
+    $\frac{2}{n}\sum_i e_i x_{ij}$, each example's error $e_i = y_i - t_i$ times its input $j$."""
     w = np.asarray(w, dtype=np.float64)
     residual = _BOWL_X @ w - _BOWL_Y[:, 0]
     return 2.0 * _BOWL_X.T @ residual / len(_BOWL_X)

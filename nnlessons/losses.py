@@ -45,11 +45,12 @@ def mse_gradient(outputs, targets):
 
 
 def binary_cross_entropy(probabilities, labels):
-    r"""$L = -\frac{1}{N}\sum \big[y \log p + (1 - y)\log(1 - p)\big]$ for labels $y \in \{0, 1\}$.
+    r"""$L = -\frac{1}{N}\sum \big[t \log \hat p + (1 - t)\log(1 - \hat p)\big]$ for labels
+    $t \in \{0, 1\}$, with $\log$ the natural logarithm (base $e$).
 
-    $p$ is clipped to $[10^{-12}, 1 - 10^{-12}]$, so a confident wrong answer costs about 27.6,
-    never infinity. $\log(1 - p)$ is computed as `log1p(-p)`: for a small $p$ the subtraction
-    $1 - p$ would round away most of $p$'s digits (at $p = 10^{-12}$, all but four), and the
+    $\hat p$ is clipped to $[10^{-12}, 1 - 10^{-12}]$, so a confident wrong answer costs about
+    27.6, never infinity. $\log(1 - \hat p)$ is computed as `log1p(-p)`: for a small $\hat p$ the
+    subtraction $1 - \hat p$ would round away most of its digits (at $10^{-12}$, all but four), and the
     loss of a confident right answer for label 0 with them.
     """
     p, y = _pair(probabilities, labels)
@@ -60,7 +61,8 @@ def binary_cross_entropy(probabilities, labels):
 
 
 def binary_cross_entropy_gradient(probabilities, labels):
-    r"""$\partial L/\partial p = \frac{1}{N}\,\frac{p - y}{p(1 - p)}$ (with $p$ clipped as above)."""
+    r"""$\partial L/\partial \hat p = \frac{1}{N}\,\frac{\hat p - t}{\hat p(1 - \hat p)}$ (with
+    $\hat p$ clipped as above)."""
     p, y = _pair(probabilities, labels)
     v.check_probabilities("probabilities", p)
     v.check_binary_labels("labels", y)
@@ -70,19 +72,20 @@ def binary_cross_entropy_gradient(probabilities, labels):
 
 def binary_cross_entropy_from_logits(logits, labels):
     r"""Binary cross-entropy of $p = \sigma(z)$, computed from the score $z$ without forming $p$:
-    $\max(z, 0) - zy + \log(1 + e^{-|z|})$, exact and finite for any $z$."""
+    $\max(z, 0) - zt + \log(1 + e^{-|z|})$, exact and finite for any $z$."""
     z, y = _pair(logits, labels)
     v.check_binary_labels("labels", y)
     return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
 
 def binary_cross_entropy_from_logits_gradient(logits, labels):
-    r"""$\partial L/\partial z = \frac{1}{N}(\sigma(z) - y)$.
+    r"""$\partial L/\partial z = \frac{1}{N}(\sigma(z) - t)$: the slopes of the loss and of the
+    sigmoid, $\hat p(1 - \hat p)$, cancel into $\hat p - t$.
 
-    For $y = 1$ this is $-\sigma(-z)$ (since $1 - \sigma(z) = \sigma(-z)$), and computed so: a
+    For $t = 1$ this is $-\sigma(-z)$ (since $1 - \sigma(z) = \sigma(-z)$), and computed so: a
     confident right answer has $\sigma(z)$ so close to 1 that $\sigma(z) - 1$ would round to 0,
     while its loss, and the slope of that loss, are tiny but not 0. In one formula,
-    $\sigma(z) - y = s\,\sigma(sz)$ with $s = 1 - 2y$."""
+    $\sigma(z) - t = s\,\sigma(sz)$ with $s = 1 - 2t$."""
     z, y = _pair(logits, labels)
     v.check_binary_labels("labels", y)
     s = 1.0 - 2.0 * y
@@ -96,7 +99,7 @@ def _probabilities_and_labels(name, values, labels):
 
 
 def categorical_cross_entropy(probabilities, labels):
-    r"""$L = -\frac{1}{n}\sum_i \log p_{i, y_i}$: the mean of minus the log of the probability the
+    r"""$L = -\frac{1}{n}\sum_i \log \hat p_{i, t_i}$: the mean of minus the (natural) log of the probability the
     network gave the right class. `probabilities` is (n, classes); `labels` are class indices (n,)
     or one-hot rows (n, classes)."""
     p, labels = _probabilities_and_labels("probabilities", probabilities, labels)
@@ -106,7 +109,7 @@ def categorical_cross_entropy(probabilities, labels):
 
 
 def categorical_cross_entropy_gradient(probabilities, labels):
-    r"""$\partial L/\partial p_{ik} = -\frac{1}{n}\,[k = y_i] / p_{ik}$: only the right class's
+    r"""$\partial L/\partial \hat p_{ik} = -\frac{1}{n}\,[k = t_i] / \hat p_{ik}$: only the right class's
     probability matters."""
     p, labels = _probabilities_and_labels("probabilities", probabilities, labels)
     v.check_probabilities("probabilities", p)
@@ -117,7 +120,7 @@ def categorical_cross_entropy_gradient(probabilities, labels):
 
 
 def categorical_cross_entropy_from_logits(logits, labels):
-    r"""Cross-entropy of $\mathrm{softmax}(z)$ from the scores $z$: $\log\sum_k e^{z_k} - z_{y}$,
+    r"""Cross-entropy of $\mathrm{softmax}(z)$ from the scores $z$: $\log\sum_k e^{z_k} - z_{t}$,
     finite for any $z$.
 
     Log-sum-exp is shifted by the row's largest score $m$, so no exponent is positive:
@@ -133,10 +136,11 @@ def categorical_cross_entropy_from_logits(logits, labels):
 
 
 def categorical_cross_entropy_from_logits_gradient(logits, labels):
-    r"""$\partial L/\partial z = \frac{1}{n}(\mathrm{softmax}(z) - \text{onehot}(y))$.
+    r"""$\partial L/\partial z = \frac{1}{n}(\mathrm{softmax}(z) - \text{onehot}(t))$.
 
-    The right class's entry $p_y - 1$ is computed as minus the sum of the other probabilities,
-    which it equals: for a confident right answer $p_y$ rounds to 1 and $p_y - 1$ to 0."""
+    The right class's entry $\hat p_t - 1$ is computed as minus the sum of the other
+    probabilities, which it equals: for a confident right answer $\hat p_t$ rounds to 1 and
+    $\hat p_t - 1$ to 0."""
     z, labels = _probabilities_and_labels("logits", logits, labels)
     rows = np.arange(len(labels))
     grad = softmax(z)

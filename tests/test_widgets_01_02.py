@@ -60,8 +60,8 @@ def test_neuron_explorer_defaults_draw_plane_point_contour_and_sum():
     heat, curve = e.axes
     image = heat.get_images()[0].get_array()
     assert np.allclose(image, neuron_w.neuron_grid(2.0, -1.0, 0.5)[1])
-    assert len(heat.collections) == 1  # the 0.5 contour
-    assert "output = 0.5" in legend_texts(heat)
+    assert len(heat.collections) == 1  # the line z = 0
+    assert "z = 0 (output f(0))" in legend_texts(heat)
     assert "z = 2×1 + (-1)×0.5 + 0.5 = 2" in texts(curve)
     assert "0.881" in e.readout.value and e.alert.value == ""
     assert e.update().startswith(PNG)
@@ -103,13 +103,16 @@ def test_neuron_explorer_messages_for_flat_and_one_sided_outputs():
     e = neuron_w.neuron_explorer()
     e.set(w1=0.0, w2=0.0, b=-5.0)
     assert "Both weights are 0" in e.alert.value and "0.007" in e.alert.value
-    assert len(e.axes[0].collections) == 0  # no 0.5 line to draw, and no warning about it
+    assert len(e.axes[0].collections) == 0  # no line z = 0 to draw, and no warning about it
     e.set(w1=0.1, w2=0.1, b=5.0)
-    assert "above 0.5 everywhere" in e.alert.value
+    assert "z stays above 0 everywhere" in e.alert.value
     e.set(activation="relu", w1=-5.0, w2=0.0, b=-5.0)  # negative wherever x1 > -1: mostly dead
-    assert "below 0.5" not in e.alert.value and len(e.axes[0].collections) == 1
+    assert "below 0" not in e.alert.value and len(e.axes[0].collections) == 1
     e.set(w1=0.1, w2=0.1, b=-5.0)
-    assert "below 0.5 everywhere" in e.alert.value
+    assert "z stays below 0 everywhere" in e.alert.value and "relu(0) = 0" in e.alert.value
+    e.set(activation="tanh", w1=1.0, w2=0.0, b=0.5)  # the line x1 = -0.5, where tanh gives 0
+    line = e.axes[0].collections[0].get_paths()[0].vertices
+    assert np.allclose(line[:, 0], -0.5)
     e.set(w1=1.0, w2=1.0, b=0.0, activation="sigmoid")
     assert e.alert.value == ""
 
@@ -284,3 +287,12 @@ def test_cross_entropy_background_holds_for_both_labels():
             assert values.get_ylim() == (0.0, loss_w.CE_TOP)
             assert slopes.get_yscale() == "log"
             assert slopes.get_ylim() == pytest.approx((loss_w.SLOPE_FLOOR, loss_w.SLOPE_TOP))
+
+
+def test_decision_line_distance_and_nearest_point():
+    distance, nearest = neuron_w.decision_line(2.0, -1.0, 0.5)
+    assert distance == pytest.approx(0.5 / np.sqrt(5.0))
+    assert np.dot([2.0, -1.0], nearest) + 0.5 == pytest.approx(0.0)   # on the line
+    assert np.linalg.norm(nearest) == pytest.approx(distance)
+    with pytest.raises(ValueError, match="both 0"):
+        neuron_w.decision_line(0.0, 0.0, 1.0)

@@ -407,3 +407,18 @@ def test_sliders_that_train_wait_until_let_go_and_cheap_ones_follow_the_drag():
     assert backprop.backprop_stepper().controls["step"].continuous_update is True
     for name in ("batch_size", "epochs"):  # a new epoch count shows more of a run: no training
         assert batches.batch_explorer().controls[name].continuous_update is True
+
+
+def test_draw_backward_pass_writes_every_value_and_gradient():
+    fig, ax = plots.new_figure(figsize=(10, 6))
+    now = backprop.draw_backward_pass(ax)
+    first = backprop.train_rounds(2)[0]
+    assert now.loss == first.loss
+    drawn = "\n".join(t.get_text() for t in ax.texts)
+    for name in ("W1", "W2"):
+        for value, grad in zip(now.params[name].ravel(), now.grads[name].ravel()):
+            assert f"w {value:+.3f}\ng {backprop._small(grad)}" in drawn
+    for j in range(2):
+        assert f"h = {now.h[j]:.3f}" in drawn and f"δ = {backprop._small(now.delta1[j])}" in drawn
+    assert f"δ = {backprop._small(now.delta2[0])}" in drawn and f"{now.loss:.4g}" in drawn
+    assert "gradient check: passes" in drawn and ax.get_legend() is not None

@@ -39,6 +39,7 @@ from ._layout import freeze_layout
 
 __all__ = ["backprop_stepper", "BackpropStepper", "Round", "StepperState", "stepper_network",
            "initial_parameters", "wrong_sigmoid_derivative", "train_rounds", "gradient_check",
+           "draw_backward_pass",
            "check_passes", "PHASES", "EXAMPLE", "TARGET"]
 
 PHASES = ("forward: hidden layer", "forward: output", "loss", "backward: output layer",
@@ -182,6 +183,98 @@ def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3
     return tuple(Round(**r, new=new) for r, new in zip(seen, after))
 
 
+def _draw_graph(ax):
+    """The network's fixed part: its edges, its neurons (2 hidden: the top and bottom ones of
+    3), their names and the input's values."""
+    xs, (top, *_, bottom), out = _positions(2)
+    for x0, y0 in xs:
+        for x1, y1 in (top, bottom):
+            ax.plot([x0, x1], [y0, y1], color="0.6", lw=1.2, zorder=1)
+    for x0, y0 in (top, bottom):
+        ax.plot([x0, out[0]], [y0, out[1]], color="0.6", lw=1.2, zorder=1)
+    nodes = xs + [top, bottom, out]
+    ax.plot([p[0] for p in nodes], [p[1] for p in nodes], **NODE_STYLE)
+    for name, (x0, y0) in zip(("x1", "x2", "h1", None, "y"), nodes):
+        if name:  # the bottom hidden neuron is h2 or h3: its name is drawn per update
+            ax.text(x0, y0, name, ha="center", va="center", fontsize=FONT, zorder=4)
+    for (x0, y0), va, side in zip(xs, ("bottom", "top"), (1, -1)):  # x1 above, x2 below
+        ax.text(x0, y0 + side * 0.26, f"x{1 if side > 0 else 2} = "
+                f"{EXAMPLE[0 if side > 0 else 1]:.2f}", ha="center", va=va,
+                fontsize=FONT, zorder=4)
+    ax.set_xlim(-0.3, 3.55)
+    ax.set_ylim(-2.25, 1.75)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+
+
+def _write_values(ax, now, phase, hidden, learning_rate):
+    """What the round `now` has computed by its step `phase` (0 to 5, or None for everything
+    up to the backward pass), written on the network: weights, gradients, the hidden and output
+    values, deltas, the loss and the gradient check."""
+    phase = 4 if phase is None else phase   # step 5 of 6 shows the whole backward pass
+    params = now.new if phase == 5 else now.params
+    g = now.grads
+    xs, hs, out = _positions(hidden)
+    blue, orange, red = plots.COLORS["blue"], plots.COLORS["orange"], plots.COLORS["vermillion"]
+    if len(hs) == 3:
+        # the middle neuron's edges stop at the rims of the neurons the background drew
+        # (drawn on top of those, they would cross them); the middle neuron covers its own end
+        middle = hs[1]
+        ends = [_rim(ax, node, middle) for node in (*xs, out)]
+        ax.plot([p for end in ends for p in (end[0], middle[0], np.nan)],
+                [p for end in ends for p in (end[1], middle[1], np.nan)],
+                color="0.6", lw=1.2, zorder=1)
+        ax.plot(*middle, **NODE_STYLE)
+        ax.text(*middle, "h2", ha="center", va="center", fontsize=FONT, zorder=4)
+    ax.text(*hs[-1], f"h{len(hs)}", ha="center", va="center", fontsize=FONT, zorder=4)
+    for layer, (sources, targets, W) in enumerate(((xs, hs, "W1"), (hs, [out], "W2")), 1):
+        backward_done = (phase >= 4) if layer == 1 else (phase >= 3)
+        shows_gradient = backward_done and phase < 5
+        t = _edge_label_at(layer)
+        for i, (x0, y0) in enumerate(sources):
+            for j, (x1, y1) in enumerate(targets):
+                text = f"w {params[W][i, j]:+.3f}"
+                if shows_gradient:
+                    text += f"\ng {_small(g[W][i, j])}"
+                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text, ha="center",
+                        va="center", fontsize=FONT, linespacing=1.1,
+                        color=red if shows_gradient else "black",
+                        bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none"},
+                        zorder=3)
+    for j, (x0, y0) in enumerate(hs):
+        notes = f"h = {now.h[j]:.3f}\nz = {now.z1[j]:+.3f}\nb = {params['b1'][j]:+.3f}"
+        if phase == 4:
+            notes += f"\nδ = {_small(now.delta1[j])}"
+        ax.text(x0, y0 - 0.26, notes, ha="center", va="top", fontsize=FONT,
+                linespacing=1.1, color=red if phase == 4 else "black", bbox=NOTE_BOX,
+                zorder=4)
+    notes = f"b = {params['b2'][0]:+.3f}"
+    if phase >= 1:
+        notes = f"y = {now.y[0]:.3f}\nz = {now.z2[0]:+.3f}\n" + notes
+    if 3 <= phase < 5:
+        notes += f"\nδ = {_small(now.delta2[0])}"
+    ax.text(out[0], out[1] - 0.26, notes, ha="center", va="top", fontsize=FONT,
+            linespacing=1.1, color=red if 3 <= phase < 5 else "black", bbox=NOTE_BOX,
+            zorder=4)
+    if phase >= 2:
+        ax.text(2.77, 0.0, f"L = (y - t)²\n= ({now.y[0]:.3f} - {TARGET})²\n"
+                           f"= {now.loss:.4g}", ha="left", va="center", fontsize=FONT + 1,
+                color=orange, fontweight="bold")
+    if phase >= 3:
+        verdict = "passes" if now.passes else "FAILS"
+        detail = (f"relative error {now.check:.1e}" if now.check < 1e-6 or not now.passes
+                  else f"gradients ≈ 0: they differ\nby {now.difference:.0e} only")
+        ax.text(-0.28, -2.2, f"gradient check: {verdict}\n{detail}", ha="left", va="bottom",
+                fontsize=FONT, linespacing=1.1, fontweight="bold",
+                color=plots.COLORS["green"] if now.passes else red)
+    if phase == 5:
+        ax.text(1.45, 1.72, f"updated: w ← w - {learning_rate:g} × g",
+                ha="center", va="top", fontsize=FONT + 1, color=blue)
+
+
 @dataclass(frozen=True, eq=False)
 class StepperState:
     """What the stepper shows: `round` and `phase` (both from 0) of the run at these settings,
@@ -257,28 +350,7 @@ class BackpropStepper(Explorer):
 
     def draw_background(self, state):
         graph, curve = self.axes
-        xs, (top, *_, bottom), out = _positions(2)
-        for x0, y0 in xs:
-            for x1, y1 in (top, bottom):
-                graph.plot([x0, x1], [y0, y1], color="0.6", lw=1.2, zorder=1)
-        for x0, y0 in (top, bottom):
-            graph.plot([x0, out[0]], [y0, out[1]], color="0.6", lw=1.2, zorder=1)
-        nodes = xs + [top, bottom, out]
-        graph.plot([p[0] for p in nodes], [p[1] for p in nodes], **NODE_STYLE)
-        for name, (x0, y0) in zip(("x1", "x2", "h1", None, "y"), nodes):
-            if name:  # the bottom hidden neuron is h2 or h3: its name is drawn per update
-                graph.text(x0, y0, name, ha="center", va="center", fontsize=FONT, zorder=4)
-        for (x0, y0), va, side in zip(xs, ("bottom", "top"), (1, -1)):  # x1 above, x2 below
-            graph.text(x0, y0 + side * 0.26, f"x{1 if side > 0 else 2} = "
-                       f"{EXAMPLE[0 if side > 0 else 1]:.2f}", ha="center", va=va,
-                       fontsize=FONT, zorder=4)
-        graph.set_xlim(-0.3, 3.55)
-        graph.set_ylim(-2.25, 1.75)
-        graph.set_xticks([])
-        graph.set_yticks([])
-        graph.grid(False)
-        for side in ("left", "bottom"):
-            graph.spines[side].set_visible(False)
+        _draw_graph(graph)
 
         # a log scale fits both network sizes and every learning rate without moving: the loss
         # (y - t)² stays below 0.8² < 1, and falls by orders of magnitude when training works
@@ -310,67 +382,7 @@ class BackpropStepper(Explorer):
         self._draw_losses(curve, state)
 
     def _draw_values(self, ax, state):
-        """What this step has computed, written on the network: weights, gradients, the hidden
-        and output values, deltas, the loss and the gradient check."""
-        now, phase = state.now, state.phase
-        params = now.new if phase == 5 else now.params
-        g = now.grads
-        xs, hs, out = _positions(state.hidden)
-        blue, orange, red = plots.COLORS["blue"], plots.COLORS["orange"], plots.COLORS["vermillion"]
-        if len(hs) == 3:
-            # the middle neuron's edges stop at the rims of the neurons the background drew
-            # (drawn on top of those, they would cross them); the middle neuron covers its own end
-            middle = hs[1]
-            ends = [_rim(ax, node, middle) for node in (*xs, out)]
-            ax.plot([p for end in ends for p in (end[0], middle[0], np.nan)],
-                    [p for end in ends for p in (end[1], middle[1], np.nan)],
-                    color="0.6", lw=1.2, zorder=1)
-            ax.plot(*middle, **NODE_STYLE)
-            ax.text(*middle, "h2", ha="center", va="center", fontsize=FONT, zorder=4)
-        ax.text(*hs[-1], f"h{len(hs)}", ha="center", va="center", fontsize=FONT, zorder=4)
-        for layer, (sources, targets, W) in enumerate(((xs, hs, "W1"), (hs, [out], "W2")), 1):
-            backward_done = (phase >= 4) if layer == 1 else (phase >= 3)
-            shows_gradient = backward_done and phase < 5
-            t = _edge_label_at(layer)
-            for i, (x0, y0) in enumerate(sources):
-                for j, (x1, y1) in enumerate(targets):
-                    text = f"w {params[W][i, j]:+.3f}"
-                    if shows_gradient:
-                        text += f"\ng {_small(g[W][i, j])}"
-                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text, ha="center",
-                            va="center", fontsize=FONT, linespacing=1.1,
-                            color=red if shows_gradient else "black",
-                            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none"},
-                            zorder=3)
-        for j, (x0, y0) in enumerate(hs):
-            notes = f"h = {now.h[j]:.3f}\nz = {now.z1[j]:+.3f}\nb = {params['b1'][j]:+.3f}"
-            if phase == 4:
-                notes += f"\nδ = {_small(now.delta1[j])}"
-            ax.text(x0, y0 - 0.26, notes, ha="center", va="top", fontsize=FONT,
-                    linespacing=1.1, color=red if phase == 4 else "black", bbox=NOTE_BOX,
-                    zorder=4)
-        notes = f"b = {params['b2'][0]:+.3f}"
-        if phase >= 1:
-            notes = f"y = {now.y[0]:.3f}\nz = {now.z2[0]:+.3f}\n" + notes
-        if 3 <= phase < 5:
-            notes += f"\nδ = {_small(now.delta2[0])}"
-        ax.text(out[0], out[1] - 0.26, notes, ha="center", va="top", fontsize=FONT,
-                linespacing=1.1, color=red if 3 <= phase < 5 else "black", bbox=NOTE_BOX,
-                zorder=4)
-        if phase >= 2:
-            ax.text(2.77, 0.0, f"L = (y - t)²\n= ({now.y[0]:.3f} - {TARGET})²\n"
-                               f"= {now.loss:.4g}", ha="left", va="center", fontsize=FONT + 1,
-                    color=orange, fontweight="bold")
-        if phase >= 3:
-            verdict = "passes" if now.passes else "FAILS"
-            detail = (f"relative error {now.check:.1e}" if now.check < 1e-6 or not now.passes
-                      else f"gradients ≈ 0: they differ\nby {now.difference:.0e} only")
-            ax.text(-0.28, -2.2, f"gradient check: {verdict}\n{detail}", ha="left", va="bottom",
-                    fontsize=FONT, linespacing=1.1, fontweight="bold",
-                    color=plots.COLORS["green"] if now.passes else red)
-        if phase == 5:
-            ax.text(1.45, 1.72, f"updated: w ← w - {state.learning_rate:g} × g",
-                    ha="center", va="top", fontsize=FONT + 1, color=blue)
+        _write_values(ax, state.now, state.phase, state.hidden, state.learning_rate)
         ax.set_title(f"Round {state.round + 1}, step {state.phase + 1} of 6: "
                      f"{state.phase_name}")
 
@@ -387,6 +399,27 @@ class BackpropStepper(Explorer):
         ax.plot(rounds[:n + 1], so_far, "o-", color=color, ms=4)
         ax.plot(rounds[n], so_far[-1], "o", color="black", ms=8, clip_on=False)
         ax.set_title("Loss before each update")
+
+
+def draw_backward_pass(ax, now=None, hidden=2):
+    r"""Draw one round of the stepper as a static figure, for pages where widgets do not run: the
+    network with every forward value ($z$, $h$, $y$, the loss) and every gradient, $g =
+    \partial L/\partial w$ beside each weight on its edge and $\delta = \partial L/\partial z$
+    (which is also $\partial L/\partial b$) beside each neuron: the stepper's step 5 of 6, drawn
+    by the stepper's own code. `now` is a `Round` (default: the first round of
+    `train_rounds(hidden)`); returns the `Round` drawn."""
+    if now is None:
+        now = train_rounds(hidden)[0]
+    hidden = len(now.h)
+    _draw_graph(ax)
+    _write_values(ax, now, None, hidden, learning_rate=None)
+    red = plots.COLORS["vermillion"]
+    ax.legend(handles=[Line2D([], [], color=red, lw=3, label="on each edge: weight w, g = ∂L/∂w"),
+                       Line2D([], [], color=red, lw=3, ls=":",
+                              label="at each neuron: h or y, z, bias b, δ = ∂L/∂z = ∂L/∂b")],
+              loc="upper right", framealpha=0.9, fontsize=FONT)
+    ax.set_title("One example forward and backward: every value and gradient")
+    return now
 
 
 def backprop_stepper(hidden=2, learning_rate=1.0, wrong=False):

@@ -4,8 +4,12 @@ The neuron multiplies each input by its weight, adds its bias and passes the sum
 activation $f$ (the sigmoid $\sigma(z) = 1/(1 + e^{-z})$ first):
 $$z = w_1 x_1 + w_2 x_2 + b, \qquad a = f(z).$$
 Every point $(x_1, x_2)$ of the plane is one possible input, so the neuron's output over the
-plane is a picture of the function it computes. For the sigmoid, $a = 0.5$ exactly where $z = 0$,
-the straight line $w_1 x_1 + w_2 x_2 + b = 0$: the weights turn that line, the bias shifts it.
+plane is a picture of the function it computes. The explorer draws the straight line where the
+weighted sum is 0, $w_1 x_1 + w_2 x_2 + b = 0$, for every activation: on it the output is $f(0)$
+(0.5 for the sigmoid, 0 for tanh; ReLU switches on there), on one side larger, on the other
+smaller (for ReLU: 0). The line lies $|b|/\lVert w\rVert$ from the origin, at right angles to
+$w = (w_1, w_2)$: the bias moves it, and a weight turns it *and* moves it (it changes
+$\lVert w\rVert$).
 
 Also here: `draw_loop`, the six-step map of how a network learns, and `draw_network`, a small
 network drawn with its weights as lines, both used as static figures in lesson 01.
@@ -29,7 +33,7 @@ from ._base import Explorer, readonly
 from ._layout import freeze_layout
 
 __all__ = ["neuron_explorer", "NeuronExplorer", "NeuronState", "Arithmetic", "neuron_grid",
-           "arithmetic", "draw_loop", "draw_network", "ACTIVATIONS", "LIMIT", "LOOP_STEPS"]
+           "weighted_sum_grid", "decision_line", "arithmetic", "draw_loop", "draw_network", "ACTIVATIONS", "LIMIT", "LOOP_STEPS"]
 
 ACTIVATIONS = tuple(act.ELEMENTWISE)   # sigmoid, tanh, relu, leaky_relu, elu, identity
 LIMIT = 3.0                            # the plane shown: -LIMIT <= x1, x2 <= LIMIT
@@ -67,6 +71,24 @@ def neuron_grid(w1, w2, b, activation="sigmoid"):
     `outputs[i, j]` is the output for x1 = axis[j], x2 = axis[i] (rows go up the x2 axis)."""
     outputs = nn_neuron.neuron(PLANE, np.array([w1, w2], dtype=np.float64), float(b), activation)
     return AXIS, outputs.reshape(RESOLUTION, RESOLUTION)
+
+
+def weighted_sum_grid(w1, w2, b):
+    """The weighted sum $z = w_1 x_1 + w_2 x_2 + b$ at every point of the plane, laid out as
+    `neuron_grid`'s outputs."""
+    sums = nn_neuron.weighted_sum(PLANE, np.array([w1, w2], dtype=np.float64), float(b))
+    return sums.reshape(RESOLUTION, RESOLUTION)
+
+
+def decision_line(w1, w2, b):
+    r"""The line $w_1 x_1 + w_2 x_2 + b = 0$ where the weighted sum is 0: returns
+    `(distance, nearest)`, its distance $|b|/\lVert w\rVert$ from the origin and its point
+    nearest the origin, $-b\,w/\lVert w\rVert^2$ (the line is at right angles to $w$)."""
+    weights = np.array([w1, w2], dtype=np.float64)
+    norm = float(np.hypot(w1, w2))
+    if norm == 0.0:
+        raise ValueError("w1 and w2 are both 0: z = b everywhere, so there is no line z = 0")
+    return abs(float(b)) / norm, -float(b) * weights / norm ** 2
 
 
 def _number(value):
@@ -115,8 +137,8 @@ def color_scale(activation):
 @dataclass(frozen=True, eq=False)
 class NeuronState:
     """The settings, the outputs over the plane (`outputs[i, j]` for x1 = `axis[j]`,
-    x2 = `axis[i]`) with their range and whether they cross 0.5, and the chosen input's
-    arithmetic. With an activation the explorer does not know there is only the `message`."""
+    x2 = `axis[i]`) with their range, the weighted sums `sums` over the same grid and whether
+    they cross 0 (the line z = 0 is in the window), and the chosen input's arithmetic. With an activation the explorer does not know there is only the `message`."""
     activation: str
     w1: float = 0.0
     w2: float = 0.0
@@ -130,6 +152,7 @@ class NeuronState:
     crosses: bool = False
     point: Arithmetic | None = None
     message: str = ""
+    sums: np.ndarray | None = None
 
     @property
     def known(self):
@@ -177,19 +200,25 @@ class NeuronExplorer(Explorer):
                                                         f"{activation!r}")
         axis, outputs = neuron_grid(w1, w2, b, activation)
         low, high = float(outputs.min()), float(outputs.max())
+        sums = weighted_sum_grid(w1, w2, b)
         point = arithmetic(w1, w2, b, x1, x2, activation)
-        crosses = low < 0.5 < high
+        # the line z = 0 means the same for every activation (the output is f(0) on it); a level
+        # of the output such as 0.5 means something for the sigmoid only
+        crosses = float(sums.min()) < 0.0 < float(sums.max())
         message = ""
         if w1 == 0 and w2 == 0:
             message = (f"Both weights are 0, so the inputs do not matter: the neuron gives "
                        f"{activation}({b:g}) = {point.a:.3f} everywhere, its bias alone.")
         elif not crosses:
-            side = "above" if low >= 0.5 else "below"
-            message = (f"The output stays {side} 0.5 everywhere in this window "
-                       f"(from {low:.3g} to {high:.3g}), so there is no 0.5 line to draw. "
+            side = "above" if sums.min() >= 0.0 else "below"
+            f, _ = act.get(activation)
+            message = (f"The weighted sum z stays {side} 0 everywhere in this window "
+                       f"(the output from {low:.3g} to {high:.3g}), so the line z = 0, where "
+                       f"the output is {activation}(0) = {float(f(0.0)):.3g}, lies outside it. "
                        f"Move the bias towards 0 or make the weights larger.")
         return NeuronState(activation, float(w1), float(w2), float(b), float(x1), float(x2),
-                           axis, readonly(outputs), low, high, crosses, point, message)
+                           axis, readonly(outputs), low, high, crosses, point, message,
+                           readonly(sums))
 
     # ---- drawing ---------------------------------------------------------------------------
     def background_key(self, state):
@@ -217,13 +246,13 @@ class NeuronExplorer(Explorer):
         # drawn once: `ax.legend` makes one that is redrawn on every update.
         heat.add_artist(Legend(heat, [Line2D([], [], color="black", lw=2.0),
                                       Line2D([], [], **POINT_STYLE)],
-                               ["output = 0.5", "the input (x1, x2)"], ncols=2,
+                               ["z = 0 (output f(0))", "the input (x1, x2)"], ncols=2,
                                loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False))
 
         f, _ = act.get(activation)
         a = f(Z_CURVE)
         lines = [curve.plot(Z_CURVE, a, color=plots.COLORS["blue"])[0],
-                 curve.axhline(0.5, color="0.4", ls="--", lw=1.2),
+                 curve.axvline(0.0, color="0.4", ls="--", lw=1.2),
                  Line2D([], [], **POINT_STYLE)]
         low, high = min(float(a.min()), 0.0), max(float(a.max()), 1.0)
         curve.set_xlim(-Z_REACH, Z_REACH)
@@ -232,7 +261,7 @@ class NeuronExplorer(Explorer):
                     legend=False)
         # Its entries change only with the activation, so this legend is a background artist
         # (`ax.legend` makes one that is redrawn on every update).
-        curve.add_artist(Legend(curve, lines, [f"a = {activation}(z)", "a = 0.5", "this input"],
+        curve.add_artist(Legend(curve, lines, [f"a = {activation}(z)", "z = 0", "this input"],
                                 loc="lower right", framealpha=0.9))
 
     def draw(self, state):
@@ -251,7 +280,7 @@ class NeuronExplorer(Explorer):
                   cmap=self._cmap, norm=TwoSlopeNorm(0.5, low, high),
                   interpolation="bilinear", aspect="auto")
         if state.crosses:
-            ax.contour(axis, axis, outputs, levels=[0.5], colors="black", linewidths=2.0)
+            ax.contour(axis, axis, state.sums, levels=[0.0], colors="black", linewidths=2.0)
         ax.plot(state.x1, state.x2, clip_on=False, **POINT_STYLE)
 
     def _draw_activation(self, ax, state):
@@ -274,7 +303,8 @@ class NeuronExplorer(Explorer):
 
 def neuron_explorer(w1=2.0, w2=-1.0, b=0.5, activation="sigmoid", x1=1.0, x2=0.5):
     """Sliders for two weights and a bias, a choice of activation and one input: the output over
-    the input plane with its 0.5 line, and the arithmetic for the chosen input."""
+    the input plane with its line z = 0 (output f(0): 0.5 for the sigmoid, 0 for tanh, where ReLU
+    switches on), and the arithmetic for the chosen input."""
     return NeuronExplorer(w1, w2, b, activation, x1, x2)
 
 
