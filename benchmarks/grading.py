@@ -61,7 +61,7 @@ def main():
                         choices=["bubblewrap", "none"])
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"({os.cpu_count()} cores)")
+          f"({os.cpu_count()} cores), nice {os.nice(0)}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "submissions"
         folder.mkdir()
@@ -78,6 +78,11 @@ def main():
                                        "--isolation", isolation, "--json", str(report)])
                 elapsed = time.perf_counter() - started
                 grades = json.loads(report.read_text())
+                if isolation == "bubblewrap":
+                    from nnlessons.grading import sandbox
+                    how = ("each job's sandboxes forked by its zygote" if not sandbox._NO_ZYGOTE
+                           else f"a bwrap process per sandbox ({sandbox._NO_ZYGOTE[0]})")
+                    print(f"  bubblewrap: {how}")
                 full = sum(g["score"] == g["max_score"] and g["max_score"] > 0 for g in grades)
                 print(f"--isolation {isolation:10} --jobs {jobs}: {len(grades)} graded in "
                       f"{elapsed:.1f} s = {len(grades) / elapsed:.2f} submissions/s (exit "

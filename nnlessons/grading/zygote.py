@@ -96,6 +96,8 @@ def second(config, spawn, fds):
                 os.close(int(fd))
             except OSError:
                 pass
+    if "random" in sys.modules:  # a fork would replay the zygote's sequence; a new process not
+        sys.modules["random"].seed()
     child_config = dict(spawn["child"], request_fd=fds[0], reply_fd=fds[1])
     os.makedirs(os.environ.get("MPLCONFIGDIR", config["workdir"]), exist_ok=True)
     sys.path[:0] = [config["package"]]
