@@ -221,7 +221,7 @@ def test_cross_entropy_explorer_every_control_at_both_ends():
             if wrong:
                 assert "27.6" in e.alert.value
     e.set(p=0.9, label=1)
-    assert e.alert.value == "" and "p = 0.90" in values.get_title()
+    assert e.alert.value == "" and "p̂ = 0.90" in values.get_title()
     assert e.update().startswith(PNG)
 
 

@@ -127,11 +127,12 @@ def gradient_check(net, x=EXAMPLE, target=TARGET):
 
 
 def check_passes(relative, difference):
-    """Does backprop agree with central differences? A relative error below 1e-6 says so, except
+    """Does backprop agree with central differences? By the course's rule (lesson 05, and
+    `calculus.relative_error`) a relative error of about 1e-7 or less says so, except
     where both gradients have all but vanished (a loss near 0): central differences are then
     off by their own error, about 1e-12 here, which is large beside a gradient of 1e-7. So two
     gradients that differ by less than `CHECK_FLOOR` agree too."""
-    return relative < 1e-6 or difference < CHECK_FLOOR
+    return relative <= 1e-7 or difference < CHECK_FLOOR
 
 
 def _frozen(arrays):
@@ -265,7 +266,7 @@ def _write_values(ax, now, phase, hidden, learning_rate):
                 color=orange, fontweight="bold")
     if phase >= 3:
         verdict = "passes" if now.passes else "FAILS"
-        detail = (f"relative error {now.check:.1e}" if now.check < 1e-6 or not now.passes
+        detail = (f"relative error {now.check:.1e}" if now.check <= 1e-7 or not now.passes
                   else f"gradients ≈ 0: they differ\nby {now.difference:.0e} only")
         ax.text(-0.28, -2.2, f"gradient check: {verdict}\n{detail}", ha="left", va="bottom",
                 fontsize=FONT, linespacing=1.1, fontweight="bold",

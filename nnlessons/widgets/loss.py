@@ -157,17 +157,17 @@ class CrossEntropyState:
 
 
 class CrossEntropyExplorer(Explorer):
-    title = "A probability p and its label y: cross-entropy beside squared error"
+    title = "A probability p̂ and its target t: cross-entropy beside squared error"
     figsize = (12.0, 4.6)
     nrows, ncols = 1, 2
 
     def __init__(self, p=0.1, label=1):
         style = {"description_width": "initial"}
         controls = {
-            "p": w.FloatSlider(p, min=0.0, max=1.0, step=0.01, description="probability p",
+            "p": w.FloatSlider(p, min=0.0, max=1.0, step=0.01, description="probability p̂",
                                style=style, readout_format=".2f",
                                layout=w.Layout(width="420px")),
-            "label": w.ToggleButtons(options=[0, 1], value=label, description="label y",
+            "label": w.ToggleButtons(options=[0, 1], value=label, description="target t",
                                      style=style),
         }
         super().__init__(controls)
@@ -178,7 +178,7 @@ class CrossEntropyExplorer(Explorer):
         wrongness = abs(values["label"] - values["p"])
         message = ""
         if wrongness == 1.0:
-            message = (f"p = {p:g} for a label {label}: certain and wrong. Cross-entropy "
+            message = (f"p̂ = {p:g} for a target {label}: certain and wrong. Cross-entropy "
                        f"would be -log 0, infinite; nnlessons clips p to 1e-12 first, "
                        f"so it reports {values['cross']:.1f}. Squared error is only "
                        f"{values['squared']:.0f}.")
@@ -228,7 +228,7 @@ class CrossEntropyExplorer(Explorer):
                                 textcoords="offset points", ha="right" if p > 0.5 else "left",
                                 fontsize=11, color=color,
                                 arrowprops={"arrowstyle": "-|>", "color": color})
-        values.set_title(f"Label y = {label}, p = {p:.2f}: squared {state.squared:.3f}, "
+        values.set_title(f"Target t = {label}, p̂ = {p:.2f}: squared {state.squared:.3f}, "
                          f"CE {state.cross:.3f}")
         values.legend(loc="upper center", framealpha=0.9)
 
@@ -241,14 +241,14 @@ class CrossEntropyExplorer(Explorer):
                         clip_on=False)
 
     def describe(self, state):
-        return (f"p = {state.p:.2f}, label y = {state.label}: "
+        return (f"p̂ = {state.p:.2f}, target t = {state.label}: "
                 f"squared error <b>{state.squared:.4f}</b> "
                 f"(slope {state.squared_slope:+.3g}), "
                 f"cross-entropy <b>{state.cross:.4f}</b> (slope {state.cross_slope:+.3g})")
 
 
 def cross_entropy_explorer(p=0.1, label=1):
-    """A probability p and a label y: binary cross-entropy beside squared error, their values
+    """A probability p̂ and a target t (the label, 0 or 1): binary cross-entropy beside squared error, their values
     and their slopes; a confident wrong answer costs far more under cross-entropy."""
     return CrossEntropyExplorer(p, label)
 
