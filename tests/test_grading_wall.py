@@ -296,3 +296,40 @@ def test_sandboxes_are_forked_by_a_zygote_here(tmp_path):
     result = graded(tmp_path, "")
     assert result.score == result.max_score
     assert sandbox._JOB.zygote is not zygote and sandbox._JOB.zygote.alive()
+
+
+OUTSIDE_PROBE = UNHOOK + (
+    "import os\n"
+    "def weighted_sum(X, weights, bias):\n"
+    "    seen = {'outside': {}, 'refused': {}}\n"
+    "    for p in (p for p in os.listdir('/proc') if p.isdigit()):\n"
+    "        try:\n"
+    "            status = open(f'/proc/{p}/status').read()\n"
+    "        except OSError:\n"
+    "            continue\n"
+    "        nspid = status.split('NSpid:')[1].split('\\n')[0].split()\n"
+    "        if len(nspid) == 1:  # not in this submission's own PID namespace\n"
+    "            seen['outside'][p] = status.split('CapPrm:')[1].split()[0]\n"
+    "    for p in seen['outside']:\n"
+    "        for what, attempt in (('mem', lambda: open(f'/proc/{p}/mem', 'r+b')),\n"
+    "                              ('root', lambda: os.listdir(f'/proc/{p}/root/')),\n"
+    "                              ('cwd', lambda: os.listdir(f'/proc/{p}/cwd/')),\n"
+    "                              ('fd', lambda: [os.readlink(f'/proc/{p}/fd/{f}')\n"
+    "                                              for f in os.listdir(f'/proc/{p}/fd')])):\n"
+    "            try:\n"
+    "                attempt()\n"
+    "                seen['refused'][f'{p} {what}'] = False\n"
+    "            except OSError:\n"
+    "                seen['refused'][f'{p} {what}'] = True\n"
+    "    raise ValueError(repr(seen))\n")
+
+
+def test_no_process_outside_a_sandbox_is_open_to_it(tmp_path):
+    """A submission sees the zygote's process list (its /proc), but every process there that is
+    not its own keeps capabilities it has not, so the kernel refuses it their memory, their
+    root folder, their working folder and their open files: nothing outside can be taken over
+    (bwrap's own init, without capabilities, once could; the zygote is PID 1 now)."""
+    seen = probe(tmp_path, OUTSIDE_PROBE)
+    assert seen["outside"], "the zygote's processes should be listed (this test needs them)"
+    assert all(int(caps, 16) != 0 for caps in seen["outside"].values()), seen["outside"]
+    assert seen["refused"] and all(seen["refused"].values()), seen["refused"]

@@ -147,8 +147,11 @@ def zygote_command(views, environment, files=()):
     capabilities of the sandbox's own user namespace, which the zygote needs for that and drops
     in every submission's process before its first cell runs. Outside that namespace they are
     nothing: no file of the machine, no other process, no way to a new user namespace."""
+    # --as-pid-1: the zygote is the namespace's first process. Otherwise that is bwrap's own
+    # init, without capabilities, which a submission's process (same user, no capabilities
+    # either) could read and write through /proc/1 and take over
     options = [o for o in namespace_options() if o not in ("--cap-drop", "ALL")]
-    return _command(options + ["--cap-add", "ALL"],
+    return _command(options + ["--cap-add", "ALL", "--as-pid-1"],
                     ["--ro-bind", str(views), VIEWS_INSIDE, "--dir", INSIDE_PACKAGE],
                     environment, files)
 

@@ -36,7 +36,7 @@ CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND = 1, 2, 4, 32, 4096
 MS_REC, MS_PRIVATE = 16384, 1 << 18
-PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG = 24, 38, 1
+PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 4, 24, 38
 CAPABILITY_VERSION_3 = 0x20080522
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -89,6 +89,9 @@ def second(config, spawn, fds):
     # mount made by the sandbox's creator cannot be taken away here, only covered)
     _mount("tmpfs", config["views"], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4096")
     drop_capabilities()
+    # not dumpable: no other process without capabilities (another sandbox of the submission)
+    # may read or write this one's memory through /proc; its own forks inherit that
+    _check(libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")
     keep = set(fds)
     for fd in os.listdir("/proc/self/fd"):
         if int(fd) > 2 and int(fd) not in keep:
@@ -193,28 +196,38 @@ class Zygote:
                 except ProcessLookupError:
                     pass
 
+    def sweep(self):
+        """Reap every child that has ended. The zygote is its namespace's PID 1, so a process
+        whose parent died is handed to it: those are reaped and forgotten, `first`s' statuses
+        kept for `reap`."""
+        firsts = {pids[0]: spawn_id for spawn_id, pids in self.running.items()}
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in firsts:
+                spawn_id = firsts[pid]
+                del self.running[spawn_id]
+                self.statuses[spawn_id] = os.WEXITSTATUS(status) if os.WIFEXITED(status) \
+                    else 128 + os.WTERMSIG(status)
+
     def reap(self, spawn_id, seconds):
         """first's exit status, waiting up to `seconds` for it; None if still running."""
-        if spawn_id in self.statuses:
-            return self.statuses[spawn_id]
-        if spawn_id not in self.running:
-            return None
-        first_pid = self.running[spawn_id][0]
         deadline = time.monotonic() + seconds
         while True:
-            done, status = os.waitpid(first_pid, os.WNOHANG)
-            if done:
-                del self.running[spawn_id]
-                code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else \
-                    128 + os.WTERMSIG(status)
-                self.statuses[spawn_id] = code
-                return code
+            self.sweep()
+            if spawn_id in self.statuses or spawn_id not in self.running:
+                return self.statuses.get(spawn_id)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.005)
 
     def serve(self):
         while True:
+            self.sweep()
             try:
                 data, fds, _, _ = socket.recv_fds(self.channel, 65536, 4)
             except OSError:
@@ -232,9 +245,14 @@ class Zygote:
                 self.reply({"event": "status", "id": spawn_id,
                             "status": self.reap(spawn_id, float(request.get("seconds", 0)))})
             elif op == "kill":
+                # the submission's PID 1 first: its namespace dies with it, and `first`, which
+                # waits for it, ends by itself; killed too only if it does not
                 if spawn_id in self.running:
-                    self.kill_pids(*self.running[spawn_id])
+                    self.kill_pids(None, self.running[spawn_id][1])
                 status = self.reap(spawn_id, 5.0)
+                if spawn_id in self.running:
+                    self.kill_pids(self.running[spawn_id][0], None)
+                    status = self.reap(spawn_id, 5.0)
                 self.statuses.pop(spawn_id, None)
                 self.reply({"event": "killed", "id": spawn_id, "status": status})
             elif op == "ping":
