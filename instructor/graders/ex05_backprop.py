@@ -4,8 +4,8 @@ import numpy as np
 
 from nnlessons import activations, calculus
 from nnlessons.network import MLP
-from nnlessons.grading.suite import Suite
-from nnlessons.grading.suites.ex05_backprop import NAMES, check_gradients
+from nnlessons.grading.suite import Suite, ref
+from nnlessons.grading.suites.ex05_backprop import NAMES, check_gradients, forum_gradients
 
 suite = Suite("05_backprop")
 
@@ -126,6 +126,22 @@ def backprop_leaves_inputs_alone(student, expect):
     _, changed = student.backprop.call_checking_inputs(X, T, params["W1"], params["b1"],
                                                        params["W2"], params["b2"])
     expect.unchanged(changed, inputs="X (5, 2), a 2-3-1 network")
+
+
+@suite.test(function="backprop", points=1, hidden=True,
+            case="another value of an optional argument: the forum's slope handed in, with a "
+                 "linear output",
+            hint="take the hidden layer's sigmoid slope from the slope argument too (the output "
+                 "layer of output=\"identity\" has none)")
+def forum_slope_linear_output(student, expect):
+    rng = np.random.default_rng(14)
+    X, T = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    params = network(15, 3, 4, 2)
+    got = student.backprop(X, T, **params, output="identity",
+                           slope=ref("nnlessons.grading.functions.forum_sigmoid_slope"))
+    check_gradients(expect, got, forum_gradients(
+        reference_gradients(X, T, params, "identity"), "identity"),
+        "5 examples, a 3-4-2 network, output='identity', the forum's slope")
 
 
 # --- update(params, grads, learning_rate) -> dict ---------------------------------------------
