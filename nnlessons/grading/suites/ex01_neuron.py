@@ -20,13 +20,42 @@ suite = Suite("01_neuron", functions=["weighted_sum", "sigmoid", "layer_forward"
 
 # --- weighted_sum(X, weights, bias) -> (n,) ---------------------------------------------------
 
+# What the usual bias mistakes give on one_example (X @ w = [-1.5]) and on batch_of_examples
+# (X @ w = [4.5, -1, 1.5, -1.5]).
+ONE_EXAMPLE_MISTAKES = [
+    ([-1.75], "the bias has the wrong sign: it is added, z = X @ weights + bias"),
+    ([-1.0], "the bias is added once per input (2 times here): add it once per example, after "
+             "the sum"),
+    ([-1.5], "the bias is missing: add it to each example's sum"),
+]
+BIAS_MISTAKES = [
+    ([3.5, -2.0, 0.5, -2.5], "the bias has the wrong sign: it is added, z = X @ weights + bias"),
+    ([7.5, 2.0, 4.5, 1.5], "the bias is added once per input (3 times here): add it once per "
+                           "example, after the sum"),
+    ([4.5, -1.0, 1.5, -1.5], "the bias is missing: add it to each example's sum"),
+]
+
+
+def bias_mistake(got, mistakes, default="each example's inputs times the weights, summed, "
+                 "plus the bias once"):
+    """The hint naming the mistake whose answer `got` equals, else `default`."""
+    try:
+        values = np.asarray(got, dtype=float)
+        for wrong, hint in mistakes:
+            if values.shape == np.shape(wrong) and np.allclose(values, wrong):
+                return hint
+    except (TypeError, ValueError):
+        pass
+    return default
+
+
 @suite.test(function="weighted_sum", points=2)
 def one_example(student, expect):
     """One example with two inputs, worked by hand."""
     got = student.weighted_sum(np.array([[1.0, 2.0]]), np.array([0.5, -1.0]), 0.25)
     expect.close(got, [-1.25], inputs="X=[[1, 2]], weights=[0.5, -1], bias=0.25",
-                 hint="1*0.5 + 2*(-1) + 0.25 = -1.25: each input times its weight, summed, "
-                      "plus the bias")
+                 hint=bias_mistake(got, ONE_EXAMPLE_MISTAKES, "1*0.5 + 2*(-1) + 0.25 = -1.25: "
+                                   "each input times its weight, summed, plus the bias"))
 
 
 @suite.test(function="weighted_sum", points=2)
@@ -38,7 +67,7 @@ def batch_of_examples(student, expect):
     expect.shape(got, (4,), inputs="X of shape (4, 3), weights of shape (3,)",
                  hint="one number per example (row of X): X @ weights gives shape (4,)")
     expect.close(got, [5.5, 0.0, 2.5, -0.5], inputs=f"X={X.tolist()}, weights={w.tolist()}, "
-                 f"bias=1", hint="add the bias once per example, not once per input")
+                 f"bias=1", hint=bias_mistake(got, BIAS_MISTAKES))
 
 
 # --- sigmoid(z) -------------------------------------------------------------------------------
@@ -64,6 +93,20 @@ def sigmoid_keeps_shape(student, expect):
     expect.close(got, [[0.07585818002124356, 0.18242552380635632, 0.37754066879814546],
                        [0.6224593312018546, 0.8175744761936437, 0.9241418199787566]],
                  inputs=f"z={z.tolist()}")
+
+
+@suite.test(function="sigmoid", points=2, case="very large inputs")
+def sigmoid_very_large_inputs(student, expect):
+    """Far from 0 the answer stays finite, and a tiny probability is not rounded to 0."""
+    z = np.array([-1000.0, -720.0, 0.0, 720.0, 1000.0])
+    got = student.sigmoid(z)
+    expect.finite(got, inputs="z=[-1000, -720, 0, 720, 1000]",
+                  hint="e^z / (1 + e^z) is infinity / infinity = NaN for a large z")
+    expect.close(got, [0.0, 2.0322308024e-313, 0.5, 1.0, 1.0], rtol=1e-6, atol=0.0,
+                 inputs="z=[-1000, -720, 0, 720, 1000]",
+                 hint="sigmoid(-720) is e^(-720) = 2e-313, a tiny number a float can hold; "
+                      "1 / (1 + e^(720)) makes e^(720) overflow to infinity and gives 0: for z "
+                      "below 0, compute it from e^z")
 
 
 # --- layer_forward(X, weights, biases) -> (n, k) ----------------------------------------------
