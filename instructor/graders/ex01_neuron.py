@@ -15,7 +15,7 @@ def batch(seed, n, m):
 # --- weighted_sum(X, weights, bias) -> (n,) ---------------------------------------------------
 
 @suite.test(function="weighted_sum", points=2, hidden=True,
-            case="many examples with several inputs each",
+            case="ordinary inputs of another size: many examples with several inputs each",
             hint="one weighted sum per row of X: X @ weights + bias works for any number of "
                  "examples and inputs")
 def many_examples_random(student, expect):
@@ -64,7 +64,8 @@ def sigmoid_leaves_input_alone(student, expect):
 # --- layer_forward(X, weights, biases) -> (n, k) ----------------------------------------------
 
 @suite.test(function="layer_forward", points=2, hidden=True,
-            case="more neurons than inputs (a weight matrix that is not square)",
+            case="ordinary inputs of another size: more neurons than inputs (a weight matrix that "
+                 "is not square)",
             hint="X (n, m) @ weights (m, k) + biases (k,) has shape (n, k): use the weights as "
                  "given, not transposed")
 def layer_not_square(student, expect):
@@ -87,7 +88,7 @@ def layer_one_example(student, expect):
 # --- two_layer_forward(X, W1, b1, W2, b2) -> (n, k2) ------------------------------------------
 
 @suite.test(function="two_layer_forward", points=2, hidden=True,
-            case="a wider network with several outputs",
+            case="ordinary inputs of another size: a wider network with several outputs",
             hint="each layer is sigmoid(A @ W + b), the second reading the first layer's "
                  "activations; the answer has one column per output neuron")
 def two_layers_random(student, expect):

@@ -49,7 +49,7 @@ def check_gradients(expect, got, want, inputs, hint=None):
 
 # --- sigmoid_prime_from_output(a) -------------------------------------------------------------
 
-@suite.test(function="sigmoid_prime_from_output", points=2)
+@suite.test(function="sigmoid_prime_from_output", points=2, case="ordinary inputs of another size")
 def matches_the_slope_of_sigmoid(student, expect):
     """Given a = sigmoid(z), the slope of the sigmoid at z."""
     # sigmoid([-3, -1, 0, 0.5, 2])
@@ -61,7 +61,7 @@ def matches_the_slope_of_sigmoid(student, expect):
                  hint="a * (1 - a), never negative: a * (a - 1) has the sign wrong")
 
 
-@suite.test(function="sigmoid_prime_from_output", points=1)
+@suite.test(function="sigmoid_prime_from_output", points=1, case="a value exactly at a boundary")
 def largest_in_the_middle(student, expect):
     """At a = 0.5 the slope is 0.25; where the neuron is sure (a = 0 or 1) it is 0."""
     a = np.array([0.0, 0.5, 1.0])
@@ -95,7 +95,7 @@ def forum_gradients(grads, output="sigmoid"):
             for name, value in grads.items()}
 
 
-@suite.test(function="backprop", points=3)
+@suite.test(function="backprop", points=3, case="ordinary inputs of another size")
 def xor_network(student, expect):
     """A 2-3-1 network with a sigmoid output on the four XOR examples."""
     X, T, params = xor_network_inputs()
@@ -119,7 +119,7 @@ def forum_slope_handed_in(student, expect):
                          "the forum's slope, W2 and b2 come out backwards and W1, b1 right")
 
 
-@suite.test(function="backprop", points=2)
+@suite.test(function="backprop", points=2, case="another value of an optional argument")
 def linear_output(student, expect):
     """output="identity": the output layer has no activation, so delta2 = dL/dA2."""
     X = np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])
@@ -142,7 +142,7 @@ def linear_output(student, expect):
 
 # --- update(params, grads, learning_rate) -> dict ---------------------------------------------
 
-@suite.test(function="update", points=2)
+@suite.test(function="update", points=2, case="ordinary inputs of another size")
 def one_step_downhill(student, expect):
     """Each parameter moves by -learning_rate times its gradient."""
     params = arrays({"W1": [[0.5, -0.3], [0.8, 0.1]], "b1": [0.1, -0.2],
@@ -163,7 +163,7 @@ def one_step_downhill(student, expect):
 
 # --- relative_error(analytic, numerical) -> float ---------------------------------------------
 
-@suite.test(function="relative_error", points=1)
+@suite.test(function="relative_error", points=1, case="a value exactly at a boundary")
 def identical_gradients(student, expect):
     """Two equal gradients: 0."""
     g = np.array([0.5, -1.0, 2.0])
@@ -179,7 +179,7 @@ def two_zero_gradients(student, expect):
     expect.close(got, 0.0, inputs="analytic = numerical = [0, 0]")
 
 
-@suite.test(function="relative_error", points=2)
+@suite.test(function="relative_error", points=2, case="a 2-D array")
 def twice_and_opposite(student, expect):
     """Twice as long: 1/3. Pointing the opposite way: 1."""
     n = np.array([[0.3, -0.4], [1.2, 0.0]])
