@@ -38,9 +38,54 @@ def test_region_becomes_indented_stub_with_hint():
 
 def test_default_hint_names_the_function():
     source = "def g(x):\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION"
-    stub = strip_cell(source, "nb, cell 1").splitlines()[1]
-    assert stub == ('    raise NotImplementedError("write the body of g here (see its docstring), '
-                    'then run the check below")')
+    stub = strip_cell(source, "nb, cell 1").splitlines()[1:]
+    assert stub == ['    raise NotImplementedError(',
+                    '        "write the body of g here (see its docstring), then run the check '
+                    'below")']
+
+
+def test_hint_lines_are_joined_and_a_long_stub_is_wrapped_into_the_same_message():
+    words = [f"word{i}" for i in range(40)]
+    source = ("def g(x):\n    # BEGIN SOLUTION\n    # HINT: " + " ".join(words[:10])
+              + "\n    x = 1\n    # HINT: " + " ".join(words[10:]) + "\n    return x\n"
+              "    # END SOLUTION")
+    words = " ".join(words)
+    stub = strip_cell(source, "nb, cell 1")
+    lines = stub.split("\n")
+    assert max(len(line) for line in lines) <= 88 and len(lines) > 3
+    namespace = {}
+    exec(stub, namespace)
+    with pytest.raises(NotImplementedError) as error:
+        namespace["g"](1)
+    assert str(error.value) == words
+
+
+def test_a_short_stub_stays_on_one_line():
+    assert len(strip_cell(SOLVED, "nb, cell 1").splitlines()) == 3
+
+
+def test_nbgrader_markers_are_accepted():
+    source = SOLVED.replace("# BEGIN SOLUTION", "### BEGIN SOLUTION").replace(
+        "# END SOLUTION", "### END SOLUTION")
+    assert strip_cell(source, "nb, cell 1") == strip_cell(SOLVED, "nb, cell 1")
+    exercise = make_exercise(notebook("import numpy", source), "01_test")
+    assert "return y" not in exercise["cells"][1]["source"]
+
+
+def test_nbgrader_solution_region_in_markdown_is_an_error():
+    with pytest.raises(MarkerError, match="belong in code cells"):
+        make_exercise(notebook("MD:### BEGIN SOLUTION\nanswer\n### END SOLUTION", SOLVED),
+                      "01_test")
+
+
+@pytest.mark.parametrize("marker", ["### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"])
+def test_nbgrader_hidden_tests_are_refused_with_where_they_belong(marker):
+    with pytest.raises(MarkerError) as error:
+        make_exercise(notebook(SOLVED, f"assert f(2) == 4\n{marker}\nassert f(3) == 6"),
+                      "01_test", "solutions/01_test.ipynb")
+    message = str(error.value)
+    assert "solutions/01_test.ipynb, cell 2: line 2" in message
+    assert "not support" in message and "instructor/graders" in message
 
 
 def test_several_regions_and_deeper_indentation():
@@ -48,7 +93,8 @@ def test_several_regions_and_deeper_indentation():
               "        # END SOLUTION\n    # BEGIN SOLUTION\n    return 0\n    # END SOLUTION")
     lines = strip_cell(source, "nb, cell 1").splitlines()
     assert lines[2].startswith("        raise NotImplementedError(")
-    assert lines[3].startswith("    raise NotImplementedError(")
+    assert [line for line in lines if "raise" in line][1].startswith(
+        "    raise NotImplementedError(")
     assert "return" not in "\n".join(lines)
 
 
@@ -57,6 +103,9 @@ def test_several_regions_and_deeper_indentation():
     ("x = 1\n# END SOLUTION\n", "without a '# BEGIN SOLUTION' before it"),
     ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n# END SOLUTION\n", "cannot be nested"),
     ("# BEGIN SOLUTIONS\nx = 1\n# END SOLUTION\n", "looks like a marker"),
+    ("## BEGIN SOLUTION\nx = 1\n# END SOLUTION\n", "looks like a marker"),
+    ("### BEGIN SOLUTION\nx = 1\n", "has no '# END SOLUTION' after it"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "cannot be nested"),
 ])
 def test_malformed_markers_name_notebook_cell_and_line(source, message):
     with pytest.raises(MarkerError) as error:

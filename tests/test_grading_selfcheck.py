@@ -19,14 +19,17 @@ def run_check(capsys, namespace, function, exercise="01_neuron"):
 
 def good_sigmoid(z):
     z = np.asarray(z, dtype=float)
-    return 1.0 / (1.0 + np.exp(-z))
+    e = np.exp(-np.abs(z))  # never overflows (the naive form fails sigmoid_very_large_inputs)
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def test_passing_function_prints_one_line_per_public_test(capsys):
     out = run_check(capsys, {"sigmoid": good_sigmoid}, "sigmoid")
-    assert out == ("sigmoid: 2 of 2 public tests passed\n"
+    assert out == ("sigmoid: 4 of 4 public tests passed\n"
                    "  passed  sigmoid_values\n"
                    "  passed  sigmoid_keeps_shape\n"
+                   "  passed  sigmoid_very_large_inputs\n"
+                   "  passed  sigmoid_keeps_its_input\n"
                    "  (2 hidden tests of sigmoid will also run when your notebook is graded)\n")
 
 
@@ -34,7 +37,7 @@ def test_failing_function_gets_input_expected_got_and_hint(capsys):
     def sigmoid(z):
         return 1.0 / (1.0 + np.exp(np.asarray(z, dtype=float)))
     out = run_check(capsys, {"sigmoid": sigmoid}, "sigmoid")
-    assert out.startswith("sigmoid: 0 of 2 public tests passed\n  FAILED  sigmoid_values\n")
+    assert out.startswith("sigmoid: 1 of 4 public tests passed\n  FAILED  sigmoid_values\n")
     for field in ("input: z=[-2, 0, 1, 3]", "expected: [0.119203, 0.5", "got: [0.880797",
                   "hint: 1 / (1 + e^(-z))"):
         assert field in out
@@ -78,7 +81,7 @@ def test_check_finds_the_callers_globals(capsys):
         check("01_neuron", "sigmoid")
     finally:
         del sigmoid
-    assert "2 of 2 public tests passed" in capsys.readouterr().out
+    assert "4 of 4 public tests passed" in capsys.readouterr().out
 
 
 def test_check_is_silent_inside_the_grader(capsys, monkeypatch):

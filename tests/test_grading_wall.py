@@ -166,7 +166,7 @@ def test_grading_refuses_without_the_sandbox_unless_asked(tmp_path, monkeypatch)
     try:
         with pytest.raises(IsolationUnavailable, match="apt-get install bubblewrap"):
             grade_notebook(SOLUTION)
-        assert grade_notebook(SOLUTION, isolation_kind="none").score == 23
+        assert grade_notebook(SOLUTION, isolation_kind="none").score == 28
     finally:
         isolation.problem.cache_clear()
 

@@ -15,7 +15,7 @@ def batch(seed, n, m):
 # --- weighted_sum(X, weights, bias) -> (n,) ---------------------------------------------------
 
 @suite.test(function="weighted_sum", points=2, hidden=True,
-            case="many examples with several inputs each",
+            case="ordinary inputs of another size: many examples with several inputs each",
             hint="one weighted sum per row of X: X @ weights + bias works for any number of "
                  "examples and inputs")
 def many_examples_random(student, expect):
@@ -37,15 +37,18 @@ def weighted_sum_leaves_inputs_alone(student, expect):
 # --- sigmoid(z) -------------------------------------------------------------------------------
 
 @suite.test(function="sigmoid", points=2, hidden=True,
-            case="very large positive and negative inputs",
-            hint="the answer must stay finite, between 0 and 1: 1 / (1 + e^(-z)) reaches 0 or 1 "
-                 "at the extremes, while forms like e^z / (1 + e^z) give infinity / infinity, "
-                 "which is NaN")
+            case="very large inputs: far below and far above 0",
+            hint="stay finite and keep tiny probabilities: for z below 0, compute the sigmoid "
+                 "from e^z (never e^(-z), which overflows to infinity and rounds the answer to "
+                 "0); forms like e^z / (1 + e^z) for z above 0 give infinity / infinity = NaN")
 def sigmoid_large_inputs(student, expect):
-    z = np.array([-1000.0, -40.0, 40.0, 1000.0])
+    # e^(-z) overflows below z = -709.8 while sigmoid(z) = e^z stays a (subnormal) float down to
+    # z = -745: there the naive 1 / (1 + e^(-z)) gives 0 where the answer is not 0.
+    z = np.array([-1000.0, -730.0, -715.0, -709.9, -40.0, 40.0, 709.9, 1000.0])
     got = student.sigmoid(z)
-    expect.finite(got, inputs="z=[-1000, -40, 40, 1000]")
-    expect.close(got, activations.sigmoid(z), inputs="z=[-1000, -40, 40, 1000]")
+    expect.finite(got, inputs="z=[-1000, -730, -715, -709.9, -40, 40, 709.9, 1000]")
+    expect.close(got, activations.sigmoid(z), rtol=1e-5, atol=0.0,
+                 inputs="z=[-1000, -730, -715, -709.9, -40, 40, 709.9, 1000]")
 
 
 @suite.test(function="sigmoid", points=1, hidden=True,
@@ -61,7 +64,8 @@ def sigmoid_leaves_input_alone(student, expect):
 # --- layer_forward(X, weights, biases) -> (n, k) ----------------------------------------------
 
 @suite.test(function="layer_forward", points=2, hidden=True,
-            case="more neurons than inputs (a weight matrix that is not square)",
+            case="ordinary inputs of another size: more neurons than inputs (a weight matrix that "
+                 "is not square)",
             hint="X (n, m) @ weights (m, k) + biases (k,) has shape (n, k): use the weights as "
                  "given, not transposed")
 def layer_not_square(student, expect):
@@ -84,7 +88,7 @@ def layer_one_example(student, expect):
 # --- two_layer_forward(X, W1, b1, W2, b2) -> (n, k2) ------------------------------------------
 
 @suite.test(function="two_layer_forward", points=2, hidden=True,
-            case="a wider network with several outputs",
+            case="ordinary inputs of another size: a wider network with several outputs",
             hint="each layer is sigmoid(A @ W + b), the second reading the first layer's "
                  "activations; the answer has one column per output neuron")
 def two_layers_random(student, expect):

@@ -17,7 +17,7 @@ def probabilities(seed, shape):
 # --- squared_error(outputs, targets) ----------------------------------------------------------
 
 @suite.test(function="squared_error", points=1, hidden=True,
-            case="outputs and targets of a 2-D batch",
+            case="a 2-D array: outputs and targets of a 2-D batch",
             hint="squared error is elementwise: no sum and no mean, so the answer has the shape "
                  "of the outputs")
 def squared_error_batch_shape(student, expect):
@@ -31,7 +31,7 @@ def squared_error_batch_shape(student, expect):
 # --- mse(outputs, targets) -> float -----------------------------------------------------------
 
 @suite.test(function="mse", points=2, hidden=True,
-            case="a 2-D batch (several outputs per example)",
+            case="a 2-D array: a 2-D batch (several outputs per example)",
             hint="average over every output of every example: np.mean of the whole array, with "
                  "no axis")
 def mse_batch_mean_over_everything(student, expect):
@@ -42,7 +42,7 @@ def mse_batch_mean_over_everything(student, expect):
 
 
 @suite.test(function="mse", points=1, hidden=True,
-            case="the same batch repeated several times",
+            case="ordinary inputs of another size: the same batch repeated several times",
             hint="a mean does not change when the same examples are repeated; a sum does")
 def mse_does_not_grow_with_batch(student, expect):
     y, t = probabilities(3, (5, 2))
@@ -55,7 +55,8 @@ def mse_does_not_grow_with_batch(student, expect):
 # --- binary_cross_entropy(probabilities, labels) -> float -------------------------------------
 
 @suite.test(function="binary_cross_entropy", points=2, hidden=True,
-            case="probabilities of exactly 0 and 1, right and wrong",
+            case="a value exactly at a boundary: probabilities of exactly 0 and 1, right and "
+                 "wrong",
             hint="clip p into [1e-12, 1 - 1e-12] before taking logs, so that log(0) never "
                  "happens")
 def bce_certain_and_wrong_is_finite(student, expect):
@@ -68,7 +69,7 @@ def bce_certain_and_wrong_is_finite(student, expect):
 
 
 @suite.test(function="binary_cross_entropy", points=1, hidden=True,
-            case="probabilities and labels of a 2-D batch",
+            case="a 2-D array: probabilities and labels of a 2-D batch",
             hint="average over every entry, whatever the shape: one number for the whole batch")
 def bce_batch_2d(student, expect):
     p, y = probabilities(4, (6, 2))
@@ -91,7 +92,7 @@ def bce_leaves_inputs_alone(student, expect):
 # --- binary_cross_entropy_gradient(probabilities, labels) -------------------------------------
 
 @suite.test(function="binary_cross_entropy_gradient", points=2, hidden=True,
-            case="a 2-D batch, checked against a numerical gradient",
+            case="checked against a numerical gradient: a 2-D batch",
             hint="(p - y) / (p (1 - p)) divided by the number of entries of p (p.size): the "
                  "loss is a mean over all of them")
 def bce_gradient_matches_numerical(student, expect):
@@ -102,7 +103,8 @@ def bce_gradient_matches_numerical(student, expect):
 
 
 @suite.test(function="binary_cross_entropy_gradient", points=1, hidden=True,
-            case="probabilities of exactly 0 and 1, right and wrong",
+            case="a value exactly at a boundary: probabilities of exactly 0 and 1, right and "
+                 "wrong",
             hint="clip p into [1e-12, 1 - 1e-12] first, with the bounds binary_cross_entropy "
                  "uses, so that p (1 - p) is never 0")
 def bce_gradient_certain_answers(student, expect):

@@ -20,7 +20,7 @@ def weighted_squares_gradient(w):
 # --- central_difference(f, x, h=1e-5) -> float ------------------------------------------------
 
 @suite.test(function="central_difference", points=2, hidden=True,
-            case="a step h other than the default",
+            case="another value of an optional argument: a step h other than the default",
             hint="use both points x - h and x + h with the h you are given, and divide by 2 * h")
 def uses_the_given_step(student, expect):
     # (1.1^3 - 0.9^3) / 0.2 = 3.01 exactly; a one-sided step gives 3.31, dividing by h gives 6.02
@@ -32,7 +32,8 @@ def uses_the_given_step(student, expect):
 
 
 @suite.test(function="central_difference", points=1, hidden=True,
-            case="a curve with several valleys, at several points",
+            case="ordinary inputs of another size: a curve with several valleys, at several "
+                 "points",
             hint="the central difference works for any f: call the f you are given at x + h "
                  "and at x - h")
 def slope_of_bumpy_curve(student, expect):
@@ -43,7 +44,7 @@ def slope_of_bumpy_curve(student, expect):
 
 
 @suite.test(function="central_difference", points=1, hidden=True,
-            case="a point given as a whole number (an int)",
+            case="integer inputs: a point given as a whole number (an int)",
             hint="the answer must not depend on whether x is an int or a float: do not round x "
                  "or the answer")
 def whole_number_point(student, expect):
@@ -54,7 +55,7 @@ def whole_number_point(student, expect):
 # --- crowd_loss_derivative(y) -----------------------------------------------------------------
 
 @suite.test(function="crowd_loss_derivative", points=1, hidden=True,
-            case="a 2-D array of guesses",
+            case="a 2-D array: guesses",
             hint="2 * (y - 500), elementwise, keeps the shape of y")
 def agrees_with_central_difference(student, expect):
     y = np.random.default_rng(3).uniform(-200, 1200, size=(2, 3))
@@ -76,7 +77,7 @@ def crowd_derivative_leaves_input_alone(student, expect):
 # --- weight_derivative(w, x, target) ----------------------------------------------------------
 
 @suite.test(function="weight_derivative", points=2, hidden=True,
-            case="weights, inputs and targets of either sign",
+            case="ordinary inputs of another size: weights, inputs and targets of either sign",
             hint="dL/dw = 2 (w x - target) x: keep the sign of each factor, and use the x and "
                  "target you are given")
 def agrees_with_central_difference_of_w(student, expect):
@@ -88,7 +89,7 @@ def agrees_with_central_difference_of_w(student, expect):
 
 
 @suite.test(function="weight_derivative", points=1, hidden=True,
-            case="a weight whose guess is exactly right",
+            case="a value exactly at a boundary: a weight whose guess is exactly right",
             hint="when w x equals the target the loss is at its lowest, so the slope is 0")
 def zero_at_the_target(student, expect):
     expect.close(student.weight_derivative(10.0, 50.0, 500.0), 0.0,
@@ -98,7 +99,7 @@ def zero_at_the_target(student, expect):
 # --- numerical_gradient(f, w, h=1e-5) ---------------------------------------------------------
 
 @suite.test(function="numerical_gradient", points=1, hidden=True,
-            case="integer weights",
+            case="integer inputs: integer weights",
             hint="adding h = 1e-5 to an integer array rounds it away: copy w as floats "
                  "(np.array(w, dtype=float))")
 def whole_number_weights(student, expect):
@@ -111,7 +112,7 @@ def whole_number_weights(student, expect):
 
 
 @suite.test(function="numerical_gradient", points=2, hidden=True,
-            case="weights in a 2-D array",
+            case="a 2-D array: weights in a 2-D array",
             hint="nudge every entry, one at a time, whatever the shape of w (np.ndindex(w.shape) "
                  "visits them all); the answer has the shape of w")
 def matrix_of_weights(student, expect):
@@ -123,7 +124,7 @@ def matrix_of_weights(student, expect):
 
 
 @suite.test(function="numerical_gradient", points=1, hidden=True,
-            case="your function changed its input (f writes into the array it is handed)",
+            case="your function changed its input: f writes into the array it is handed",
             hint="hand f a float copy of w (np.array(w, dtype=float)), never the caller's array: "
                  "f may change the array it is given")
 def numerical_gradient_leaves_input_alone(student, expect):

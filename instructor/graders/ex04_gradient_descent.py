@@ -26,7 +26,7 @@ def reference_steps(learning_rate, start=(0.0, 0.0), tolerance=1e-6, max_steps=1
 # --- bowl_gradient(w, X, y) -> (2,) -----------------------------------------------------------
 
 @suite.test(function="bowl_gradient", points=2, hidden=True,
-            case="other data: random examples and weights",
+            case="ordinary inputs of another size: random examples and weights",
             hint="use the X, y and w you are given, not the lesson's data, and divide by the "
                  "number of examples n = len(y)")
 def other_data(student, expect):
@@ -38,7 +38,7 @@ def other_data(student, expect):
 
 
 @suite.test(function="bowl_gradient", points=1, hidden=True,
-            case="a single example",
+            case="a batch of one example",
             hint="the mean over one example divides by 1; X.T @ errors still has one entry per "
                  "weight")
 def bowl_gradient_one_example(student, expect):
@@ -59,7 +59,7 @@ def bowl_gradient_leaves_inputs_alone(student, expect):
 # --- gradient_descent(gradient, start, learning_rate, steps) -> (path, diverged) ---------------
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="a walk that diverges: the points it keeps",
+            case="very large inputs: a walk that diverges, the points it keeps",
             hint="keep every point up to the last one within 1e12, and not the one past it")
 def runaway_point_left_out(student, expect):
     inputs = "descent.bowl_gradient, start = [0, 0], learning_rate = 3, steps = 100"
@@ -72,7 +72,7 @@ def runaway_point_left_out(student, expect):
 
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="no steps at all",
+            case="nothing to do: no steps at all",
             hint="with steps = 0 the path is just the start (one row), and diverged is False")
 def zero_steps(student, expect):
     inputs = "start = [1, 2], steps = 0"
@@ -85,7 +85,7 @@ def zero_steps(student, expect):
 
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="a start given as integers",
+            case="integer inputs: a start given as integers",
             hint="start from a float copy: np.array(start, dtype=float)")
 def whole_number_start(student, expect):
     inputs = "start = np.array([0, 0]) (integers), learning_rate = 0.5, steps = 3"
@@ -97,7 +97,7 @@ def whole_number_start(student, expect):
 
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="a single weight on a curve with two valleys",
+            case="ordinary inputs of another size: a single weight on a curve with two valleys",
             hint="the loop must work for any number of weights and with the gradient function "
                  "you are given")
 def one_weight_two_valleys(student, expect):
@@ -110,7 +110,7 @@ def one_weight_two_valleys(student, expect):
 
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="a point exactly at the size limit",
+            case="a value exactly at a boundary: a point exactly at the size limit",
             hint="only a point larger than 1e12 in size is divergence (>, not >=): a point of "
                  "exactly 1e12 stays in the path and the walk goes on")
 def point_exactly_at_the_limit(student, expect):
@@ -143,7 +143,8 @@ def paths_of_a_gradient_that_writes(start, learning_rate, steps):
 
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="a gradient function that changes the array it is handed",
+            case="your function changed its input: a gradient function that changes the array it "
+                 "is handed",
             hint="keep a copy of each point in the path (path.append(w.copy())): the gradient "
                  "function may change the array you hand it")
 def path_keeps_copies(student, expect):
@@ -166,8 +167,7 @@ def path_keeps_copies(student, expect):
 
 
 @suite.test(function="gradient_descent", points=1, hidden=True,
-            case="your function changed its input (the gradient changes the array it is "
-                 "handed)",
+            case="your function changed its input: the gradient changes the array it is handed",
             hint="start from a float copy, np.array(start, dtype=float), and hand the gradient "
                  "that copy, never the caller's start")
 def start_left_alone(student, expect):
@@ -181,7 +181,8 @@ def start_left_alone(student, expect):
 # --- steps_to_converge(learning_rate, start, tolerance, max_steps) -> int or None -------------
 
 @suite.test(function="steps_to_converge", points=1, hidden=True,
-            case="a learning rate too small to arrive in time",
+            case="another value of an optional argument: a learning rate too small to arrive in "
+                 "time",
             hint="if no point of the path gets below the tolerance within max_steps, return None")
 def too_small_a_learning_rate(student, expect):
     expect.equal(student.steps_to_converge(0.01), reference_steps(0.01),
@@ -189,7 +190,8 @@ def too_small_a_learning_rate(student, expect):
 
 
 @suite.test(function="steps_to_converge", points=1, hidden=True,
-            case="a slower learning rate that still arrives",
+            case="another value of an optional argument: a slower learning rate that still "
+                 "arrives",
             hint="the answer is the index, in the path, of the first point whose loss is below "
                  "the tolerance; the start is step 0")
 def slow_learning_rate(student, expect):
@@ -198,7 +200,7 @@ def slow_learning_rate(student, expect):
 
 
 @suite.test(function="steps_to_converge", points=1, hidden=True,
-            case="a start already at the lowest point",
+            case="nothing to do: a start already at the lowest point",
             hint="the start counts as step 0: check its loss before taking any step")
 def start_at_the_bottom(student, expect):
     expect.equal(student.steps_to_converge(0.5, start=(4.0, 3.0)), 0,
@@ -207,7 +209,8 @@ def start_at_the_bottom(student, expect):
 
 
 @suite.test(function="steps_to_converge", points=1, hidden=True,
-            case="another start, tolerance and number of steps",
+            case="another value of an optional argument: another start, tolerance and number of "
+                 "steps",
             hint="use the start, tolerance and max_steps you are given, not the defaults")
 def other_start_and_tolerance(student, expect):
     got = student.steps_to_converge(0.5, start=(1.0, -2.0), tolerance=1e-2, max_steps=50)
@@ -216,7 +219,7 @@ def other_start_and_tolerance(student, expect):
 
 
 @suite.test(function="steps_to_converge", points=1, hidden=True,
-            case="a tolerance exactly equal to a loss on the path",
+            case="a value exactly at a boundary: a tolerance exactly equal to a loss on the path",
             hint="only a loss strictly below the tolerance counts (<, not <=): a loss equal to "
                  "it is not there yet")
 def tolerance_equal_to_a_loss(student, expect):

@@ -4,8 +4,8 @@ import numpy as np
 
 from nnlessons import activations, calculus
 from nnlessons.network import MLP
-from nnlessons.grading.suite import Suite
-from nnlessons.grading.suites.ex05_backprop import NAMES, check_gradients
+from nnlessons.grading.suite import Suite, ref
+from nnlessons.grading.suites.ex05_backprop import NAMES, check_gradients, forum_gradients
 
 suite = Suite("05_backprop")
 
@@ -29,7 +29,7 @@ def reference_gradients(X, targets, params, output):
 # --- sigmoid_prime_from_output(a) -------------------------------------------------------------
 
 @suite.test(function="sigmoid_prime_from_output", points=1, hidden=True,
-            case="a 2-D array of activations",
+            case="a 2-D array: activations",
             hint="a * (1 - a), elementwise, keeps the shape of a")
 def keeps_the_shape(student, expect):
     a = activations.sigmoid(np.random.default_rng(21).normal(size=(3, 4)))
@@ -62,7 +62,7 @@ def backprop_one_example(student, expect):
 
 
 @suite.test(function="backprop", points=2, hidden=True,
-            case="a large batch and several outputs",
+            case="ordinary inputs of another size: a large batch and several outputs",
             hint="the N of 2 (A2 - T) / N is T.size, every output of every example, not the "
                  "number of examples")
 def large_batch_several_outputs(student, expect):
@@ -75,7 +75,7 @@ def large_batch_several_outputs(student, expect):
 
 
 @suite.test(function="backprop", points=2, hidden=True,
-            case="a network checked against a numerical gradient",
+            case="checked against a numerical gradient: a two-layer network",
             hint="every gradient must agree with a numerical gradient check: go back layer by "
                  "layer, delta1 = (delta2 @ W2.T) * A1 (1 - A1)")
 def agrees_with_numerical_gradient(student, expect):
@@ -101,7 +101,7 @@ def agrees_with_numerical_gradient(student, expect):
 
 
 @suite.test(function="backprop", points=1, hidden=True,
-            case="very large weighted sums (saturated neurons)",
+            case="very large inputs: very large weighted sums (saturated neurons)",
             hint="take the slopes from the activations, A (1 - A), which stay finite; do not "
                  "compute e^z again")
 def saturated_neurons(student, expect):
@@ -128,6 +128,22 @@ def backprop_leaves_inputs_alone(student, expect):
     expect.unchanged(changed, inputs="X (5, 2), a 2-3-1 network")
 
 
+@suite.test(function="backprop", points=1, hidden=True,
+            case="another value of an optional argument: the forum's slope handed in, with a "
+                 "linear output",
+            hint="take the hidden layer's sigmoid slope from the slope argument too (the output "
+                 "layer of output=\"identity\" has none)")
+def forum_slope_linear_output(student, expect):
+    rng = np.random.default_rng(14)
+    X, T = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    params = network(15, 3, 4, 2)
+    got = student.backprop(X, T, **params, output="identity",
+                           slope=ref("nnlessons.grading.functions.forum_sigmoid_slope"))
+    check_gradients(expect, got, forum_gradients(
+        reference_gradients(X, T, params, "identity"), "identity"),
+        "5 examples, a 3-4-2 network, output='identity', the forum's slope")
+
+
 # --- update(params, grads, learning_rate) -> dict ---------------------------------------------
 
 @suite.test(function="update", points=2, hidden=True,
@@ -141,7 +157,7 @@ def update_leaves_inputs_alone(student, expect):
 
 
 @suite.test(function="update", points=1, hidden=True,
-            case="a network with three layers",
+            case="ordinary inputs of another size: a network with three layers",
             hint="go through every entry of params, whatever the names, not just W1, b1, W2, b2")
 def any_parameter_names(student, expect):
     rng = np.random.default_rng(18)
@@ -159,7 +175,7 @@ def any_parameter_names(student, expect):
 # --- relative_error(analytic, numerical) -> float ---------------------------------------------
 
 @suite.test(function="relative_error", points=1, hidden=True,
-            case="two gradients that are both zero",
+            case="nothing to do: two gradients that are both zero",
             hint="keep the bottom of the fraction at least 1e-12, so that 0 / 0 never happens")
 def both_zero(student, expect):
     got = student.relative_error(np.zeros(3), np.zeros(3))
@@ -168,7 +184,7 @@ def both_zero(student, expect):
 
 
 @suite.test(function="relative_error", points=1, hidden=True,
-            case="gradients in 2-D arrays",
+            case="a 2-D array: gradients in 2-D arrays",
             hint="take the norm of the whole array (np.linalg.norm with no axis): the answer is "
                  "one number")
 def random_matrices(student, expect):
@@ -181,7 +197,7 @@ def random_matrices(student, expect):
 
 
 @suite.test(function="relative_error", points=1, hidden=True,
-            case="two tiny gradients, not both zero",
+            case="a value exactly at a boundary: two tiny gradients, not both zero",
             hint="divide by max(||a|| + ||n||, 1e-12), as the docstring says: the bottom is kept "
                  "at least 1e-12 for every input, not only when both are zero")
 def relative_error_tiny_gradients(student, expect):

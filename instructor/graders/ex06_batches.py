@@ -66,7 +66,7 @@ def reference_train(X, y, weights, learning_rate, batch_size, epochs, seed):
 # --- updates_per_epoch(n, batch_size) -> int ---------------------------------------------------
 
 @suite.test(function="updates_per_epoch", points=1, hidden=True,
-            case="batches of one example",
+            case="a batch of one example: batches of one example",
             hint="with batches of one example (SGD) an epoch has n updates")
 def one_example_per_update(student, expect):
     for n, want in ((48, 48), (1, 1), (7, 7)):
@@ -75,7 +75,7 @@ def one_example_per_update(student, expect):
 
 
 @suite.test(function="updates_per_epoch", points=1, hidden=True,
-            case="a batch size of n or more",
+            case="a value exactly at a boundary: a batch size of n or more",
             hint="a batch size of n or more deals all n examples as one batch: one update")
 def batch_size_n_or_more(student, expect):
     for n, size in ((48, 48), (48, 100), (1, 5)):
@@ -85,7 +85,7 @@ def batch_size_n_or_more(student, expect):
 
 
 @suite.test(function="updates_per_epoch", points=1, hidden=True,
-            case="a large data set whose size the batch size does not divide",
+            case="a batch size that does not divide the data: a large data set",
             hint="round up, not down: the last, smaller batch is an update too")
 def mnist_sized(student, expect):
     expect.equal(student.updates_per_epoch(60000, 128), 469, inputs="n=60000, batch_size=128",
@@ -104,7 +104,7 @@ def returns_an_int(student, expect):
 
 
 @suite.test(function="updates_per_epoch", points=1, hidden=True,
-            case="a batch size of 0",
+            case="an argument that must be refused: a batch size of 0",
             hint="check batch_size before dividing: raise a ValueError saying it must be at "
                  "least 1")
 def updates_per_epoch_batch_size_zero(student, expect):
@@ -117,7 +117,7 @@ def updates_per_epoch_batch_size_zero(student, expect):
 # --- minibatches(X, y, batch_size, rng) -> yields (X_batch, y_batch) ---------------------------
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="the same seed twice, and another seed",
+            case="another value of an optional argument: the same seed twice, and another seed",
             hint="draw the order from the rng you are given (rng.permutation), not from "
                  "np.random's global generator or a new unseeded one")
 def same_seed_same_order(student, expect):
@@ -148,7 +148,7 @@ def last_batch_smaller(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="batches of one example",
+            case="a batch of one example: batches of one example",
             hint="with batch_size 1 every example is a batch of its own, in the order of the "
                  "permutation")
 def batches_of_one(student, expect):
@@ -160,7 +160,7 @@ def batches_of_one(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="a batch size of n or more",
+            case="a value exactly at a boundary: a batch size of n or more",
             hint="a batch size of n or more deals all the examples as one shuffled batch")
 def one_batch_for_size_n_or_more(student, expect):
     X, y = numbered(6)
@@ -172,7 +172,7 @@ def one_batch_for_size_n_or_more(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="a data set of one example",
+            case="a batch of one example: a data set of one example",
             hint="one example makes one batch of one, whatever the batch size")
 def minibatches_one_example(student, expect):
     X, y = numbered(1)
@@ -183,7 +183,7 @@ def minibatches_one_example(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="targets with several columns",
+            case="a 2-D array: targets with several columns",
             hint="index y with the same rows as X: y[rows] keeps its columns")
 def targets_with_columns(student, expect):
     X, y = numbered(9, k=3)
@@ -193,7 +193,7 @@ def targets_with_columns(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="integer inputs and targets",
+            case="integer inputs: inputs and targets",
             hint="index X and y with the rows; do not convert or rescale the examples")
 def minibatches_integer_inputs(student, expect):
     X, y = numbered(8, dtype=np.int64)
@@ -215,7 +215,7 @@ def batches_leave_inputs_alone(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="a batch size of 0",
+            case="an argument that must be refused: a batch size of 0",
             hint="check batch_size before dealing: raise a ValueError whose message names "
                  "batch_size and says it must be at least 1")
 def minibatches_batch_size_zero(student, expect):
@@ -246,7 +246,7 @@ def uneven_last_batch(student, expect):
 
 
 @suite.test(function="sgd_epoch", points=1, hidden=True,
-            case="batches of one example (SGD)",
+            case="a batch of one example: batches of one example (SGD)",
             hint="one update per example, each loss computed with the weights before that "
                  "example's step")
 def one_example_per_step(student, expect):
@@ -257,7 +257,7 @@ def one_example_per_step(student, expect):
 
 
 @suite.test(function="sgd_epoch", points=1, hidden=True,
-            case="integer data and weights",
+            case="integer inputs: integer data and weights",
             hint="start from a float copy: w = np.array(weights, dtype=float)")
 def integer_data(student, expect):
     X = np.array([[1, 2], [0, 1], [2, 0], [1, 1], [3, 1]])
@@ -286,7 +286,7 @@ def epoch_leaves_inputs_alone(student, expect):
 # --- train(X, y, weights, learning_rate, batch_size, epochs, seed) -> dict ---------------------
 
 @suite.test(function="train", points=1, hidden=True,
-            case="several epochs with a batch size that does not divide the data",
+            case="a batch size that does not divide the data: several epochs",
             hint="update_loss holds every batch's loss of every epoch, the last, smaller batch "
                  "included")
 def counts_every_update(student, expect):
@@ -297,7 +297,7 @@ def counts_every_update(student, expect):
 
 
 @suite.test(function="train", points=1, hidden=True,
-            case="zero epochs",
+            case="nothing to do: zero epochs",
             hint="with no epochs nothing is trained: the starting weights, their loss, no updates")
 def no_epochs(student, expect):
     X, y, w = linear_data(33, 5)
@@ -308,7 +308,7 @@ def no_epochs(student, expect):
 
 
 @suite.test(function="train", points=1, hidden=True,
-            case="several epochs of batches of one example",
+            case="a batch of one example: several epochs of batches of one example",
             hint="one rng for the whole run, passed to every epoch, and one loss per update in "
                  "update_loss")
 def sgd_training(student, expect):

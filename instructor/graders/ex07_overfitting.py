@@ -68,7 +68,7 @@ def same_stop(expect, got, val_losses, patience, inputs, hint=None):
 # --- standardize(X_train, X_test) -> (Z_train, Z_test) ----------------------------------------
 
 @suite.test(function="standardize", points=2, hidden=True,
-            case="a feature that never changes in the training set",
+            case="a value exactly at a boundary: a feature that never changes in the training set",
             hint="a std of 0 gives 0 / 0 = NaN: divide by 1 where the std is 0 (np.where(std > "
                  "0, std, 1.0))")
 def constant_feature(student, expect):
@@ -88,7 +88,7 @@ def constant_feature(student, expect):
 
 
 @suite.test(function="standardize", points=1, hidden=True,
-            case="integer arrays",
+            case="integer inputs",
             hint="convert first: np.asarray(X, dtype=float); an integer array cannot hold the "
                  "rescaled values")
 def standardize_integer_inputs(student, expect):
@@ -106,7 +106,8 @@ def standardize_integer_inputs(student, expect):
 
 
 @suite.test(function="standardize", points=1, hidden=True,
-            case="a test set of a single example, and more test rows than training rows",
+            case="a batch of one example: a test set of a single example, and more test rows than "
+                 "training rows",
             hint="always use the statistics of X_train, whatever the sizes: a single test row "
                  "must not be standardised by its own statistics")
 def one_test_row(student, expect):
@@ -135,7 +136,8 @@ def standardize_leaves_inputs_alone(student, expect):
 # --- l2_penalty(params, lam) -> float ---------------------------------------------------------
 
 @suite.test(function="l2_penalty", points=1, hidden=True,
-            case="a penalty that must be 0 (no strength, no weights, no parameters)",
+            case="nothing to do: a penalty that must be 0 (no strength, no weights, no "
+                 "parameters)",
             hint="biases are not penalised, and the sum of no squares is 0")
 def penalty_of_nothing(student, expect):
     """lam = 0, a network of biases only, and an empty dict: all 0."""
@@ -149,7 +151,7 @@ def penalty_of_nothing(student, expect):
 
 
 @suite.test(function="l2_penalty", points=1, hidden=True,
-            case="three layers of integer weights",
+            case="integer inputs: three layers of integer weights",
             hint="go through every entry whose name starts with 'W', not just W1 and W2, and "
                  "square them as floats")
 def penalty_three_layers_integers(student, expect):
@@ -174,7 +176,7 @@ def penalty_leaves_params_alone(student, expect):
 # --- decay_step(params, grads, learning_rate, lam) -> dict -------------------------------------
 
 @suite.test(function="decay_step", points=1, hidden=True,
-            case="no decay (lam = 0)",
+            case="nothing to do: no decay (lam = 0)",
             hint="with lam = 0 this is the plain update w - learning_rate * grad")
 def no_decay_is_a_plain_step(student, expect):
     params, grads = network(79, (3, 2, 2)), network(80, (3, 2, 2))
@@ -185,7 +187,7 @@ def no_decay_is_a_plain_step(student, expect):
 
 
 @suite.test(function="decay_step", points=1, hidden=True,
-            case="a network with three layers",
+            case="ordinary inputs of another size: a network with three layers",
             hint="go through every entry of params: the names starting with 'W' decay, the "
                  "others do not")
 def decay_any_parameter_names(student, expect):
@@ -197,7 +199,7 @@ def decay_any_parameter_names(student, expect):
 
 
 @suite.test(function="decay_step", points=1, hidden=True,
-            case="integer parameters",
+            case="integer inputs: integer parameters",
             hint="the new values are not whole numbers: build new float arrays (w - lr * g), do "
                  "not write into integer ones")
 def decay_integer_parameters(student, expect):
@@ -226,7 +228,7 @@ def decay_step_leaves_inputs_alone(student, expect):
 # --- early_stopping(val_losses, patience) -> (stop_epoch, best_epoch) -------------------------
 
 @suite.test(function="early_stopping", points=1, hidden=True,
-            case="equal losses (ties)",
+            case="a value exactly at a boundary: equal losses (ties)",
             hint="only a loss strictly lower than the best so far is a new best (<, not <=): an "
                  "equal loss is an epoch without improvement")
 def ties_keep_the_first_best(student, expect):
@@ -238,7 +240,7 @@ def ties_keep_the_first_best(student, expect):
 
 
 @suite.test(function="early_stopping", points=1, hidden=True,
-            case="a patience that never runs out",
+            case="ordinary inputs of another size: a patience that never runs out",
             hint="if the wait never reaches the patience, training ends after the last epoch: "
                  "stop_epoch = len(val_losses)")
 def patience_longer_than_the_history(student, expect):
@@ -254,7 +256,7 @@ def patience_longer_than_the_history(student, expect):
 
 
 @suite.test(function="early_stopping", points=1, hidden=True,
-            case="patience 0, and a history of one epoch",
+            case="a value exactly at a boundary: patience 0, and a history of one epoch",
             hint="with patience 0 the wait (0) has already reached it after the first epoch")
 def patience_zero_and_one_epoch(student, expect):
     """Patience 0 stops after epoch 1; a history of one epoch stops there."""
@@ -267,7 +269,7 @@ def patience_zero_and_one_epoch(student, expect):
 
 
 @suite.test(function="early_stopping", points=1, hidden=True,
-            case="losses given as a NumPy array of integers",
+            case="integer inputs: losses given as a NumPy array of integers",
             hint="the same rule as for a list of floats: a strictly lower loss is a new best, "
                  "epochs count from 1")
 def integer_losses_in_an_array(student, expect):
@@ -279,7 +281,7 @@ def integer_losses_in_an_array(student, expect):
 
 
 @suite.test(function="early_stopping", points=1, hidden=True,
-            case="an empty list of losses",
+            case="an argument that must be refused: an empty list of losses",
             hint="there is no answer without any epoch: raise a ValueError with a message saying "
                  "so")
 def empty_history_raises(student, expect):
@@ -301,7 +303,7 @@ def early_stopping_leaves_input_alone(student, expect):
 
 
 @suite.test(function="early_stopping", points=1, hidden=True,
-            case="losses that are never below infinity (inf and NaN)",
+            case="very large inputs: losses that are never below infinity (inf and NaN)",
             hint="see what the docstring says of losses never below infinity; start from "
                  "best_loss = inf and count every epoch whose loss is not strictly lower as a "
                  "wait, the first epoch too")

@@ -49,7 +49,7 @@ def relu_integer_input(student, expect):
 
 
 @suite.test(function="relu_prime", points=1, hidden=True,
-            case="z exactly 0",
+            case="a value exactly at a boundary: z exactly 0",
             hint="at exactly z = 0 the slope is taken to be 0: test z > 0, not z >= 0")
 def relu_prime_at_zero(student, expect):
     z = np.array([-1.0, 0.0, 1.0])
@@ -58,7 +58,7 @@ def relu_prime_at_zero(student, expect):
 
 
 @suite.test(function="relu_prime", points=1, hidden=True,
-            case="a 2-D array of integers",
+            case="integer inputs: a 2-D array of integers",
             hint="(z > 0) is an array of booleans: turn it into numbers with .astype(float); the "
                  "answer has z's shape")
 def relu_prime_floats_of_any_shape(student, expect):
@@ -102,7 +102,7 @@ def leaky_relu_integer_input(student, expect):
 
 
 @suite.test(function="leaky_relu_prime", points=1, hidden=True,
-            case="z exactly 0",
+            case="a value exactly at a boundary: z exactly 0",
             hint="at exactly z = 0 the slope is taken from the z <= 0 side: test z > 0")
 def leaky_relu_prime_at_zero(student, expect):
     z = np.array([0.0])
@@ -111,7 +111,7 @@ def leaky_relu_prime_at_zero(student, expect):
 
 
 @suite.test(function="leaky_relu_prime", points=1, hidden=True,
-            case="a 2-D array of integers, with another slope",
+            case="integer inputs: a 2-D array of integers, with another slope",
             hint="the answer is floats of z's shape, 1 or the slope you are given: np.where(z > "
                  "0, 1.0, slope)")
 def leaky_relu_prime_floats_of_any_shape(student, expect):
@@ -126,7 +126,7 @@ def leaky_relu_prime_floats_of_any_shape(student, expect):
 # --- elu(z, alpha=1.0), elu_prime(z, alpha=1.0) --------------------------------------------------
 
 @suite.test(function="elu", points=1, hidden=True,
-            case="very large inputs, positive and negative",
+            case="very large inputs: positive and negative",
             hint="e^1000 is infinite, and infinity times 0 is NaN: choose with np.where, and "
                  "take e^z only of np.minimum(z, 0)")
 def elu_large_inputs(student, expect):
@@ -158,7 +158,7 @@ def elu_integer_input(student, expect):
 
 
 @suite.test(function="elu_prime", points=1, hidden=True,
-            case="z exactly 0",
+            case="a value exactly at a boundary: z exactly 0",
             hint="at exactly z = 0 the slope is taken from the z <= 0 side, alpha e^0 = alpha: "
                  "test z > 0")
 def elu_prime_at_zero(student, expect):
@@ -169,7 +169,7 @@ def elu_prime_at_zero(student, expect):
 
 
 @suite.test(function="elu_prime", points=1, hidden=True,
-            case="very large inputs, positive and negative",
+            case="very large inputs: positive and negative",
             hint="e^1000 is infinite: take e^z only of np.minimum(z, 0)")
 def elu_prime_large_inputs(student, expect):
     z = np.array([[-1000.0, -20.0], [20.0, 1000.0]])
@@ -184,7 +184,7 @@ def elu_prime_large_inputs(student, expect):
 # --- softmax(z) ----------------------------------------------------------------------------------
 
 @suite.test(function="softmax", points=2, hidden=True,
-            case="very large and very negative scores",
+            case="very large inputs: very large and very negative scores",
             hint="subtract each ROW's largest score before np.exp: then nothing overflows and no "
                  "row sums to 0")
 def softmax_large_scores(student, expect):
@@ -201,7 +201,7 @@ def softmax_large_scores(student, expect):
 
 
 @suite.test(function="softmax", points=1, hidden=True,
-            case="a 1-D array (the scores of one example)",
+            case="a batch of one example: a 1-D array (the scores of one example)",
             hint="work along axis=-1 (the last axis) so that one row of shape (k,) works too")
 def softmax_one_row(student, expect):
     """A 1-D array is the scores of one example."""
@@ -234,7 +234,7 @@ def softmax_leaves_input_alone(student, expect):
 
 
 @suite.test(function="softmax", points=1, hidden=True,
-            case="integer scores",
+            case="integer inputs: integer scores",
             hint="np.asarray(z, dtype=float) first: an integer array keeps integers, and any "
                  "fraction written into it is cut off")
 def softmax_integer_scores(student, expect):
@@ -246,7 +246,7 @@ def softmax_integer_scores(student, expect):
 # --- softmax_cross_entropy_gradient(scores, labels) ----------------------------------------------
 
 @suite.test(function="softmax_cross_entropy_gradient", points=2, hidden=True,
-            case="a batch checked against a numerical gradient",
+            case="checked against a numerical gradient: a batch of scores",
             hint="the loss is the mean cross-entropy over the batch: divide by the number of "
                  "examples")
 def xent_gradient_agrees_with_numerical(student, expect):
@@ -263,7 +263,7 @@ def xent_gradient_agrees_with_numerical(student, expect):
 
 
 @suite.test(function="softmax_cross_entropy_gradient", points=1, hidden=True,
-            case="very large and very negative scores",
+            case="very large inputs: very large and very negative scores",
             hint="use your stable softmax, which stays finite")
 def xent_gradient_large_scores(student, expect):
     z = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, -1000.0]])

@@ -59,3 +59,11 @@ def steady_climb_gradient(w):
     each step adds exactly $2.5 \times 10^{11}$, so a walk from 0 lands on exactly $10^{12}$
     after 4 steps (still kept: only a size past $10^{12}$ is divergence) and past it after 5."""
     return np.full(np.shape(w), -2.5e11)
+
+
+def forum_sigmoid_slope(a):
+    r"""The forum write-up's sigmoid slope from the output, $a(a - 1)$: the right size with the
+    wrong sign. Exercise 05 hands it to the learner's backprop, which must then give the forum's
+    gradients (the output layer's backwards)."""
+    a = np.asarray(a, dtype=np.float64)
+    return a * (a - 1.0)

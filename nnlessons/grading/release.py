@@ -3,17 +3,24 @@
 In a solution notebook, the lines a learner writes sit between two marker lines in a code cell:
 
         # BEGIN SOLUTION
-        # HINT: multiply each input by its weight, add them up, then add the bias
+        # HINT: the weighted sum of lesson 01: one number per example (shape (n,)),
+        # HINT: and the bias counted once per example
         return X @ weights + bias
         # END SOLUTION
 
-Each region becomes one line, indented like the BEGIN marker:
+Each region becomes a stub, indented like the BEGIN marker, wrapped to WIDTH characters:
 
-        raise NotImplementedError("multiply each input by its weight, add them up, then add ...")
+        raise NotImplementedError(
+            "the weighted sum of lesson 01: one number per example (shape (n,)), and the bias "
+            "counted once per example")
 
-(the `# HINT:` line is optional; without it the stub names the function to write). Outputs and
-execution counts are cleared and the exercise id is recorded in the notebook's metadata
-(`metadata.nnlessons.exercise`). The output depends only on the solutions: byte for byte.
+(the `# HINT:` lines are optional and joined in order; without them the stub names the
+function to write). nbgrader's spelling of the markers, `### BEGIN SOLUTION` and
+`### END SOLUTION`, is accepted too, so existing material can be brought as it is; nbgrader's
+`### BEGIN HIDDEN TESTS` is refused with a message (hidden tests live in instructor/graders/).
+Outputs and execution counts are cleared and the exercise id is recorded in the notebook's
+metadata (`metadata.nnlessons.exercise`). The output depends only on the solutions: byte for
+byte.
 """
 import copy
 import json
@@ -23,15 +30,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
+# nbgrader's spellings of the same markers, accepted as they are
+BEGINS, ENDS = (BEGIN, "### BEGIN SOLUTION"), (END, "### END SOLUTION")
+HIDDEN_TESTS = re.compile(r"^#+\s*(BEGIN|END)\s+HIDDEN\s+TESTS\s*$", re.IGNORECASE)
+LOOKALIKE = re.compile(r"^#+\s*(BEGIN|END)\b.*SOLUTION", re.IGNORECASE)
 DEF = re.compile(r"^(\s*)def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+WIDTH = 88  # what the course's editors show without scrolling
 
 
 class MarkerError(ValueError):
     """A solution notebook whose markers do not pair up."""
 
 
-def _stub_line(indent, hint):
-    return f"{indent}raise NotImplementedError({json.dumps(hint)})"
+def _stub_lines(indent, hint):
+    """`raise NotImplementedError(hint)` at `indent`, as one line when it fits in WIDTH, else
+    with the message cut at spaces into string literals of one line each (Python joins them)."""
+    one = f"{indent}raise NotImplementedError({json.dumps(hint)})"
+    if len(one) <= WIDTH:
+        return [one]
+    inner = indent + "    "
+    room = WIDTH - len(inner) - 3  # the quotes and, on the last line, the closing parenthesis
+    pieces, piece = [], ""
+    for word in hint.split(" "):
+        if piece and len(json.dumps(piece + word)) - 2 > room:
+            pieces.append(piece)
+            piece = ""
+        piece += word + " "
+    pieces.append(piece[:-1])
+    return ([f"{indent}raise NotImplementedError("]
+            + [inner + json.dumps(p) for p in pieces[:-1]]
+            + [inner + json.dumps(pieces[-1]) + ")"])
 
 
 def _enclosing_function(lines, index, indent):
@@ -50,7 +78,7 @@ class Region:
     end: int
     indent: str        # the BEGIN line's indentation, which the stub keeps
     function: str      # the function the region sits in, or None at the top level
-    hint: str          # the first `# HINT:` line's text, or None
+    hint: str          # the text of its `# HINT:` lines joined with spaces, or None
 
 
 def solution_regions(source, where):
@@ -60,25 +88,31 @@ def solution_regions(source, where):
     regions, region_start, region_hint, region_indent, function = [], None, None, "", None
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
-        if stripped == BEGIN:
+        if HIDDEN_TESTS.match(stripped):
+            raise MarkerError(f"{where}: line {number} is nbgrader's {stripped!r}, which "
+                              f"nnlessons does not support: hidden tests are not cells of the "
+                              f"notebook but tests in instructor/graders/exNN_name.py (see "
+                              f"nnlessons/grading/AUTHORING.md, section 3); move them there")
+        if stripped in BEGINS:
             if region_start is not None:
                 raise MarkerError(f"{where}: line {number} opens a '{BEGIN}' inside the region "
                                   f"opened at line {region_start}; regions cannot be nested")
             region_start, region_hint = number, None
             region_indent = line[:len(line) - len(line.lstrip())]
             function = _enclosing_function(lines, number - 1, region_indent + " ")
-        elif stripped == END:
+        elif stripped in ENDS:
             if region_start is None:
                 raise MarkerError(f"{where}: line {number} has '{END}' without a "
                                   f"'{BEGIN}' before it")
             regions.append(Region(region_start, number, region_indent, function, region_hint))
             region_start = None
-        elif stripped.startswith(("# BEGIN", "# END")) and "SOLUTION" in stripped.upper():
+        elif LOOKALIKE.match(stripped):
             raise MarkerError(f"{where}: line {number} looks like a marker but is not exactly "
-                              f"'{BEGIN}' or '{END}': {stripped!r}")
-        elif region_start is not None:
-            if stripped.startswith(HINT) and region_hint is None:
-                region_hint = stripped[len(HINT):].strip()
+                              f"'{BEGIN}' or '{END}' (or nbgrader's '{BEGINS[1]}', "
+                              f"'{ENDS[1]}'): {stripped!r}")
+        elif region_start is not None and stripped.startswith(HINT):
+            text = stripped[len(HINT):].strip()
+            region_hint = text if region_hint is None else f"{region_hint} {text}"
     if region_start is not None:
         raise MarkerError(f"{where}: the '{BEGIN}' at line {region_start} has no "
                           f"'{END}' after it")
@@ -94,7 +128,7 @@ def strip_cell(source, where):
         hint = region.hint or (f"write the body of {region.function} here (see its docstring), "
                                f"then run the check below" if region.function else
                                "write your code here, then run the check below")
-        out.append(_stub_line(region.indent, hint))
+        out.extend(_stub_lines(region.indent, hint))
         line = region.end + 1
     out.extend(lines[line - 1:])
     return "\n".join(out)
@@ -117,13 +151,14 @@ def make_exercise(solution, exercise, name="notebook"):
         if cell.get("cell_type") == "code":
             where = f"{name}, cell {index + 1}"
             stripped = strip_cell(source, where)
-            regions += sum(line.strip() == BEGIN for line in source.split("\n"))
+            regions += sum(line.strip() in BEGINS for line in source.split("\n"))
             cell["source"] = stripped
             cell["outputs"] = []
             cell["execution_count"] = None
         else:
             cell["source"] = source
-            if BEGIN in source or END in source:
+            if any(LOOKALIKE.match(line.strip()) or HIDDEN_TESTS.match(line.strip())
+                   for line in source.split("\n")):
                 raise MarkerError(f"{name}, cell {index + 1}: solution markers belong in code "
                                   f"cells; this one is {cell.get('cell_type')}")
     if regions == 0:

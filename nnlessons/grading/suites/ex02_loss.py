@@ -25,7 +25,7 @@ suite = Suite("02_loss", functions=["squared_error", "mse", "binary_cross_entrop
 
 # --- squared_error(outputs, targets) ----------------------------------------------------------
 
-@suite.test(function="squared_error", points=2)
+@suite.test(function="squared_error", points=2, case="ordinary inputs of another size")
 def crowd_guesses(student, expect):
     """The crowd of 500: guesses 350 and 600."""
     got = student.squared_error(np.array([350.0, 600.0, 500.0]), np.array([500.0, 500.0, 500.0]))
@@ -35,7 +35,7 @@ def crowd_guesses(student, expect):
 
 # --- mse(outputs, targets) -> float -----------------------------------------------------------
 
-@suite.test(function="mse", points=2)
+@suite.test(function="mse", points=2, case="a 2-D array")
 def mse_small(student, expect):
     """Three outputs: the mean of the squared errors."""
     got = student.mse(np.array([1.0, 2.0, 4.0]), np.array([1.0, 0.0, 1.0]))
@@ -45,7 +45,7 @@ def mse_small(student, expect):
 
 # --- binary_cross_entropy(probabilities, labels) -> float -------------------------------------
 
-@suite.test(function="binary_cross_entropy", points=2)
+@suite.test(function="binary_cross_entropy", points=2, case="ordinary inputs of another size")
 def bce_small(student, expect):
     """Two confident answers, one right, one wrong."""
     p, y = np.array([0.9, 0.2]), np.array([1.0, 1.0])
@@ -55,7 +55,7 @@ def bce_small(student, expect):
                  hint="-(y log p + (1 - y) log(1 - p)), averaged; mind the minus sign")
 
 
-@suite.test(function="binary_cross_entropy", points=1)
+@suite.test(function="binary_cross_entropy", points=1, case="ordinary inputs of another size")
 def bce_label_zero(student, expect):
     """A label 0 uses log(1 - p)."""
     p, y = np.array([0.1, 0.7]), np.array([0.0, 0.0])
@@ -67,7 +67,8 @@ def bce_label_zero(student, expect):
 
 # --- binary_cross_entropy_gradient(probabilities, labels) -------------------------------------
 
-@suite.test(function="binary_cross_entropy_gradient", points=2)
+@suite.test(function="binary_cross_entropy_gradient", points=2,
+            case="ordinary inputs of another size")
 def bce_gradient_small(student, expect):
     """dL/dp for two outputs."""
     p, y = np.array([0.25, 0.8]), np.array([1.0, 0.0])

@@ -27,7 +27,7 @@ BOWL = ref("nnlessons.descent.bowl_loss")
 
 # --- central_difference(f, x, h=1e-5) -> float ------------------------------------------------
 
-@suite.test(function="central_difference", points=2)
+@suite.test(function="central_difference", points=2, case="ordinary inputs of another size")
 def slope_of_crowd_loss(student, expect):
     """The slope of (y - 500)^2 at the guesses 350 and 600."""
     for guess, slope in ((350.0, -300.0), (600.0, 200.0)):
@@ -37,7 +37,7 @@ def slope_of_crowd_loss(student, expect):
                           "divide by 2h, not h")
 
 
-@suite.test(function="central_difference", points=1)
+@suite.test(function="central_difference", points=1, case="the type of the answer")
 def returns_one_number(student, expect):
     """The estimate is one number (a float)."""
     got = student.central_difference(CROWD, 420.0)
@@ -48,7 +48,7 @@ def returns_one_number(student, expect):
 
 # --- crowd_loss_derivative(y) -----------------------------------------------------------------
 
-@suite.test(function="crowd_loss_derivative", points=2)
+@suite.test(function="crowd_loss_derivative", points=2, case="ordinary inputs of another size")
 def worked_numbers(student, expect):
     """dL/dy = 2(y - 500): negative below the true count, zero at it, positive above."""
     for guess, slope in ((350.0, -300.0), (500.0, 0.0), (600.0, 200.0)):
@@ -57,7 +57,7 @@ def worked_numbers(student, expect):
                           "(raising the guess lowers the loss)")
 
 
-@suite.test(function="crowd_loss_derivative", points=1)
+@suite.test(function="crowd_loss_derivative", points=1, case="ordinary inputs of another size")
 def array_of_guesses(student, expect):
     """An array of guesses gives an array of slopes of the same shape."""
     got = student.crowd_loss_derivative(np.array([0.0, 250.0, 500.0, 1000.0]))
@@ -68,7 +68,7 @@ def array_of_guesses(student, expect):
 
 # --- weight_derivative(w, x, target) ----------------------------------------------------------
 
-@suite.test(function="weight_derivative", points=2)
+@suite.test(function="weight_derivative", points=2, case="ordinary inputs of another size")
 def worked_example(student, expect):
     """w = 7, x = 50, target 500: the guess is 350, so dL/dw = -300 * 50."""
     got = student.weight_derivative(7.0, 50.0, 500.0)
@@ -79,7 +79,7 @@ def worked_example(student, expect):
 
 # --- numerical_gradient(f, w, h=1e-5) ---------------------------------------------------------
 
-@suite.test(function="numerical_gradient", points=2)
+@suite.test(function="numerical_gradient", points=2, case="ordinary inputs of another size")
 def gradient_of_the_bowl(student, expect):
     """Agrees with the bowl's exact gradient, one slope per weight."""
     for w, slopes in (([0.0, 0.0], [-3.0491980779616643, -2.8156331046757197]),
@@ -92,7 +92,7 @@ def gradient_of_the_bowl(student, expect):
                           "were, and put it back before the next entry")
 
 
-@suite.test(function="numerical_gradient", points=1)
+@suite.test(function="numerical_gradient", points=1, case="a value exactly at a boundary")
 def zero_at_the_bottom(student, expect):
     """At the lowest point (4, 3) every slope is zero."""
     got = student.numerical_gradient(BOWL, np.array([4.0, 3.0]))

@@ -38,7 +38,7 @@ def path_and_flag(expect, got, inputs):
 
 # --- bowl_gradient(w, X, y) -> (2,) -----------------------------------------------------------
 
-@suite.test(function="bowl_gradient", points=2)
+@suite.test(function="bowl_gradient", points=2, case="ordinary inputs of another size")
 def gradient_at_the_origin(student, expect):
     """At w = (0, 0) on the lesson's data: 2/n X^T (Xw - y)."""
     X, y = bowl_data()
@@ -52,7 +52,7 @@ def gradient_at_the_origin(student, expect):
                       "and the errors as prediction minus target")
 
 
-@suite.test(function="bowl_gradient", points=1)
+@suite.test(function="bowl_gradient", points=1, case="a value exactly at a boundary")
 def zero_at_the_lowest_point(student, expect):
     """At the bottom of the bowl, w = (4, 3), the gradient is zero."""
     X, y = bowl_data()
@@ -62,7 +62,7 @@ def zero_at_the_lowest_point(student, expect):
 
 # --- gradient_descent(gradient, start, learning_rate, steps) -> (path, diverged) ---------------
 
-@suite.test(function="gradient_descent", points=3)
+@suite.test(function="gradient_descent", points=3, case="ordinary inputs of another size")
 def path_on_the_bowl(student, expect):
     """Five steps of 0.1 from (0, 0): the path holds the start and every point after it."""
     inputs = "gradient = descent.bowl_gradient, start = [0, 0], learning_rate = 0.1, steps = 5"
@@ -80,7 +80,7 @@ def path_on_the_bowl(student, expect):
                 inputs=inputs)
 
 
-@suite.test(function="gradient_descent", points=2)
+@suite.test(function="gradient_descent", points=2, case="very large inputs")
 def divergence_is_reported(student, expect):
     """A learning rate of 3 makes the walk run away: stop, and say so."""
     inputs = "gradient = descent.bowl_gradient, start = [0, 0], learning_rate = 3, steps = 100"
@@ -97,7 +97,7 @@ def divergence_is_reported(student, expect):
 
 # --- steps_to_converge(learning_rate, start, tolerance, max_steps) -> int or None -------------
 
-@suite.test(function="steps_to_converge", points=2)
+@suite.test(function="steps_to_converge", points=2, case="ordinary inputs of another size")
 def a_good_learning_rate(student, expect):
     """A learning rate of 1 reaches a loss below 1e-6 in a few steps."""
     expect.equal(student.steps_to_converge(1.0), 8,
@@ -106,7 +106,7 @@ def a_good_learning_rate(student, expect):
                       "first point whose loss is below the tolerance")
 
 
-@suite.test(function="steps_to_converge", points=1)
+@suite.test(function="steps_to_converge", points=1, case="another value of an optional argument")
 def too_large_a_learning_rate(student, expect):
     """A learning rate of 3 diverges: None."""
     expect.equal(student.steps_to_converge(3.0), None,

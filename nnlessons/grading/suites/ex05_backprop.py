@@ -7,7 +7,7 @@ computed (instructor/expected_values.py computed them once); the hidden tests ar
 instructor's (instructor/graders/ex05_backprop.py)."""
 import numpy as np
 
-from nnlessons.grading.suite import Suite
+from nnlessons.grading.suite import Suite, ref
 
 # Backprop must be written, not borrowed: the reference network's backward pass (every public
 # method that computes gradients goes through MLP._backward) and its loss are taken out.
@@ -20,7 +20,7 @@ suite = Suite("05_backprop", functions=["sigmoid_prime_from_output", "backprop",
     "backprop": NO_SIGMOID_PRIME + NO_NETWORK + NO_NUMERICAL,
     "update": ["nnlessons.training.sgd_step"],
     "relative_error": ["nnlessons.calculus.relative_error", "nnlessons.calculus.gradient_check"],
-}, hidden_counts={"sigmoid_prime_from_output": 2, "backprop": 5, "update": 2,
+}, hidden_counts={"sigmoid_prime_from_output": 2, "backprop": 6, "update": 2,
                   "relative_error": 3})
 
 NAMES = ("W1", "b1", "W2", "b2")
@@ -49,7 +49,7 @@ def check_gradients(expect, got, want, inputs, hint=None):
 
 # --- sigmoid_prime_from_output(a) -------------------------------------------------------------
 
-@suite.test(function="sigmoid_prime_from_output", points=2)
+@suite.test(function="sigmoid_prime_from_output", points=2, case="ordinary inputs of another size")
 def matches_the_slope_of_sigmoid(student, expect):
     """Given a = sigmoid(z), the slope of the sigmoid at z."""
     # sigmoid([-3, -1, 0, 0.5, 2])
@@ -61,7 +61,7 @@ def matches_the_slope_of_sigmoid(student, expect):
                  hint="a * (1 - a), never negative: a * (a - 1) has the sign wrong")
 
 
-@suite.test(function="sigmoid_prime_from_output", points=1)
+@suite.test(function="sigmoid_prime_from_output", points=1, case="a value exactly at a boundary")
 def largest_in_the_middle(student, expect):
     """At a = 0.5 the slope is 0.25; where the neuron is sure (a = 0 or 1) it is 0."""
     a = np.array([0.0, 0.5, 1.0])
@@ -70,26 +70,56 @@ def largest_in_the_middle(student, expect):
 
 # --- backprop(X, targets, W1, b1, W2, b2, output="sigmoid") -> dict --------------------------
 
-@suite.test(function="backprop", points=3)
-def xor_network(student, expect):
-    """A 2-3-1 network with a sigmoid output on the four XOR examples."""
+def xor_network_inputs():
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     T = np.array([[0.0], [1.0], [1.0], [0.0]])
     params = arrays({"W1": [[0.8, -0.6, 0.3], [-1.1, 0.9, 0.5]], "b1": [0.1, -0.05, 0.02],
                      "W2": [[1.2], [-0.7], [0.4]], "b2": [0.05]})
+    return X, T, params
+
+
+XOR_GRADIENTS = {
+    "W1": [[0.014277899407080475, -0.00784317752161653, 0.0032753340018739177],
+           [0.007940874140063373, -0.004026528814208853, 0.0007547673764736309]],
+    "b1": [0.022566426249720266, -0.012167092892868976, 0.005190966069383244],
+    "W2": [[0.034526319384542065], [0.02585660899879342], [0.033970298411948686]],
+    "b2": [0.058406499321824956]}
+
+
+def forum_gradients(grads, output="sigmoid"):
+    """What backprop gives with the forum's slope a(a - 1) = -a(1 - a): with a sigmoid output the
+    output layer's delta flips sign and the hidden layer's flips back (two wrong signs); with a
+    linear output only the hidden layer's slope is wrong."""
+    flipped = ("W2", "b2") if output == "sigmoid" else ("W1", "b1")
+    return {name: -np.asarray(value) if name in flipped else np.asarray(value)
+            for name, value in grads.items()}
+
+
+@suite.test(function="backprop", points=3, case="ordinary inputs of another size")
+def xor_network(student, expect):
+    """A 2-3-1 network with a sigmoid output on the four XOR examples."""
+    X, T, params = xor_network_inputs()
     got = student.backprop(X, T, **params)
-    check_gradients(expect, got, {
-        "W1": [[0.014277899407080475, -0.00784317752161653, 0.0032753340018739177],
-               [0.007940874140063373, -0.004026528814208853, 0.0007547673764736309]],
-        "b1": [0.022566426249720266, -0.012167092892868976, 0.005190966069383244],
-        "W2": [[0.034526319384542065], [0.02585660899879342], [0.033970298411948686]],
-        "b2": [0.058406499321824956]},
+    check_gradients(expect, got, XOR_GRADIENTS,
         "the 4 XOR examples, a 2-3-1 network, sigmoid output",
         hint="start from dL/dA2 = 2 (A2 - T) / N with N = T.size (a mean, not a sum), multiply "
              "by A2 (1 - A2), then go back with W2.T")
 
 
-@suite.test(function="backprop", points=2)
+@suite.test(function="backprop", points=2, case="another value of an optional argument")
+def forum_slope_handed_in(student, expect):
+    """slope= the forum's a(a - 1): backprop must take every sigmoid slope from it."""
+    X, T, params = xor_network_inputs()
+    got = student.backprop(X, T, **params, slope=ref("nnlessons.grading.functions."
+                                                       "forum_sigmoid_slope"))
+    check_gradients(expect, got, forum_gradients(XOR_GRADIENTS),
+                    "the XOR network of xor_network, with slope=a * (a - 1) handed in",
+                    hint="take both layers' sigmoid slopes from the slope argument (slope of "
+                         "A2, slope of A1), not from a formula written inside backprop: with "
+                         "the forum's slope, W2 and b2 come out backwards and W1, b1 right")
+
+
+@suite.test(function="backprop", points=2, case="another value of an optional argument")
 def linear_output(student, expect):
     """output="identity": the output layer has no activation, so delta2 = dL/dA2."""
     X = np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])
@@ -112,7 +142,7 @@ def linear_output(student, expect):
 
 # --- update(params, grads, learning_rate) -> dict ---------------------------------------------
 
-@suite.test(function="update", points=2)
+@suite.test(function="update", points=2, case="ordinary inputs of another size")
 def one_step_downhill(student, expect):
     """Each parameter moves by -learning_rate times its gradient."""
     params = arrays({"W1": [[0.5, -0.3], [0.8, 0.1]], "b1": [0.1, -0.2],
@@ -133,14 +163,23 @@ def one_step_downhill(student, expect):
 
 # --- relative_error(analytic, numerical) -> float ---------------------------------------------
 
-@suite.test(function="relative_error", points=1)
+@suite.test(function="relative_error", points=1, case="a value exactly at a boundary")
 def identical_gradients(student, expect):
     """Two equal gradients: 0."""
     g = np.array([0.5, -1.0, 2.0])
     expect.close(student.relative_error(g, g.copy()), 0.0, inputs="analytic = numerical")
 
 
-@suite.test(function="relative_error", points=2)
+@suite.test(function="relative_error", points=1, case="nothing to do: two zero gradients")
+def two_zero_gradients(student, expect):
+    """Both all zeros: 0.0, not 0 / 0 (the bottom is kept at least 1e-12)."""
+    got = student.relative_error(np.zeros(2), np.zeros(2))
+    expect.finite(got, inputs="analytic = numerical = [0, 0]",
+                  hint="0 / 0 is NaN: keep the bottom of the fraction at least 1e-12")
+    expect.close(got, 0.0, inputs="analytic = numerical = [0, 0]")
+
+
+@suite.test(function="relative_error", points=2, case="a 2-D array")
 def twice_and_opposite(student, expect):
     """Twice as long: 1/3. Pointing the opposite way: 1."""
     n = np.array([[0.3, -0.4], [1.2, 0.0]])
@@ -149,3 +188,4 @@ def twice_and_opposite(student, expect):
                  hint="||a - n|| / (||a|| + ||n||): ||n|| / (2||n|| + ||n||) = 1/3; divide by "
                       "the sum of both lengths, not by one of them")
     expect.close(student.relative_error(-n, n), 1.0, inputs="analytic = -numerical")
+

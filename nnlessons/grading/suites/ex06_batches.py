@@ -26,7 +26,7 @@ CEIL_HINT = ("round up, not down: the last, smaller batch is an update too (48 e
 
 # --- updates_per_epoch(n, batch_size) -> int ---------------------------------------------------
 
-@suite.test(function="updates_per_epoch", points=1)
+@suite.test(function="updates_per_epoch", points=1, case="ordinary inputs of another size")
 def batch_size_divides(student, expect):
     """When the batch size divides n, an epoch is n / batch_size updates."""
     for n, size, want in ((48, 8, 6), (48, 16, 3), (1000, 50, 20)):
@@ -34,7 +34,8 @@ def batch_size_divides(student, expect):
                      hint="every batch is full: n / batch_size updates, with nothing left over")
 
 
-@suite.test(function="updates_per_epoch", points=2)
+@suite.test(function="updates_per_epoch", points=2,
+            case="a batch size that does not divide the data")
 def last_smaller_batch_counts(student, expect):
     """When it does not divide n, the last, smaller batch is one more update."""
     for n, size, want in ((48, 10, 5), (1000, 32, 32), (10, 3, 4)):
@@ -111,7 +112,7 @@ def check_order(expect, batches, want, inputs):
 ORDER_10_4_3 = [[9, 6, 0, 2], [1, 4, 7, 5], [3, 8]]
 
 
-@suite.test(function="minibatches", points=2)
+@suite.test(function="minibatches", points=2, case="a batch size that does not divide the data")
 def deals_every_example_once(student, expect):
     """n = 10, batch_size = 4: batches of 4, 4 and 2 holding every example once."""
     X, y = numbered(10)
@@ -120,7 +121,7 @@ def deals_every_example_once(student, expect):
     check_deal(expect, batches, [4, 4, 2], inputs)
 
 
-@suite.test(function="minibatches", points=2)
+@suite.test(function="minibatches", points=2, case="ordinary inputs of another size")
 def order_is_rng_permutation(student, expect):
     """The order is rng.permutation(n), cut into consecutive batches."""
     X, y = numbered(10)
@@ -167,7 +168,7 @@ MEAN_HINT = ("the gradient of the batch's MEAN squared error is (2 / len(y_batch
              "(X_batch @ w - y_batch); step w - learning_rate * gradient")
 
 
-@suite.test(function="sgd_epoch", points=2)
+@suite.test(function="sgd_epoch", points=2, case="a value exactly at a boundary")
 def full_batch_is_one_step(student, expect):
     """batch_size = n: one update whose loss is the loss over all examples before the step."""
     X, y, w = examples(8)
@@ -176,7 +177,7 @@ def full_batch_is_one_step(student, expect):
                 ([0.6741266, -0.42786645], [9.320137325]), inputs, MEAN_HINT)
 
 
-@suite.test(function="sgd_epoch", points=2)
+@suite.test(function="sgd_epoch", points=2, case="a batch size that does not divide the data")
 def mini_batches_in_order(student, expect):
     """batch_size = 4 on 12 examples: three updates, in the order your minibatches deals."""
     X, y, w = examples(12)
@@ -209,7 +210,7 @@ def check_run(expect, got, want, inputs, hint=None):
     expect.close(got["weights"], want["weights"], inputs=inputs, what='"weights"', hint=hint)
 
 
-@suite.test(function="train", points=3)
+@suite.test(function="train", points=3, case="ordinary inputs of another size")
 def reshuffles_every_epoch(student, expect):
     """Three epochs of batches of 4 from one Generator: a new order every epoch."""
     X, y, w = examples(12)
@@ -226,7 +227,7 @@ def reshuffles_every_epoch(student, expect):
               "every epoch")
 
 
-@suite.test(function="train", points=2)
+@suite.test(function="train", points=2, case="a value exactly at a boundary")
 def full_batch_training(student, expect):
     """batch_size = n: one update per epoch, whatever the order."""
     X, y, w = examples(10)

@@ -35,7 +35,7 @@ def check_pair(expect, got, want_train, want_test, inputs, hint=None):
     return Z_train, Z_test
 
 
-@suite.test(function="standardize", points=2)
+@suite.test(function="standardize", points=2, case="ordinary inputs of another size")
 def standardize_worked_example(student, expect):
     """Training columns with means (1, 20) and standard deviations (1, 10)."""
     X_train = np.array([[0.0, 10.0], [0.0, 30.0], [2.0, 30.0], [2.0, 10.0]])
@@ -48,7 +48,7 @@ def standardize_worked_example(student, expect):
                     "[[-1, 1], [1, -1]])")
 
 
-@suite.test(function="standardize", points=2)
+@suite.test(function="standardize", points=2, case="ordinary inputs of another size")
 def training_statistics_only(student, expect):
     """The test set comes from elsewhere: its standardised mean is not 0, and must not be."""
     X_train = np.array([[95.0, 4.1, -2.3], [130.0, 2.9, -1.6], [150.0, 5.2, -2.1],
@@ -77,7 +77,7 @@ def small_network():
             "W2": np.array([[1.1], [-0.6], [0.9]]), "b2": np.array([-0.3])}
 
 
-@suite.test(function="l2_penalty", points=2)
+@suite.test(function="l2_penalty", points=2, case="ordinary inputs of another size")
 def penalty_worked_numbers(student, expect):
     """Weights 1, 2, 3, 0 and 1, -1 (squares add to 16), lam = 0.5: 0.25 * 16 = 4."""
     params = {"W1": np.array([[1.0, 2.0], [3.0, 0.0]]), "b1": np.array([5.0, 5.0]),
@@ -92,7 +92,7 @@ def penalty_worked_numbers(student, expect):
                       "gives 28.75; forgetting the 1/2 gives 8")
 
 
-@suite.test(function="l2_penalty", points=2)
+@suite.test(function="l2_penalty", points=2, case="ordinary inputs of another size")
 def penalty_counts_weights_only(student, expect):
     """Changing the biases does not change the penalty; doubling the weights multiplies it by 4."""
     params = small_network()
@@ -121,7 +121,7 @@ def check_step(expect, got, want, inputs, hint=None):
         expect.close(got[name], want[name], inputs=inputs, what=f"the new {name}", hint=hint)
 
 
-@suite.test(function="decay_step", points=2)
+@suite.test(function="decay_step", points=2, case="ordinary inputs of another size")
 def decay_step_values(student, expect):
     """W - lr (dL/dW + lam W) for the weights, b - lr dL/db for the biases."""
     params = small_network()
@@ -137,7 +137,7 @@ def decay_step_values(student, expect):
                     "learning_rate times the total")
 
 
-@suite.test(function="decay_step", points=2)
+@suite.test(function="decay_step", points=2, case="nothing to do")
 def weights_shrink_without_gradient(student, expect):
     """With zero gradients, each weight is multiplied by (1 - lr lam); biases stay put."""
     params = small_network()
@@ -163,7 +163,7 @@ def check_stop(expect, got, want, inputs, hint=None):
     expect.equal(tuple(got), want, inputs=inputs, what="(stop_epoch, best_epoch)", hint=hint)
 
 
-@suite.test(function="early_stopping", points=2)
+@suite.test(function="early_stopping", points=2, case="ordinary inputs of another size")
 def stops_after_patience(student, expect):
     """Best at epoch 3; epochs 4, 5, 6 are no better: with patience 3, stop after epoch 6.
     The lower loss of epoch 8 is never seen: training stopped before it."""
@@ -175,7 +175,7 @@ def stops_after_patience(student, expect):
                     "losses after the stop are never seen, so no np.argmin of the whole list")
 
 
-@suite.test(function="early_stopping", points=2)
+@suite.test(function="early_stopping", points=2, case="a value exactly at a boundary")
 def a_new_best_resets_the_wait(student, expect):
     losses = [1.0, 0.8, 0.85, 0.9, 0.7, 0.75, 0.8, 0.9, 0.95]
     check_stop(expect, student.early_stopping(losses, 3), (8, 5),

@@ -33,7 +33,7 @@ INT_HINT = "np.asarray(z, dtype=float) first: an integer array keeps integers, a
 
 # --- relu(z), relu_prime(z) ----------------------------------------------------------------------
 
-@suite.test(function="relu", points=2)
+@suite.test(function="relu", points=2, case="ordinary inputs of another size")
 def relu_values(student, expect):
     """max(0, z), elementwise."""
     z = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
@@ -44,7 +44,7 @@ def relu_values(student, expect):
                  hint="negative z become 0, positive z stay as they are")
 
 
-@suite.test(function="relu", points=1)
+@suite.test(function="relu", points=1, case="a 2-D array")
 def relu_keeps_shape(student, expect):
     """A batch: one row per example, any number of columns."""
     z = np.array([[1.2, -0.7, 0.0, 2.5], [-1.8, 0.4, -0.1, 3.1], [0.9, -2.2, 1.6, -0.5]])
@@ -54,7 +54,7 @@ def relu_keeps_shape(student, expect):
                  inputs=f"z={z.tolist()}")
 
 
-@suite.test(function="relu_prime", points=2)
+@suite.test(function="relu_prime", points=2, case="a value exactly at a boundary")
 def relu_prime_values(student, expect):
     """1 where z > 0, else 0."""
     z = np.array([-2.0, -0.5, 0.5, 3.0])
@@ -67,7 +67,7 @@ def relu_prime_values(student, expect):
 
 # --- leaky_relu(z, slope=0.01), leaky_relu_prime(z, slope=0.01) ----------------------------------
 
-@suite.test(function="leaky_relu", points=2)
+@suite.test(function="leaky_relu", points=2, case="ordinary inputs of another size")
 def leaky_relu_values(student, expect):
     """z where z > 0, else 0.01 z (the default slope)."""
     z = np.array([-100.0, -2.0, 0.0, 0.5, 3.0])
@@ -77,7 +77,7 @@ def leaky_relu_values(student, expect):
                  hint="the small slope multiplies the NEGATIVE z; positive z pass unchanged")
 
 
-@suite.test(function="leaky_relu", points=1)
+@suite.test(function="leaky_relu", points=1, case="another value of an optional argument")
 def leaky_relu_other_slope(student, expect):
     """The slope is an argument: here 0.2."""
     z = np.array([[-1.5, 0.8, -0.3], [2.1, -2.6, 0.4]])
@@ -88,7 +88,7 @@ def leaky_relu_other_slope(student, expect):
                  hint="use the argument slope, not a fixed 0.01")
 
 
-@suite.test(function="leaky_relu_prime", points=2)
+@suite.test(function="leaky_relu_prime", points=2, case="a value exactly at a boundary")
 def leaky_relu_prime_values(student, expect):
     """1 where z > 0, else the slope."""
     z = np.array([-3.0, -0.5, 0.5, 3.0])
@@ -98,7 +98,7 @@ def leaky_relu_prime_values(student, expect):
                  hint="below zero the slope is the argument slope (0.1 here), above zero it is 1")
 
 
-@suite.test(function="leaky_relu_prime", points=1)
+@suite.test(function="leaky_relu_prime", points=1, case="another value of an optional argument")
 def leaky_relu_prime_default_slope(student, expect):
     z = np.array([-1.0, 2.0])
     expect.close(student.leaky_relu_prime(z), [0.01, 1.0], inputs="z=[-1, 2], default slope",
@@ -107,7 +107,7 @@ def leaky_relu_prime_default_slope(student, expect):
 
 # --- elu(z, alpha=1.0), elu_prime(z, alpha=1.0) --------------------------------------------------
 
-@suite.test(function="elu", points=2)
+@suite.test(function="elu", points=2, case="ordinary inputs of another size")
 def elu_values(student, expect):
     """z where z > 0, else alpha (e^z - 1)."""
     z = np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
@@ -118,7 +118,7 @@ def elu_values(student, expect):
                  hint="below zero: alpha * (np.exp(z) - 1), which goes from 0 down to -alpha")
 
 
-@suite.test(function="elu", points=1)
+@suite.test(function="elu", points=1, case="another value of an optional argument")
 def elu_alpha(student, expect):
     """alpha scales the negative side only."""
     z = np.array([-2.0, -0.5, 1.0, 4.0])
@@ -128,7 +128,7 @@ def elu_alpha(student, expect):
                  hint="alpha multiplies (e^z - 1) for z <= 0; positive z pass unchanged")
 
 
-@suite.test(function="elu_prime", points=2)
+@suite.test(function="elu_prime", points=2, case="ordinary inputs of another size")
 def elu_prime_values(student, expect):
     """1 where z > 0, else alpha e^z."""
     z = np.array([-3.0, -1.0, 0.5, 2.0])
@@ -139,7 +139,7 @@ def elu_prime_values(student, expect):
                  hint="the slope of alpha (e^z - 1) is alpha e^z; above zero the slope is 1")
 
 
-@suite.test(function="elu_prime", points=1)
+@suite.test(function="elu_prime", points=1, case="another value of an optional argument")
 def elu_prime_alpha(student, expect):
     """With alpha = 2 the slope below zero doubles."""
     z = np.array([-2.0, -1.0, 1.0])
@@ -151,7 +151,7 @@ def elu_prime_alpha(student, expect):
 
 # --- softmax(z) ----------------------------------------------------------------------------------
 
-@suite.test(function="softmax", points=2)
+@suite.test(function="softmax", points=2, case="a batch of one example")
 def softmax_three_scores(student, expect):
     """Two examples with three scores each."""
     z = np.array([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]])
@@ -165,7 +165,7 @@ def softmax_three_scores(student, expect):
                       "keepdims=True); three equal scores give 1/3 each")
 
 
-@suite.test(function="softmax", points=1)
+@suite.test(function="softmax", points=1, case="ordinary inputs of another size")
 def softmax_rows_sum_to_one(student, expect):
     """Every row is a probability distribution."""
     z = np.array([[0.5, -1.2, 2.3, 0.1], [-0.4, 0.0, 1.1, -2.0], [3.0, 1.5, -0.7, 0.6]])
@@ -186,7 +186,8 @@ def softmax_rows_sum_to_one(student, expect):
 
 # --- softmax_cross_entropy_gradient(scores, labels) ----------------------------------------------
 
-@suite.test(function="softmax_cross_entropy_gradient", points=2)
+@suite.test(function="softmax_cross_entropy_gradient", points=2,
+            case="ordinary inputs of another size")
 def xent_gradient_values(student, expect):
     """(softmax(scores) - onehot(labels)) / n for three examples."""
     z = np.array([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0], [-1.0, 2.0, 0.0]])
