@@ -7,9 +7,12 @@ Three views side by side:
    sigmoid, tanh and ReLU (log scale). Backpropagation multiplies by $f'(z)$ once per layer:
    sigmoid's slope is at most 1/4, so its gradients shrink geometrically towards the input;
    the starting weights' scale (initialisation) multiplies in too;
-3. the share of *dead* hidden units (input $z \le 0$ for every training example, so ReLU gives
-   them zero gradient and they never recover) while training on two moons, for ReLU and for
-   leaky ReLU, at a learning rate you choose.
+3. the share of hidden units whose input is $z \le 0$ for every training example while training
+   on two moons, for ReLU and for leaky ReLU, at a learning rate you choose. A unit is
+   *inactive* for an example when its $z \le 0$ there; inactive for every example, a ReLU unit
+   is *dead*: its slope is 0 everywhere, no gradient reaches its weights, and it never changes
+   again. A leaky unit is never dead: below zero its slope is still 0.01, so it keeps learning,
+   a hundred times slower (`silent_units` measures it).
 """
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -28,7 +31,7 @@ from ._layout import freeze_layout
 
 __all__ = ["activation_explorer", "ActivationExplorer", "ActivationState", "gradient_sizes",
            "gradient_limits",
-           "dead_unit_shares", "ACTIVATIONS", "INITS"]
+           "layer_sizes", "dead_unit_shares", "silent_units", "ACTIVATIONS", "INITS"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITS = {"Xavier / He (auto)": "auto", "small (std 0.01)": 0.01, "large (std 1)": 1.0}
@@ -60,6 +63,24 @@ def gradient_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
         return readonly([np.sqrt(np.mean(grads[f"W{l}"] ** 2)) for l in range(1, depth + 1)])
 
 
+def layer_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
+    r"""What `gradient_sizes` multiplies, layer by layer (input side first), for the same network
+    and batch: `"delta"` the RMS of $\delta^l = \partial L/\partial z^l$, `"inputs"` the RMS of
+    the layer's inputs $a^{l-1}$ (layer 1's are the data), `"slope"` the mean of $f'(z^l)$.
+    The weight gradient $\partial L/\partial W^l = (a^{l-1})^\top \delta^l$ is their product:
+    it can stay the same size while the deltas shrink, if the inputs grow as much."""
+    gradient_sizes(activation, depth, init, width, seed)  # checks the arguments
+    net = MLP([width] * (depth + 1), activation, seed=seed, init=init)
+    X = np.random.default_rng(seed).normal(size=(64, width))
+    f_prime = act.get(activation)[1]
+    with np.errstate(under="ignore"):
+        out = net.forward(X)
+        net.backward(np.full_like(out, 1.0 / len(X)))
+        rms = lambda values: readonly([np.sqrt(np.mean(v ** 2)) for v in values])  # noqa: E731
+        return {"delta": rms(net.deltas), "inputs": rms(net.activations[:-1]),
+                "slope": readonly([np.mean(f_prime(z)) for z in net.zs])}
+
+
 def gradient_limits(sizes_of=gradient_sizes):
     """Whole decades that hold every gradient size the explorer can show, for fixed axes.
 
@@ -76,7 +97,27 @@ def gradient_limits(sizes_of=gradient_sizes):
 
 def dead_unit_shares(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
     """Train a 2-32-32-2 network on two moons; after every epoch record the share of hidden
-    units whose input is <= 0 for every training example. Returns (shares, accuracy, message)."""
+    units whose input is <= 0 for every training example (dead, for ReLU; merely inactive
+    everywhere, for leaky ReLU). Returns (shares, accuracy, message)."""
+    shares, history, _, _ = _train_moons(activation, learning_rate, epochs, seed)
+    accuracy = history.train_accuracy[-1] if history.train_accuracy else None
+    return readonly(shares), accuracy, history.message if history.diverged else ""
+
+
+def silent_units(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
+    """After the training of `dead_unit_shares`: the number of hidden units with z <= 0 on every
+    training example, and the largest gradient that reaches the incoming weights of any of
+    them over the whole training set. For ReLU it is exactly 0 (they are dead); for leaky ReLU
+    it is not (they still learn). Returns (units, largest gradient)."""
+    _, _, net, (X, y) = _train_moons(activation, learning_rate, epochs, seed)
+    _, grads = net.loss_and_gradients(X, y, "cross_entropy")
+    silent = [np.all(z <= 0, axis=0) for z in net.zs[:-1]]  # the forward pass of that call
+    largest = max((float(np.abs(grads[f"W{l + 1}"][:, units]).max())
+                   for l, units in enumerate(silent) if units.any()), default=0.0)
+    return int(sum(units.sum() for units in silent)), largest
+
+
+def _train_moons(activation, learning_rate, epochs, seed):
     X, y = data.two_moons(200, 0.1, seed=seed)
     net = MLP([2, WIDTH, WIDTH, 2], [activation, activation, "softmax"], seed=seed)
     shares = [_dead_share(net, X)]
@@ -86,8 +127,7 @@ def dead_unit_shares(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
 
     history = fit(net, X, y, epochs=epochs, batch_size=20, learning_rate=learning_rate,
                   seed=seed, on_epoch_end=record)
-    accuracy = history.train_accuracy[-1] if history.train_accuracy else None
-    return readonly(shares), accuracy, history.message if history.diverged else ""
+    return shares, history, net, (X, y)
 
 
 def _dead_share(net, X):
@@ -197,8 +237,9 @@ class ActivationExplorer(Explorer):
         for name, color in (("relu", plots.COLORS["green"]),
                             ("leaky_relu", plots.COLORS["purple"])):
             shares, accuracy, note = state.dead[name]
-            label = f"{name}: " + (f"accuracy {accuracy:.2f}" if accuracy is not None
-                                   else "diverged")
+            kind = "dead" if name == "relu" else "inactive, still learning"
+            label = f"{name} ({kind}): " + (f"accuracy {accuracy:.2f}" if accuracy is not None
+                                            else "diverged")
             dead.plot(np.arange(len(shares)), 100 * shares, "o-", ms=3, color=color, label=label)
         # two digits keep the longest title (a rate like 0.0158) inside the frozen layout
         dead.set_title(f"Units with z ≤ 0 everywhere, rate {state.learning_rate:.2g}")
@@ -209,8 +250,9 @@ class ActivationExplorer(Explorer):
                           for name, g in state.sizes.items())
         dead = ", ".join(f"{name} {100 * d[0][-1]:.0f}%" for name, d in state.dead.items())
         return (f"First layer's gradient / last layer's ({state.depth} layers): {sizes}. "
-                f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead} "
-                f"(leaky ReLU's still learn through their small slope).")
+                f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead}. "
+                f"ReLU's are dead (slope 0: no gradient ever reaches them); leaky ReLU's are only "
+                f"inactive: through their slope of 0.01 they still learn, slowly.")
 
 
 def activation_explorer(activation="sigmoid", depth=10, init="Xavier / He (auto)",

@@ -22,7 +22,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import data, plots
 from ..network import MLP
-from ..training import fit
+from ..training import decay, fit
 from ._base import Explorer, Memo, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
@@ -54,7 +54,8 @@ class BatchRun:
     """One run of mini-batch gradient descent from `START`: `path` (updates + 1, 2) holds the
     weights before each update and after the last, `update_loss` the batch's loss before each
     update, `epoch_loss` the full loss at the start and after every epoch. `diverged_in` is the
-    epoch in which the weights blew up, or None."""
+    epoch in which the weights blew up (past `training.LIMIT`), or None. A run can also be
+    `growing` without having blown up yet: its loss is larger than at the start."""
     batch_size: int
     learning_rate: float
     updates_per_epoch: int
@@ -72,12 +73,36 @@ class BatchRun:
         return len(self.epoch_loss) - 1
 
     @property
+    def growing(self):
+        """Not blown up yet, but worse than at the start: the loss is on its way up."""
+        return not self.diverged and self.epoch_loss[-1] > self.epoch_loss[0]
+
+    @property
+    def outcome(self):
+        """The run's end, in words a table can show: its loss, or how it diverged."""
+        if self.diverged:
+            return f"diverged in epoch {self.diverged_in}"
+        if self.growing:
+            return f"{self.epoch_loss[-1]:,.0f}, growing: diverging"
+        return f"{self.epoch_loss[-1]:.3f}"
+
+    @property
+    def name(self):
+        return ("The full batch" if self.batch_size == N_EXAMPLES
+                else f"Batch size {self.batch_size}")
+
+    @property
     def message(self):
-        if not self.diverged:
-            return ""
-        return (f"Batch size {self.batch_size} diverged in epoch {self.diverged_in}: a learning "
-                f"rate of {self.learning_rate:.3g} makes each step overshoot the valley by more "
-                f"than it corrects. Lower the learning rate.")
+        if self.diverged:
+            return (f"{self.name} diverged in epoch {self.diverged_in}: a "
+                    f"learning rate of {self.learning_rate:.3g} makes each step overshoot the "
+                    f"valley by more than it corrects. Lower the learning rate.")
+        if self.growing:
+            return (f"{self.name} is diverging: its loss grew from "
+                    f"{self.epoch_loss[0]:,.1f} at the start to {self.epoch_loss[-1]:,.1f} after "
+                    f"{self.epochs} epoch(s), and its path leaves the picture. Lower the "
+                    f"learning rate.")
+        return ""
 
     def first(self, epochs):
         """This run as it stood after `epochs` epochs: the run of that many epochs (training
@@ -90,9 +115,12 @@ class BatchRun:
                         self.epoch_loss[:epochs + 1], None)
 
 
-def run_batches(batch_size, learning_rate, epochs, reshuffle=True, seed=0):
+def run_batches(batch_size, learning_rate, epochs, reshuffle=True, seed=0, factor=1.0):
     """Train the two weights from `START` by mini-batch gradient descent: `fit` with this
     `batch_size` on `batch_data()`. Returns a `BatchRun`.
+
+    `factor` < 1 shrinks the learning rate by that factor every epoch (`training.decay`):
+    epoch e runs at `learning_rate * factor ** (e - 1)`.
 
     With `reshuffle` the examples are shuffled afresh every epoch; without it they are shuffled
     once and then visited in that same order every epoch."""
@@ -107,8 +135,9 @@ def run_batches(batch_size, learning_rate, epochs, reshuffle=True, seed=0):
     net = MLP([2, 1], "identity", bias=False)
     net.set_parameters({"W1": START[:, None]})
     path = []
+    schedule = decay(learning_rate, factor) if factor != 1 else learning_rate
     history = fit(net, X, y, loss="mse", epochs=epochs, batch_size=batch_size,
-                  learning_rate=learning_rate, seed=rng, shuffle=reshuffle,
+                  learning_rate=schedule, seed=rng, shuffle=reshuffle,
                   on_update=lambda update: path.append(net.weights[0][:, 0].copy()))
     if not history.diverged:
         path.append(net.weights[0][:, 0].copy())
@@ -161,7 +190,7 @@ class BatchExplorer(Explorer):
         runs = {name: self._runs(b, rate, reshuffle).first(epochs)
                 for name, b in (("full batch", N_EXAMPLES), ("stochastic (batch 1)", 1),
                                 (f"mini-batch of {batch_size}", batch_size))}
-        messages = [run.message for run in runs.values() if run.diverged]
+        messages = [run.message for run in runs.values() if run.message]
         return BatchState(runs, rate, epochs, " ".join(dict.fromkeys(messages)))
 
     # ---- drawing ---------------------------------------------------------------------------
@@ -224,7 +253,7 @@ class BatchExplorer(Explorer):
     def describe(self, state):
         rows = "".join(
             f"<tr><td>{name}</td><td>{run.updates_per_epoch}</td>"
-            f"<td>{run.epoch_loss[-1]:.3f}</td></tr>"
+            f"<td>{run.outcome}</td></tr>"
             for name, run in state.runs.items())
         return (f"<table><tr><th>batching</th><th>updates per epoch</th>"
                 f"<th>loss after {state.epochs} epoch(s)</th></tr>{rows}</table>")

@@ -2,9 +2,12 @@ r"""Lesson 09: train the digits network, watch it learn, and look at what it rem
 
 `train_digits` is the whole recipe in one pure function: split the 8x8 digits into training,
 validation and test sets, train a 64-H-10 network (ReLU, softmax, cross-entropy) with mini-batch
-gradient descent, and score it once on the test set. The trainer shows the loss curves while
-training runs (a progress bar, and the curve redrawn after every epoch), then the first layer's
-weights as 8x8 images, the test set's confusion matrix and some of its mistakes.
+gradient descent, and score it on the validation set. The trainer is for trying settings, and
+settings are chosen by validation data, so it never touches the test set: that is kept for one
+measurement at the very end (lesson 09 makes it). It shows the loss curves while training runs
+(a progress bar, and the curve redrawn after every epoch), then what the first layer learned,
+its weights' change since the random start, as 8x8 images, the validation set's confusion
+matrix and some of its mistakes.
 
 Where widgets do not render, `capstone_trainer(text_progress=True)` also prints one line per
 epoch, and the trainer's plain-text form is a summary of the last run.
@@ -61,31 +64,40 @@ def weight_mosaic(W, columns=4, gap=1):
 
 @dataclass(frozen=True, eq=False)
 class DigitsRun:
-    """A trained digits network (`net`) with its `history`, its `test_accuracy`, the test set's
-    `confusion` matrix, the `predicted` digits and the indices of the `mistakes`."""
+    """A trained digits network (`net`) with its `history`, its first layer's weights at the
+    random start (`start`), its `val_accuracy`, the validation set's `confusion` matrix, the
+    `predicted` digits and the indices of the `mistakes` there."""
     net: MLP
     history: History
-    test_accuracy: float
+    start: np.ndarray
+    val_accuracy: float
     confusion: np.ndarray
     predicted: np.ndarray
     mistakes: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+
+    @property
+    def change(self):
+        """What the first layer learned: its weights' change since the random start."""
+        return self.net.weights[0] - self.start
 
 
 def train_digits(hidden=64, epochs=20, learning_rate=0.1, batch_size=32, seed=0,
                  on_epoch_end=None):
-    """Train a 64-`hidden`-10 network on the digits with `fit`; return a `DigitsRun`."""
-    X_train, X_val, X_test, y_train, y_val, y_test = digits_split(seed)
+    """Train a 64-`hidden`-10 network on the digits with `fit`; return a `DigitsRun`, scored on
+    the validation set (the test set is not touched)."""
+    X_train, X_val, _, y_train, y_val, _ = digits_split(seed)
     net = MLP([64, hidden, 10], ["relu", "softmax"], seed=seed)
+    start = readonly(net.weights[0].copy())
     history = fit(net, X_train, y_train, epochs=epochs, batch_size=batch_size,
                   learning_rate=learning_rate, validation=(X_val, y_val), seed=seed,
                   on_epoch_end=on_epoch_end)
-    predicted = net.predict_classes(X_test)
-    return DigitsRun(net, history, accuracy(net, X_test, y_test),
-                     readonly(confusion_matrix(y_test, predicted)), readonly(predicted),
-                     readonly(np.flatnonzero(predicted != y_test)), readonly(X_test),
-                     readonly(y_test))
+    predicted = net.predict_classes(X_val)
+    return DigitsRun(net, history, start, accuracy(net, X_val, y_val),
+                     readonly(confusion_matrix(y_val, predicted)), readonly(predicted),
+                     readonly(np.flatnonzero(predicted != y_val)), readonly(X_val),
+                     readonly(y_val))
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,13 +180,13 @@ class CapstoneTrainer(Explorer):
         self.progress.value = history.epochs
         first_unit = int(np.clip(first_unit, 0, max(0, int(hidden) - SHOWN_UNITS)))
         message = history.message if history.diverged else ""
-        if not message and run.test_accuracy < 0.5:
-            message = (f"The network has hardly learned (test accuracy "
-                       f"{run.test_accuracy:.2f}; guessing gives 0.10): the learning rate "
+        if not message and run.val_accuracy < 0.5:
+            message = (f"The network has hardly learned (validation accuracy "
+                       f"{run.val_accuracy:.2f}; guessing gives 0.10): the learning rate "
                        f"{learning_rate:.3g} is too large to settle or too small to get anywhere "
                        f"in {int(epochs)} epoch(s).")
         self.status.value = html.escape(
-            f"trained {history.epochs} epochs: test accuracy {run.test_accuracy:.3f}")
+            f"trained {history.epochs} epochs: validation accuracy {run.val_accuracy:.3f}")
         return CapstoneState(run, number, int(hidden), int(epochs), first_unit, message)
 
     # drawing ------------------------------------------------------------------------------------
@@ -217,14 +229,14 @@ class CapstoneTrainer(Explorer):
         confusion.set_xticks(range(10))
         confusion.set_yticks(range(10))
         confusion.grid(False)
-        plots.label(confusion, f"Test set: accuracy {run.test_accuracy:.3f}",
+        plots.label(confusion, f"Validation set: accuracy {run.val_accuracy:.3f}",
                     "predicted digit", "true digit")
         shown = run.mistakes[:SHOWN_MISTAKES]
         if len(shown):
             tiles = np.full((8, len(shown) * 9 - 1), np.nan)
             for k, index in enumerate(shown):
-                tiles[:, k * 9:k * 9 + 8] = run.X_test[index].reshape(8, 8)
-                mistakes.text(k * 9 + 3.5, 9.5, f"{run.y_test[index]}→{run.predicted[index]}",
+                tiles[:, k * 9:k * 9 + 8] = run.X_val[index].reshape(8, 8)
+                mistakes.text(k * 9 + 3.5, 9.5, f"{run.y_val[index]}→{run.predicted[index]}",
                               ha="center", va="top", fontsize=11)
             mistakes.imshow(tiles, cmap="gray_r", vmin=0, vmax=1)
             mistakes.set_ylim(11, -0.5)
@@ -238,18 +250,17 @@ class CapstoneTrainer(Explorer):
     def draw(self, state):
         weights = self.axes[0, 1]
         first = state.first_unit
-        W = state.run.net.weights[0][:, first:first + SHOWN_UNITS]
+        W = state.run.change[:, first:first + SHOWN_UNITS]
         limit = float(np.max(np.abs(W))) or 1.0
         weights.imshow(weight_mosaic(W), cmap=plots.DIVERGING, vmin=-limit, vmax=limit)
-        weights.set_title(f"First-layer weights, neurons {first + 1}-{first + W.shape[1]} "
-                          f"(red +, blue -)")
+        weights.set_title(f"Learned: weights' change since the start, neurons "
+                          f"{first + 1}-{first + W.shape[1]}")
 
     def describe(self, state):
         run, h = state.run, state.run.history
         return (f"{h.epochs} epochs, final training loss {h.train_loss[-1]:.4f}, "
-                f"validation accuracy {h.val_accuracy[-1]:.3f}, test accuracy "
-                f"{run.test_accuracy:.3f} ({len(run.mistakes)} of "
-                f"{len(run.y_test)} test digits wrong).")
+                f"validation accuracy {run.val_accuracy:.3f} ({len(run.mistakes)} of "
+                f"{len(run.y_val)} validation digits wrong; the test set is not used here).")
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -261,7 +272,7 @@ class CapstoneTrainer(Explorer):
 
 def capstone_trainer(hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
     """Train a 64-H-10 network on the digits with live progress; show its loss curves, its
-    first layer's weights, the test confusion matrix and some mistakes."""
+    first layer's change since the start, the validation confusion matrix and some mistakes."""
     return CapstoneTrainer(hidden, epochs, learning_rate, text_progress)
 
 

@@ -49,6 +49,10 @@ TRUE_CURVE = readonly(data.true_curve(GRID[:, 0]))
 # at the start); below 1e-4 only a training loss goes, when a network has all but memorised a
 # few points, and its curve leaving the bottom says just that.
 LOSS_LIMITS = (1e-4, 1e1)
+# Underfitting: the training loss stays this far above the noise floor (the noise variance, the
+# loss of the true curve itself), a tenth of the variance of the curve (1/2): the model cannot
+# follow even the points it is trained on.
+UNDERFIT_MARGIN = 0.05
 LEGEND_DROP = 40    # points from the axes' bottom to a legend's top: room for ticks and label
 # one style per legend entry, for the line and for its legend
 LOSS_STYLES = {"training loss": {"color": plots.COLORS["blue"]},
@@ -100,20 +104,27 @@ class CurveFit:
     parameters: int
 
 
-def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
+def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0, input_noise=0.0):
     """Train `curve_network(hidden)` on `n_points` noisy points for `epochs` epochs of full-batch
-    gradient descent at `LEARNING_RATE` with L2 strength `l2`; return its `CurveFit`."""
+    gradient descent at `LEARNING_RATE` with L2 strength `l2`; return its `CurveFit`.
+
+    `input_noise` > 0 is noise during training: every epoch trains on the points with their
+    x moved by fresh Gaussian noise of that standard deviation (in units of x), so no epoch sees
+    exactly the same points and the noise of the targets cannot be memorised exactly. Scoring
+    uses the points as they are."""
     for name, value, options in (("hidden", hidden, HIDDEN), ("n_points", n_points, POINTS)):
         if not (isinstance(value, (int, np.integer)) and value >= 1):
             raise ValueError(f"{name} must be a whole number >= 1 (e.g. one of {options}); "
                              f"got {value!r}")
-    if not (l2 >= 0 and noise >= 0):
-        raise ValueError(f"l2 and noise must be >= 0; got l2={l2!r}, noise={noise!r}")
+    if not (l2 >= 0 and noise >= 0 and input_noise >= 0):
+        raise ValueError(f"l2, noise and input_noise must be >= 0; got l2={l2!r}, "
+                         f"noise={noise!r}, input_noise={input_noise!r}")
     X, y = data.noisy_curve(n_points, noise, seed=seed)
     X_val, y_val = data.noisy_curve(N_VALIDATION, noise, seed=seed + 1)
     x, x_val, grid = _inputs(X), _inputs(X_val), _inputs(GRID)
     net = curve_network(hidden, seed)
     rng = np.random.default_rng(seed)  # full batches in a fixed order: nothing is drawn
+    jitter = np.random.default_rng(seed + 2)  # the noise during training, fresh every epoch
     recorded, train_loss, val_loss = [], [], []
     best_epoch, early = None, None
     for epoch in range(epochs + 1):
@@ -124,7 +135,10 @@ def train_curve_fit(hidden, l2, n_points, noise, epochs=EPOCHS, seed=0):
             if best_epoch is None or val_loss[-1] < min(val_loss[:-1]):
                 best_epoch, early = epoch, net.predict(grid)[:, 0]
         if epoch < epochs:
-            train_epoch(net, x, y, "mse", LEARNING_RATE, n_points, rng, l2=l2, shuffle=False)
+            # x is rescaled by 2 (see `_inputs`), so noise of std s in x is 2 s in the input
+            shaken = x + jitter.normal(0.0, 2.0 * input_noise, x.shape) if input_noise else x
+            train_epoch(net, shaken, y, "mse", LEARNING_RATE, n_points, rng, l2=l2,
+                        shuffle=False)
     return CurveFit(readonly(recorded), readonly(train_loss), readonly(val_loss), best_epoch,
                     readonly(X), readonly(y), readonly(net.predict(grid)[:, 0]), readonly(early),
                     sum(p.size for p in net.parameters().values()))
@@ -143,6 +157,7 @@ class OverfittingState:
     best_val: float
     gap: float
     overfits: bool
+    underfits: bool = False
     message: str = ""
 
 
@@ -178,11 +193,12 @@ class OverfittingExplorer(Explorer):
         if noise == 0:
             message = ("With no noise there is nothing to memorise but the curve itself: "
                        "the validation loss follows the training loss.")
-        overfits = bool(final_val > 1.1 * best_val and gap > 0 and final_train
+        underfits = bool(final_train > float(noise) ** 2 + UNDERFIT_MARGIN)
+        overfits = bool(not underfits and final_val > 1.1 * best_val and gap > 0 and final_train
                         <= run.train_loss[run.epochs == run.best_epoch][0])
         return OverfittingState(run, int(hidden), float(l2), int(n_points), float(noise),
                                 float(final_train), float(final_val), float(best_val), float(gap),
-                                overfits, message)
+                                overfits, underfits, message)
 
     def background_key(self, state):
         return ()  # the axes fit every setting; the true curve and the legends never change
@@ -215,9 +231,15 @@ class OverfittingExplorer(Explorer):
         curve.set_title(f"What the network learned from {state.n_points} points")
 
     def describe(self, state):
-        verdict = ("overfitting: the validation loss has risen "
-                   f"{state.final_val / state.best_val:.2f}x above its lowest"
-                   if state.overfits else "no clear overfitting")
+        if state.underfits:
+            verdict = (f"underfitting: the training loss stays far above the noise floor "
+                       f"{state.noise ** 2:.4f} (the loss of the true curve itself), so the "
+                       f"network is too small or too regularised to follow the curve")
+        elif state.overfits:
+            verdict = ("overfitting: the validation loss has risen "
+                       f"{state.final_val / state.best_val:.2f}x above its lowest")
+        else:
+            verdict = "neither clear overfitting nor underfitting"
         return (f"{state.run.parameters} weights and biases for {state.n_points} points. "
                 f"Training loss {state.final_train:.4f}, validation loss "
                 f"{state.final_val:.4f} (lowest {state.best_val:.4f} at epoch "
