@@ -1,7 +1,8 @@
 """The wall around a graded notebook: bubblewrap, and the limits the kernel enforces.
 
-Each sandbox is one `bwrap` process tree in new user, PID, network, IPC, UTS and mount
-namespaces, with every capability dropped and no way to make a user namespace of its own. It sees
+Each sandbox is a process tree in new user, PID, network, IPC, UTS and mount namespaces (forked
+by a grading job's zygote, zygote.py, inside a bwrap sandbox of its own; or, where that cannot
+run, one `bwrap` process tree of its own), with every capability dropped and no way to make a user namespace of its own. It sees
 only, read-only: /usr (with /bin and /lib), the Python installation, the folders holding the
 packages learner code may import (numpy, matplotlib, ...), and the grader's copy of nnlessons with
 the forbidden code taken out (package_view.py). Nothing else of the machine exists in it: no home
