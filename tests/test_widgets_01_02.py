@@ -279,7 +279,13 @@ def test_cross_entropy_background_holds_for_both_labels():
     key = e.background_key(e.state)
     fixed = [leg for leg in slopes.artists if isinstance(leg, Legend)]
     assert [t.get_text() for t in fixed[0].get_texts()] == [
-        "squared error: |2(p - y)|", "cross-entropy: |p - y| / (p(1 - p))"]
+        "squared error: |2(p̂ - t)|", "cross-entropy: |p̂ - t| / (p̂(1 - p̂))"]
+    # the course's notation: p̂ for the probability, t for the target, never y for a label
+    for ax in e.axes:
+        assert "p̂" in ax.get_xlabel()
+    e.set(p=0.0, label=1)
+    assert "clips p̂" in e.alert.value and "t = 1" in values.get_title()
+    assert "label y" not in e.title and " y" not in e.readout.value
     for label in (0, 1):
         for p in (0.0, 0.3, 1.0):
             e.set(p=p, label=label)
