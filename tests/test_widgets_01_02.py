@@ -207,7 +207,7 @@ def test_cross_entropy_explorer_every_control_at_both_ends():
         p, squared, cross = loss_w.loss_curves(label)
         assert np.allclose(values.get_lines()[1].get_ydata(), cross)
         assert np.allclose(slopes.get_lines()[1].get_ydata(), loss_w.slope_curves(label)[1])
-        assert f"({label} - p)²" in legend_texts(values)[0]
+        assert f"({label} - p̂)²" in legend_texts(values)[0]
         for end in (e.controls["p"].min, e.controls["p"].max):
             e.set(p=end)
             expected = loss_w.probability_losses(end, label)
