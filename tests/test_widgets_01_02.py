@@ -259,7 +259,22 @@ def test_neuron_background_changes_with_the_activation_only():
     e.set(activation="relu")
     assert e.background_key(e.state) != key
     norm = e.axes[0].get_images()[0].norm  # relu's own figure
-    assert (norm.vmin, norm.vmax) == (0.0, neuron_w.Z_REACH)
+    assert norm.vcenter == 0.0 and norm.vmax == neuron_w.Z_REACH
+    assert norm.vmin == pytest.approx(0.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("activation", neuron_w.ACTIVATIONS)
+def test_neuron_colours_are_white_on_the_line_z_0(activation):
+    """The colour map's middle (white) sits at f(0), the output on the line z = 0, for every
+    activation: for tanh that is 0, not the sigmoid's 0.5."""
+    from nnlessons import activations as act
+    f, _ = act.get(activation)
+    e = neuron_w.neuron_explorer(activation=activation)
+    image = e.axes[0].get_images()[0]
+    assert image.norm.vcenter == float(f(0.0))
+    assert image.norm(float(f(0.0))) == pytest.approx(0.5)        # the middle of the colour map
+    bar = [a for a in e.axes[0].child_axes]
+    assert bar, "the colour bar is drawn"
 
 
 def test_neuron_point_off_the_activation_panel_is_noted():
