@@ -124,7 +124,8 @@ def test_one_sided_is_off_by_exactly_h_on_the_parabola(lesson):
 
 
 def test_a_step_around_1e_5_keeps_the_central_error_small(lesson):
-    lesson.says("A step around $10^{-5}$ keeps the central difference's error small on both counts")
+    lesson.says("A step around $10^{-5}$ keeps the central difference's error small on both "
+                "counts")
     hs = np.logspace(-12, 0, 49)
     errors = np.array([abs(numerical_derivative(lambda x: x ** 3, 2.0, h) - 12) for h in hs])
     at_default = abs(numerical_derivative(lambda x: x ** 3, 2.0, 1e-5) - 12)

@@ -167,7 +167,8 @@ def test_a_slowly_falling_loss_can_mean_overshooting_and_raising_the_rate_hurts(
     assert over_run.losses[10] > 1e-3 * over_run.losses[0]
     assert slow.losses[10] > 0.1 * slow.losses[0]
     lesson.says("Tell the two apart by the weights: creeping toward the bottom from one side, the "
-                "rate is too small, raise it; jumping from side to side, it is too large, lower it")
+                "rate is too small, raise it; jumping from side to side, it is too large, "
+                "lower it")
     along_slow = (slow.points - LOWEST) @ STEEP
     along_over = (over_run.points - LOWEST) @ STEEP
     assert np.all(along_slow[1:] * along_slow[:-1] > 0)
@@ -205,7 +206,8 @@ def test_large_steps_jump_over_the_hilltop(lesson):
     assert -2.2 < hilltop and found == "local" and walk.final[0] > hilltop
     small, found_small = descent_demo.run_bumpy(-2.2, 0.05, 200)
     assert found_small == "global" and np.all(small.points[:, 0] < hilltop)
-    lesson.prints(f"start w = -2.2, learning rate 0.2: the local minimum (w = {walk.final[0]:+.3f})")
+    lesson.prints(f"start w = -2.2, learning rate 0.2: the local minimum "
+                  f"(w = {walk.final[0]:+.3f})")
     # with small steps, every start stays on its side of the hilltop
     for begin in (-2.0, -0.5, 0.5, 2.0):
         path, _ = descent_demo.run_bumpy(begin, 0.05, 100)

@@ -96,7 +96,8 @@ def bowl_hessian():
 def curvature():
     r"""The bowl's curvatures $(c_{\min}, c_{\max})$, flattest first, and the steepest direction:
     along a unit direction $u$ through the bottom the loss is $c\,s^2$, and the extreme $c$ are
-    half the Hessian's eigenvalues (the Hessian is the slope of the gradient, $2c$ per direction)."""
+    half the Hessian's eigenvalues (the Hessian is the slope of the gradient, $2c$ per
+    direction)."""
     values, vectors = np.linalg.eigh(bowl_hessian())
     return values / 2.0, vectors[:, -1]
 

@@ -200,7 +200,8 @@ class CrossEntropyExplorer(Explorer):
         slopes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks cost a redraw dearly
         slopes.set_xlim(0, 1)
         slopes.set_ylim(SLOPE_FLOOR, SLOPE_TOP)
-        plots.label(slopes, "How steep each loss is at p̂ (log scale)", "probability p̂ of 'yes'",
+        plots.label(slopes, "How steep each loss is at p̂ (log scale)",
+                    "probability p̂ of 'yes'",
                     "size of the slope", legend=False)
         # this legend reads the same for both labels: drawn once as a background artist (not
         # `ax.legend`, whose legend is redrawn on every update)
