@@ -8,6 +8,10 @@ import numpy as np
 
 from . import _validate as v
 
+# The course's one rule for reading a gradient check in float64 (see `verdict`).
+AGREE = 1e-7
+BUG = 1e-2
+
 
 def numerical_derivative(f, x, h=1e-5):
     r"""Estimate $f'(x)$ for a function of one number by the central difference with step `h`."""
@@ -51,14 +55,31 @@ def numerical_gradient(f, params, h=1e-5):
 def relative_error(analytic, numerical):
     r"""$\dfrac{\lVert a - n\rVert}{\max(\lVert a\rVert + \lVert n\rVert, 10^{-12})}$.
 
-    Read it by the course's one rule, in float64: about 1e-7 or less, the two agree; 1e-2 or
-    more, a bug; in between, look closer. Both zero counts as agreement (0.0).
+    Read it by the course's one rule, `verdict`, in float64: about 1e-7 or less, the two agree;
+    1e-2 or more, a bug; in between, look closer. Both zero counts as agreement (0.0).
     """
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numerical, dtype=np.float64)
     v.check_same_shape("analytic", a, "numerical", n)
     denominator = max(np.linalg.norm(a) + np.linalg.norm(n), 1e-12)
     return float(np.linalg.norm(a - n) / denominator)
+
+
+def verdict(relative):
+    r"""Read a gradient check's relative error by the course's one rule, in float64:
+
+    - $\le 10^{-7}$: "agree" (backpropagation and the central difference are the same slope,
+      up to the central difference's own error of about $h^2$ and rounding);
+    - $\ge 10^{-2}$: "a bug" (at least one gradient is wrong in sign or size);
+    - in between: "look closer" (a kink of the activation, too large or too small a step $h$, a
+      loss near 0, or a small bug).
+    """
+    relative = float(relative)
+    if not relative >= 0:
+        raise ValueError(f"relative must be a relative error, a number >= 0; got {relative!r}")
+    if relative <= AGREE:
+        return "agree"
+    return "a bug" if relative >= BUG else "look closer"
 
 
 def gradient_check(f, analytic_gradient, params, h=1e-5):

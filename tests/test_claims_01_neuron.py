@@ -50,13 +50,41 @@ def test_line_distance_is_b_over_norm_w_and_the_lower_bias_moves_it_out(lesson):
         distances[b] = distance
         _, outputs = neuron_w.neuron_grid(w1, w2, b)
         lesson.prints(f"line {distance:.4f} from the origin; fires (output > 0.5) on "
-                      f"{np.mean(outputs > 0.5):.0%} of the plane")
+                      f"{np.mean(outputs > 0.5):.0%} of the square shown")
     assert distances[0.5] == pytest.approx(0.5 / np.sqrt(5))
     lesson.says("shifts its line further from the origin (from 0.2236 to 1.1180)")
     assert distances[-2.5] > distances[0.5]
-    lesson.says("it fires on a smaller part of the plane (54% against 30%)")
+    lesson.says("it fires on a smaller part of the square shown (54% against 30%)")
     fires = [np.mean(neuron_w.neuron_grid(2.0, -1.0, b)[1] > 0.5) for b in (0.5, -2.5)]
     assert fires[1] < fires[0]
+    assert [f"{f:.0%}" for f in fires] == ["54%", "30%"]
+
+
+def test_on_the_whole_plane_every_neuron_fires_on_half():
+    """The 54% and 30% are the square's: in ever larger windows the share tends to one half."""
+    for b in (0.5, -2.5):
+        shares = []
+        for half_width in (3.0, 30.0, 300.0):
+            axis = np.linspace(-half_width, half_width, 401)
+            x1, x2 = np.meshgrid(axis, axis)
+            shares.append(np.mean(2.0 * x1 - 1.0 * x2 + b > 0))
+        assert abs(shares[-1] - 0.5) < 0.01 < abs(shares[0] - 0.5)
+        assert abs(shares[-1] - 0.5) < abs(shares[1] - 0.5) < abs(shares[0] - 0.5)
+
+
+def test_the_explorer_follows_its_question_and_answer(lesson):
+    """One idea per cell: the question, its run and answer, then the explorer's instructions,
+    then the explorer."""
+    import nbformat
+    cells = nbformat.read(lesson.path, as_version=4).cells
+    where = {key: next(i for i, c in enumerate(cells) if key in c.source)
+             for key in ("half true", "for w1, color in zip((1.0, 2.0, 4.0)", "It does both",
+                         "## Try it: the neuron explorer", "widgets.neuron_explorer()")}
+    order = list(where.values())
+    assert order == sorted(order) and len(set(order)) == len(order)
+    assert "Predict, then run" in cells[where["half true"]].source
+    assert "Try it" not in cells[where["half true"]].source
+    lesson.says("A level such as 0.5 would mean nothing for tanh or ReLU.")
 
 
 def test_a_weight_turns_and_slides_the_line(lesson):
@@ -99,6 +127,14 @@ def test_memory_is_the_weights(tmp_path, lesson):
 
 
 def test_first_hidden_neuron_is_the_neuron_by_hand(lesson):
+    from nnlessons.neuron import layer_forward
     lesson.says("The first hidden neuron's answer for the first example, 0.8808")
-    assert f"{neuron(X_ONE, W, B)[0]:.4f}" == "0.8808"
-    lesson.prints("our neuron: z = 2.0, output a = sigmoid(z) = 0.8808")
+    X = np.array([[1.0, 0.5], [0.0, 0.0], [-1.0, 2.0], [2.0, -1.0]])
+    W1 = np.array([[2.0, -1.0, 0.5], [-1.0, 1.5, 1.0]])
+    b1 = np.array([0.5, 0.0, -1.0])
+    assert np.array_equal(X[0], X_ONE) and np.array_equal(W1[:, 0], W) and b1[0] == B
+    layer = layer_forward(X, W1, b1)[0, 0]
+    assert layer == neuron(X_ONE, W, B)[0]
+    lesson.prints(f"first neuron, first example: {layer:.4f}; our neuron on that example: "
+                  f"{neuron(X_ONE, W, B)[0]:.4f}; the same number: True")
+    lesson.prints(f"our neuron: z = 2.0, output a = sigmoid(z) = {neuron(X_ONE, W, B)[0]:.4f}")

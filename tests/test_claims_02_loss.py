@@ -49,11 +49,12 @@ def test_the_mean_stays_the_sum_doubles(lesson):
 
 def test_cross_entropy_keeps_climbing_squared_error_stays_below_one(lesson):
     lesson.says("squared error creeps up towards 1, while cross-entropy keeps climbing")
-    lesson.says(r"each factor of 10 in confidence adds the same amount again ($\log 10 = 2.3026$)")
+    lesson.says(r"each tenfold shrink of $\hat p$ adds the same amount again, $\log 10 = 2.3026$")
     ps = [0.1, 0.01, 0.001]
     ce = [binary_cross_entropy([p], [1.0]) for p in ps]
     assert np.allclose(np.diff(ce), np.log(10))
-    lesson.prints(f"{np.log(10):.4f}")
+    lesson.prints(f"from p = 0.1 to 0.01, cross-entropy adds {ce[1] - ce[0]:.4f}; "
+                  f"log 10 = {np.log(10):.4f}")
     assert all(mse([p], [1.0]) < 1 for p in ps)
     lesson.says("the worst possible answer costs a large but finite amount")
     worst = binary_cross_entropy([0.0], [1.0])
@@ -90,3 +91,15 @@ def test_best_single_weight_by_trying_many(lesson):
     batch_loss = [mse(weighted_sum(area, [w], 0.0)[:, None], people) for w in weights]
     best = weights[int(np.argmin(batch_loss))]
     lesson.prints(f"the lowest MSE, {min(batch_loss):.1f}, is at w = {best:.1f} people per 100 m²")
+
+
+def test_the_crowd_neuron_has_no_activation(lesson):
+    """Its guesses are hundreds of people: a sigmoid could not give them."""
+    lesson.says("A neuron with one weight, no bias and no activation guesses")
+    lesson.says("it has no sigmoid, which would keep every answer between 0 and 1")
+    from nnlessons import data
+    from nnlessons.activations import sigmoid
+    area, people = data.crowd()
+    guesses = 45.0 * area
+    assert np.max(people) > 1 and np.max(guesses) > 1
+    assert np.all(sigmoid(guesses) <= 1.0)

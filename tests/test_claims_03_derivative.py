@@ -77,8 +77,10 @@ def test_cross_entropy_slope_and_the_combined_p_minus_t(lesson):
         formula = (p_hat - t) / (p_hat * (1 - p_hat))
         estimate = numerical_derivative(lambda q: losses.binary_cross_entropy([q], [t]), p_hat)
         assert formula == pytest.approx(estimate, rel=1e-6)
-        assert formula == pytest.approx(losses.binary_cross_entropy_gradient([p_hat], [t])[0])
-        lesson.prints(f"formula {formula:+.4f}, package {formula:+.4f}")
+        package = losses.binary_cross_entropy_gradient([p_hat], [t])[0]
+        assert formula == pytest.approx(package)
+        lesson.prints(f"p̂ = {p_hat}, t = {t:.0f}: formula {formula:+.4f}, package "
+                      f"{package:+.4f}, central difference {estimate:+.4f}")
     lesson.says("the two cancel")
     z = -6.0
     estimate = numerical_derivative(lambda s: losses.binary_cross_entropy_from_logits([s], [1.0]), z)
@@ -110,3 +112,50 @@ def test_chain_rule_examples(lesson):
     w2, x = 35.0, 2.0
     estimate = numerical_derivative(lambda v: derivative.crowd_loss(w2 * v * x), 5.0)
     assert estimate == pytest.approx(-21000, rel=1e-8)
+
+
+def test_one_sided_is_off_by_exactly_h_on_the_parabola(lesson):
+    lesson.says("is off by exactly $h$ for our loss")
+    for h in (50, 10, 1, 0.1):
+        one_sided = derivative.one_sided_difference(derivative.crowd_loss, 350, h)
+        assert one_sided - (-300) == pytest.approx(h, rel=1e-6)
+        lesson.prints(f"h = {h:<4}  one-sided {one_sided:9.3f}   central "
+                      f"{numerical_derivative(derivative.crowd_loss, 350, h):9.3f}")
+
+
+def test_a_step_around_1e_5_keeps_the_central_error_small(lesson):
+    lesson.says("A step around $10^{-5}$ keeps the central difference's error small on both "
+                "counts")
+    hs = np.logspace(-12, 0, 49)
+    errors = np.array([abs(numerical_derivative(lambda x: x ** 3, 2.0, h) - 12) for h in hs])
+    at_default = abs(numerical_derivative(lambda x: x ** 3, 2.0, 1e-5) - 12)
+    assert at_default < 1e-8                    # against 0.01 at h = 0.1 and 1e-4 at 1e-12
+    assert at_default < 30 * errors.min()       # within a factor 30 of the best step
+    assert errors[0] > 1e3 * at_default and errors[-1] > 1e6 * at_default
+
+
+def test_the_slope_of_log_is_one_over_p(lesson):
+    lesson.says("$e^{\\log p} = p$ for every $p > 0$")
+    lesson.says("the slope of $\\log$ at $p$ is $1/p$")
+    for p in (0.1, 0.5, 2.0):
+        estimate = numerical_derivative(np.log, p)
+        assert estimate == pytest.approx(1 / p, rel=1e-8)
+        lesson.prints(f"slope of log at p = {p}: 1/p = {1 / p:.6f}, central difference "
+                      f"{estimate:.6f}")
+
+
+def test_notation_of_the_forum_slip_and_the_chain_rule(lesson):
+    lesson.says("so the forum's formula is $a(a - 1)$")
+    lesson.prints("forum's y(y - 1) = -0.250000")
+    assert "forum's a(a - 1)" not in lesson.outputs
+    lesson.says("are any three quantities in a chain, not yet the course's input, output and "
+                "weighted sum")
+    lesson.says("a sum rather than the course's mean, to keep the numbers whole: the mean would "
+                "halve every slope")
+    x, v1, v2, t1, t2, w = 2.0, 4.0, -1.0, 10.0, 0.0, 1.5
+
+    def total(w):
+        return (v1 * w * x - t1) ** 2 + (v2 * w * x - t2) ** 2
+
+    assert numerical_derivative(lambda w: total(w) / 2, w) == pytest.approx(
+        numerical_derivative(total, w) / 2, rel=1e-8)

@@ -207,7 +207,7 @@ def test_cross_entropy_explorer_every_control_at_both_ends():
         p, squared, cross = loss_w.loss_curves(label)
         assert np.allclose(values.get_lines()[1].get_ydata(), cross)
         assert np.allclose(slopes.get_lines()[1].get_ydata(), loss_w.slope_curves(label)[1])
-        assert f"({label} - p)²" in legend_texts(values)[0]
+        assert f"({label} - p̂)²" in legend_texts(values)[0]
         for end in (e.controls["p"].min, e.controls["p"].max):
             e.set(p=end)
             expected = loss_w.probability_losses(end, label)
@@ -259,7 +259,22 @@ def test_neuron_background_changes_with_the_activation_only():
     e.set(activation="relu")
     assert e.background_key(e.state) != key
     norm = e.axes[0].get_images()[0].norm  # relu's own figure
-    assert (norm.vmin, norm.vmax) == (0.0, neuron_w.Z_REACH)
+    assert norm.vcenter == 0.0 and norm.vmax == neuron_w.Z_REACH
+    assert norm.vmin == pytest.approx(0.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("activation", neuron_w.ACTIVATIONS)
+def test_neuron_colours_are_white_on_the_line_z_0(activation):
+    """The colour map's middle (white) sits at f(0), the output on the line z = 0, for every
+    activation: for tanh that is 0, not the sigmoid's 0.5."""
+    from nnlessons import activations as act
+    f, _ = act.get(activation)
+    e = neuron_w.neuron_explorer(activation=activation)
+    image = e.axes[0].get_images()[0]
+    assert image.norm.vcenter == float(f(0.0))
+    assert image.norm(float(f(0.0))) == pytest.approx(0.5)        # the middle of the colour map
+    bar = [a for a in e.axes[0].child_axes]
+    assert bar, "the colour bar is drawn"
 
 
 def test_neuron_point_off_the_activation_panel_is_noted():
@@ -279,7 +294,13 @@ def test_cross_entropy_background_holds_for_both_labels():
     key = e.background_key(e.state)
     fixed = [leg for leg in slopes.artists if isinstance(leg, Legend)]
     assert [t.get_text() for t in fixed[0].get_texts()] == [
-        "squared error: |2(p - y)|", "cross-entropy: |p - y| / (p(1 - p))"]
+        "squared error: |2(p̂ - t)|", "cross-entropy: |p̂ - t| / (p̂(1 - p̂))"]
+    # the course's notation: p̂ for the probability, t for the target, never y for a label
+    for ax in e.axes:
+        assert "p̂" in ax.get_xlabel()
+    e.set(p=0.0, label=1)
+    assert "clips p̂" in e.alert.value and "t = 1" in values.get_title()
+    assert "label y" not in e.title and " y" not in e.readout.value
     for label in (0, 1):
         for p in (0.0, 0.3, 1.0):
             e.set(p=p, label=label)

@@ -103,14 +103,51 @@ def test_slope_explorer_step_h_at_both_ends():
 def test_bowl_hessian_and_thresholds_come_from_the_data():
     X, _ = data.bowl()   # the data behind descent.bowl_loss
     assert np.allclose(descent_w.bowl_hessian(), 2.0 / len(X) * X.T @ X)
-    values, top = descent_w.curvature()
-    assert np.allclose(descent_w.bowl_hessian() @ top, values[-1] * top)
+    (c_min, c_max), top = descent_w.curvature()
+    assert np.allclose(descent_w.bowl_hessian() @ top, 2 * c_max * top)
+    # the curvature along the steepest direction is the lesson's c_max: mean of (x . u)^2
+    assert np.mean((X @ top) ** 2) == pytest.approx(c_max)
+    exact = descent_w.exact_rates()
+    assert exact == pytest.approx({"too small": 0.05 / (2 * c_max), "no zig-zag": 1 / (2 * c_max),
+                                   "fastest": 1 / (c_min + c_max),
+                                   "overshooting": 1.8 / (2 * c_max),
+                                   "diverging": 2.5 / (2 * c_max)})
     rates = descent_w.preset_rates()
-    for name, factor in descent_w.PRESET_FACTORS.items():
-        assert rates[name] == pytest.approx(factor / values[-1])
+    assert tuple(rates) == descent_w.PRESETS
+    for name in descent_w.PRESETS:
+        assert rates[name] == pytest.approx(exact[name], rel=1.2e-4)   # half a slider step
+        assert abs(rates[name] - exact[name]) < 5e-4    # the readout's 3 decimals, to one unit
         assert descent_w.rate_regime(rates[name])[0] == name
-    assert descent_w.rate_regime(1.999 / values[-1])[0] == "overshooting"
-    assert descent_w.rate_regime(2.001 / values[-1])[0] == "diverging"
+        assert descent_w.rate_regime(exact[name])[0] == name
+    # the lesson's fastest rate, 1.361, is "fastest", not "overshooting"
+    assert f"{exact['fastest']:.3f}" == f"{rates['fastest']:.3f}" == "1.361"
+    assert descent_w.rate_regime(1.361)[0] == "fastest"
+    assert descent_w.rate_regime(1.25)[0] == "overshooting"     # zig-zags, is not the fastest
+    assert descent_w.rate_regime(0.999 / c_max)[0] == "overshooting"
+    assert descent_w.rate_regime(1.001 / c_max)[0] == "diverging"
+    assert descent_w.rate_regime(0.99 / (2 * c_max))[0] == "no zig-zag"
+    # the fastest preset needs the fewest steps of all
+    needed = {name: descent_w.rate_regime(rate)[2] for name, rate in rates.items()}
+    assert min((n, name) for name, n in needed.items() if n)[1] == "fastest"
+
+
+def test_preset_rates_lie_on_the_slider_grid():
+    """A browser shows a rate at the slider's nearest position and sends that position back:
+    a preset's rate is one of the positions, so choosing it does not turn the preset to custom."""
+    slider = descent_w.RATE_SLIDER
+    e = descent_w.descent_explorer()
+    for name, rate in descent_w.preset_rates().items():
+        position = (np.log10(rate) - slider["min"]) / slider["step"]
+        assert abs(position - round(position)) < 1e-6, name
+        assert 10.0 ** slider["min"] < rate < 10.0 ** slider["max"]
+        e.set(preset=name)
+        # what the browser sends back: the same position, recomputed with its own rounding
+        e.set(learning_rate=10.0 ** (slider["min"] + round(position) * slider["step"]))
+        assert e.controls["preset"].value == name
+        e.set(learning_rate=rate * (1 + 1e-12))
+        assert e.controls["preset"].value == name
+    e.set(learning_rate=descent_w.preset_rates()["fastest"] * 10 ** slider["step"])
+    assert e.controls["preset"].value == "custom"   # one slider step off is a custom rate
 
 
 def _across(points):
@@ -123,7 +160,8 @@ def _across(points):
 def test_presets_behave_as_named_on_the_path(start):
     rates = descent_w.preset_rates()
     slow = descent_w.run_bowl(start, rates["too small"], 30)
-    good = descent_w.run_bowl(start, rates["good"], 30)
+    good = descent_w.run_bowl(start, rates["no zig-zag"], 30)
+    fastest = descent_w.run_bowl(start, rates["fastest"], 10)
     over = descent_w.run_bowl(start, rates["overshooting"], 30)
     wild = descent_w.run_bowl(start, rates["diverging"], 30)
     first = slow.losses[0]
@@ -132,7 +170,8 @@ def test_presets_behave_as_named_on_the_path(start):
     assert slow_long.losses[-1] > 1e-6 * first   # not even 1000 times closer after 100 steps
     assert good.losses[-1] < 1e-12 * first and not good.diverged
     across = _across(good.points)   # lands on the valley floor in one step, no zig-zag after
-    assert np.all(np.abs(across[1:]) < 1e-9 * abs(across[0])) and np.all(np.diff(good.losses) <= 0)
+    assert np.all(np.abs(across[1:]) < 1e-4 * abs(across[0])) and np.all(np.diff(good.losses) <= 0)
+    assert fastest.losses[-1] < descent_w.run_bowl(start, rates["no zig-zag"], 10).losses[-1]
     signs = np.sign(_across(over.points[:12]))
     assert np.all(signs[1:] == -signs[:-1])                           # crosses it every step
     assert over.losses[-1] < 1e-3 * first and over.losses[-1] > good.losses[-1]
@@ -144,17 +183,18 @@ def test_presets_behave_as_named_on_the_path(start):
 def test_descent_explorer_presets_move_the_rate_and_the_picture():
     e = descent_w.descent_explorer()
     rates = descent_w.preset_rates()
-    for name in descent_w.PRESET_FACTORS:
+    for name in descent_w.PRESETS:
         e.set(preset=name)
-        assert e.controls["learning_rate"].value == pytest.approx(rates[name])
+        assert e.controls["learning_rate"].value == rates[name]
         assert e.axes[0].get_title().endswith(name) and name in e.readout.value
         path = line_labelled(e.axes[0], "path")
         assert len(path.get_xdata()) == 31
         assert np.allclose(path.get_xdata(), e.state.points[:, 0])
     assert "diverging" in e.alert.value and "Lower it" in e.alert.value
-    e.set(preset="good")
+    e.set(preset="fastest")
     assert e.alert.value == ""
     assert np.allclose(e.state.points[-1], [4.0, 3.0])
+    assert "1/(c_min + c_max) = 1.361" in e.readout.value and "1/c_max = 2.328" in e.readout.value
     e.set(learning_rate=0.3)
     assert e.controls["preset"].value == "custom"
     assert "0.300" in e.axes[0].get_title()
@@ -179,7 +219,7 @@ def test_descent_explorer_every_slider_at_both_ends_without_warnings():
                 for ax in e.axes:
                     assert finite_lines(ax)
                 assert e.update().startswith(PNG)
-            e.set(preset="good")
+            e.set(preset="fastest")
     e.set(w1=e.controls["w1"].min, w2=e.controls["w2"].max)
     assert np.allclose(e.state.start, [e.controls["w1"].min, e.controls["w2"].max])
     e.set(steps=0)
@@ -281,7 +321,7 @@ def test_axes_stay_put_while_the_sliders_move(make, settings):
 
 def test_loss_per_step_axes_hold_every_step_and_every_loss():
     e = descent_w.descent_explorer(steps=100)
-    for name in descent_w.PRESET_FACTORS:
+    for name in descent_w.PRESETS:
         e.set(preset=name)
         line = line_labelled(e.axes[1], "loss after each step")
         low, high = e.axes[1].get_ylim()

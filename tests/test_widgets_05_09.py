@@ -98,12 +98,25 @@ def test_check_passes_needs_agreement_not_just_small_numbers():
     assert not backprop.check_passes(0.9, 1e-3)
 
 
+def test_stepper_reads_a_check_by_the_course_rule():
+    """The stepper's verdict is `calculus.verdict`, the lesson's rule, at every band."""
+    from nnlessons.calculus import verdict
+    for relative, words in ((5e-8, "agree"), (5e-7, "look closer"), (2e-2, "a bug")):
+        assert verdict(relative) == words
+        assert backprop.check_verdict(relative, 1.0) == words      # gradients not vanishing
+        assert backprop.check_passes(relative, 1.0) == (words == "agree")
+    assert backprop.check_verdict(5e-7, 1e-12) == "agree"           # both gradients all but 0
+    right = backprop.train_rounds(2)
+    wrong = backprop.train_rounds(2, wrong=True)
+    assert {r.verdict for r in right} == {"agree"} and {r.verdict for r in wrong} == {"a bug"}
+
+
 def test_stepper_writes_vanishing_gradients_in_powers_of_ten():
     e = backprop.backprop_stepper(hidden=3, learning_rate=5.0)
     e.set(step=6 * 30 + 4)
     texts = " ".join(t.get_text() for t in e.axes[0].texts)
     assert "0.0000" not in texts and "e-" in texts and "gradients ≈ 0" in texts
-    assert "passes" in texts and e.alert.value == ""
+    assert "gradient check: agree" in texts and e.alert.value == ""
 
 
 def test_backprop_stepper_every_control_and_the_ends():
@@ -113,7 +126,7 @@ def test_backprop_stepper_every_control_and_the_ends():
     e.set(step=2)
     assert "L =" in texts() and "\ng " not in texts()
     e.set(step=3)
-    assert "\ng " in texts() and "passes" in texts() and e.alert.value == ""
+    assert "\ng " in texts() and "gradient check: agree" in texts() and e.alert.value == ""
     e.set(step=5)
     assert "updated" in texts()
     last = e.controls["step"].max
@@ -121,7 +134,7 @@ def test_backprop_stepper_every_control_and_the_ends():
     assert f"Round {backprop.ROUNDS}," in e.axes[0].get_title()
     assert len(e.axes[1].get_lines()[2].get_xdata()) == backprop.ROUNDS
     e.set(wrong=True, step=3)
-    assert "FAILS" in e.alert.value and "FAILS" in texts()
+    assert "Gradient check: a bug" in e.alert.value and "gradient check: a bug" in texts()
     e.set(hidden=3)
     assert sorted(t.get_text() for t in e.axes[0].texts if t.get_text() in ("h1", "h2", "h3")) \
         == ["h1", "h2", "h3"]
@@ -422,4 +435,4 @@ def test_draw_backward_pass_writes_every_value_and_gradient():
     for j in range(2):
         assert f"h = {now.h[j]:.3f}" in drawn and f"δ = {backprop._small(now.delta1[j])}" in drawn
     assert f"δ = {backprop._small(now.delta2[0])}" in drawn and f"{now.loss:.4g}" in drawn
-    assert "gradient check: passes" in drawn and ax.get_legend() is not None
+    assert "gradient check: agree" in drawn and ax.get_legend() is not None

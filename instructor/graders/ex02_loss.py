@@ -60,21 +60,21 @@ def mse_does_not_grow_with_batch(student, expect):
             hint="clip p into [1e-12, 1 - 1e-12] before taking logs, so that log(0) never "
                  "happens")
 def bce_certain_and_wrong_is_finite(student, expect):
-    p, y = np.array([0.0, 1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
-    got = student.binary_cross_entropy(p, y)
-    expect.finite(got, inputs="p=[0, 1, 1, 0], y=[1, 0, 1, 0]",
+    p, t = np.array([0.0, 1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
+    got = student.binary_cross_entropy(p, t)
+    expect.finite(got, inputs="p=[0, 1, 1, 0], t=[1, 0, 1, 0]",
                   hint="clip p into [1e-12, 1 - 1e-12] before taking logs")
-    expect.close(got, losses.binary_cross_entropy(p, y), rtol=1e-6,
-                 inputs="p=[0, 1, 1, 0], y=[1, 0, 1, 0]")
+    expect.close(got, losses.binary_cross_entropy(p, t), rtol=1e-6,
+                 inputs="p=[0, 1, 1, 0], t=[1, 0, 1, 0]")
 
 
 @suite.test(function="binary_cross_entropy", points=1, hidden=True,
             case="a 2-D array: probabilities and labels of a 2-D batch",
             hint="average over every entry, whatever the shape: one number for the whole batch")
 def bce_batch_2d(student, expect):
-    p, y = probabilities(4, (6, 2))
-    expect.close(student.binary_cross_entropy(p, y), losses.binary_cross_entropy(p, y),
-                 inputs="p and y of shape (6, 2)")
+    p, t = probabilities(4, (6, 2))
+    expect.close(student.binary_cross_entropy(p, t), losses.binary_cross_entropy(p, t),
+                 inputs="p and t of shape (6, 2)")
 
 
 @suite.test(function="binary_cross_entropy", points=1, hidden=True,
@@ -82,8 +82,8 @@ def bce_batch_2d(student, expect):
             hint="np.clip(p, lo, hi) returns a new array; np.clip(..., out=p) overwrites the "
                  "caller's data")
 def bce_leaves_inputs_alone(student, expect):
-    p, y = np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.0, 1.0])
-    _, changed = student.binary_cross_entropy.call_checking_inputs(p, y)
+    p, t = np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.0, 1.0])
+    _, changed = student.binary_cross_entropy.call_checking_inputs(p, t)
     expect.unchanged(changed, inputs="p=[0, 0.5, 1]",
                      hint="np.clip(p, lo, hi) returns a new array; np.clip(..., out=p) "
                           "overwrites the learner's data")
@@ -93,13 +93,13 @@ def bce_leaves_inputs_alone(student, expect):
 
 @suite.test(function="binary_cross_entropy_gradient", points=2, hidden=True,
             case="checked against a numerical gradient: a 2-D batch",
-            hint="(p - y) / (p (1 - p)) divided by the number of entries of p (p.size): the "
+            hint="(p - t) / (p (1 - p)) divided by the number of entries of p (p.size): the "
                  "loss is a mean over all of them")
 def bce_gradient_matches_numerical(student, expect):
-    p, y = probabilities(5, (4, 3))
-    numerical = numerical_gradient(lambda q: losses.binary_cross_entropy(q, y), p)
-    expect.close(student.binary_cross_entropy_gradient(p, y), numerical, rtol=1e-5, atol=1e-8,
-                 inputs="random p and y of shape (4, 3), checked against a numerical gradient")
+    p, t = probabilities(5, (4, 3))
+    numerical = numerical_gradient(lambda q: losses.binary_cross_entropy(q, t), p)
+    expect.close(student.binary_cross_entropy_gradient(p, t), numerical, rtol=1e-5, atol=1e-8,
+                 inputs="random p and t of shape (4, 3), checked against a numerical gradient")
 
 
 @suite.test(function="binary_cross_entropy_gradient", points=1, hidden=True,
@@ -110,11 +110,11 @@ def bce_gradient_matches_numerical(student, expect):
 def bce_gradient_certain_answers(student, expect):
     # Unclipped, p = 0 or 1 divides by zero; clipped at another bound (1e-11, 1 + 1e-12) the
     # slopes of the confident wrong answers are off by a factor of ten or infinite.
-    p, y = np.array([0.0, 1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
-    inputs = "p=[0, 1, 1, 0], y=[1, 0, 1, 0]"
-    got = student.binary_cross_entropy_gradient(p, y)
+    p, t = np.array([0.0, 1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
+    inputs = "p=[0, 1, 1, 0], t=[1, 0, 1, 0]"
+    got = student.binary_cross_entropy_gradient(p, t)
     expect.shape(got, (4,), inputs=inputs)
     expect.finite(got, inputs=inputs, hint="clip p into [1e-12, 1 - 1e-12] before dividing")
-    expect.close(got, losses.binary_cross_entropy_gradient(p, y), rtol=1e-6, atol=0.0,
+    expect.close(got, losses.binary_cross_entropy_gradient(p, t), rtol=1e-6, atol=0.0,
                  inputs=inputs, hint="clip p into [1e-12, 1 - 1e-12], the bounds of "
                                      "binary_cross_entropy")

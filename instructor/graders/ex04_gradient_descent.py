@@ -23,18 +23,18 @@ def reference_steps(learning_rate, start=(0.0, 0.0), tolerance=1e-6, max_steps=1
     return int(below[0]) if below.size else None
 
 
-# --- bowl_gradient(w, X, y) -> (2,) -----------------------------------------------------------
+# --- bowl_gradient(w, X, t) -> (2,) -----------------------------------------------------------
 
 @suite.test(function="bowl_gradient", points=2, hidden=True,
             case="ordinary inputs of another size: random examples and weights",
-            hint="use the X, y and w you are given, not the lesson's data, and divide by the "
-                 "number of examples n = len(y)")
+            hint="use the X, t and w you are given, not the lesson's data, and divide by the "
+                 "number of examples n = len(t)")
 def other_data(student, expect):
     rng = np.random.default_rng(11)
-    X, y, w = rng.normal(size=(7, 2)), rng.normal(size=7), rng.normal(size=2)
-    got = student.bowl_gradient(w, X, y)
+    X, t, w = rng.normal(size=(7, 2)), rng.normal(size=7), rng.normal(size=2)
+    got = student.bowl_gradient(w, X, t)
     expect.shape(got, (2,), inputs="7 random examples")
-    expect.close(got, 2.0 * X.T @ (X @ w - y) / 7, inputs="7 random examples, random w")
+    expect.close(got, 2.0 * X.T @ (X @ w - t) / 7, inputs="7 random examples, random w")
 
 
 @suite.test(function="bowl_gradient", points=1, hidden=True,
@@ -42,18 +42,18 @@ def other_data(student, expect):
             hint="the mean over one example divides by 1; X.T @ errors still has one entry per "
                  "weight")
 def bowl_gradient_one_example(student, expect):
-    X, y, w = np.array([[2.0, -1.0]]), np.array([3.0]), np.array([0.5, 0.5])
-    expect.close(student.bowl_gradient(w, X, y), 2.0 * X.T @ (X @ w - y),
-                 inputs="X = [[2, -1]], y = [3], w = [0.5, 0.5]")
+    X, t, w = np.array([[2.0, -1.0]]), np.array([3.0]), np.array([0.5, 0.5])
+    expect.close(student.bowl_gradient(w, X, t), 2.0 * X.T @ (X @ w - t),
+                 inputs="X = [[2, -1]], t = [3], w = [0.5, 0.5]")
 
 
 @suite.test(function="bowl_gradient", points=1, hidden=True,
             case="your function changed its input",
-            hint="compute new arrays; do not change w, X or y in place")
+            hint="compute new arrays; do not change w, X or t in place")
 def bowl_gradient_leaves_inputs_alone(student, expect):
-    X, y = bowl_data()
-    _, changed = student.bowl_gradient.call_checking_inputs(np.array([1.0, -1.0]), X, y)
-    expect.unchanged(changed, inputs="w = [1, -1], X and y from data.bowl()")
+    X, t = bowl_data()
+    _, changed = student.bowl_gradient.call_checking_inputs(np.array([1.0, -1.0]), X, t)
+    expect.unchanged(changed, inputs="w = [1, -1], X and t from data.bowl()")
 
 
 # --- gradient_descent(gradient, start, learning_rate, steps) -> (path, diverged) ---------------

@@ -31,7 +31,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import plots
 from ..activations import sigmoid
-from ..calculus import numerical_gradient, relative_error
+from ..calculus import AGREE, numerical_gradient, relative_error, verdict
 from ..network import MLP
 from ..training import fit
 from ._base import Explorer, Memo, readonly
@@ -40,7 +40,7 @@ from ._layout import freeze_layout
 __all__ = ["backprop_stepper", "BackpropStepper", "Round", "StepperState", "stepper_network",
            "initial_parameters", "wrong_sigmoid_derivative", "train_rounds", "gradient_check",
            "draw_backward_pass",
-           "check_passes", "PHASES", "EXAMPLE", "TARGET"]
+           "check_passes", "check_verdict", "PHASES", "EXAMPLE", "TARGET"]
 
 PHASES = ("forward: hidden layer", "forward: output", "loss", "backward: output layer",
           "backward: hidden layer", "update")
@@ -126,13 +126,18 @@ def gradient_check(net, x=EXAMPLE, target=TARGET):
     return _compare(net, net.loss_and_gradients(X, T, "mse")[1], X, T)[0]
 
 
+def check_verdict(relative, difference):
+    """How to read the stepper's gradient check: `calculus.verdict`, the course's one rule
+    ("agree" at a relative error of about 1e-7 or less, "a bug" at 1e-2 or more, "look closer"
+    between), except where both gradients have all but vanished (a loss near 0): central
+    differences are then off by their own error, about 1e-12 here, which is large beside a
+    gradient of 1e-7. So two gradients that differ by less than `CHECK_FLOOR` agree too."""
+    return "agree" if difference < CHECK_FLOOR else verdict(relative)
+
+
 def check_passes(relative, difference):
-    """Does backprop agree with central differences? By the course's rule (lesson 05, and
-    `calculus.relative_error`) a relative error of about 1e-7 or less says so, except
-    where both gradients have all but vanished (a loss near 0): central differences are then
-    off by their own error, about 1e-12 here, which is large beside a gradient of 1e-7. So two
-    gradients that differ by less than `CHECK_FLOOR` agree too."""
-    return relative <= 1e-7 or difference < CHECK_FLOOR
+    """Does backprop agree with central differences? `check_verdict` says "agree"."""
+    return check_verdict(relative, difference) == "agree"
 
 
 def _frozen(arrays):
@@ -144,7 +149,8 @@ class Round:
     """One round of the stepper, as the network computed it: the parameters before the update
     (`params`) and after it (`new`), the forward pass (`z1`, `h`, `z2`, `y` for the one
     example), the `loss`, the deltas and gradients of backpropagation, and the gradient check
-    (its relative error `check`, the largest `difference`, and whether it `passes`)."""
+    (its relative error `check`, the largest `difference`, its `verdict` by the course's rule,
+    and whether it `passes`: the verdict is "agree")."""
     params: MappingProxyType
     z1: np.ndarray
     h: np.ndarray
@@ -156,6 +162,7 @@ class Round:
     grads: MappingProxyType
     check: float
     difference: float
+    verdict: str
     passes: bool
     new: MappingProxyType
 
@@ -176,7 +183,9 @@ def train_rounds(hidden=2, learning_rate=1.0, wrong=False, rounds=ROUNDS, seed=3
                          y=readonly(net.activations[2][0]), loss=update.loss,
                          delta1=readonly(net.deltas[0][0]), delta2=readonly(net.deltas[1][0]),
                          grads=_frozen(update.gradients), check=relative,
-                         difference=difference, passes=check_passes(relative, difference)))
+                         difference=difference,
+                         verdict=check_verdict(relative, difference),
+                         passes=check_passes(relative, difference)))
 
     fit(net, X, T, loss="mse", epochs=rounds, batch_size=1, learning_rate=learning_rate,
         on_update=record)
@@ -265,12 +274,12 @@ def _write_values(ax, now, phase, hidden, learning_rate):
                            f"= {now.loss:.4g}", ha="left", va="center", fontsize=FONT + 1,
                 color=orange, fontweight="bold")
     if phase >= 3:
-        verdict = "passes" if now.passes else "FAILS"
-        detail = (f"relative error {now.check:.1e}" if now.check <= 1e-7 or not now.passes
+        detail = (f"relative error {now.check:.1e}" if now.check <= AGREE or not now.passes
                   else f"gradients ≈ 0: they differ\nby {now.difference:.0e} only")
-        ax.text(-0.28, -2.2, f"gradient check: {verdict}\n{detail}", ha="left", va="bottom",
-                fontsize=FONT, linespacing=1.1, fontweight="bold",
-                color=plots.COLORS["green"] if now.passes else red)
+        color = {"agree": plots.COLORS["green"], "look closer": orange, "a bug": red}
+        ax.text(-0.28, -2.2, f"gradient check: {now.verdict}\n{detail}", ha="left",
+                va="bottom", fontsize=FONT, linespacing=1.1, fontweight="bold",
+                color=color[now.verdict])
     if phase == 5:
         ax.text(1.45, 1.72, f"updated: w ← w - {learning_rate:g} × g",
                 ha="center", va="top", fontsize=FONT + 1, color=blue)
@@ -331,8 +340,9 @@ class BackpropStepper(Explorer):
         now = rounds[n]
         message = ""
         if phase >= 3 and not now.passes:
-            message = (f"Gradient check FAILS: relative error {now.check:.2g} between "
-                       f"backprop and numerical gradients. " + (
+            message = (f"Gradient check: {now.verdict}. The relative error between backprop and "
+                       f"numerical gradients is {now.check:.2g} (about 1e-7 or less: agree; "
+                       f"1e-2 or more: a bug; between: look closer). " + (
                            "The derivative y(y - 1) has the wrong sign, so the output layer "
                            "steps uphill and the loss climbs." if wrong else
                            "Backprop has a bug: compare it with the formulas step by step."))

@@ -1,26 +1,30 @@
 r"""Lesson 04: gradient descent on a bowl, and a landscape with two valleys.
 
-**The bowl.** A neuron with two weights and no bias, $\hat y = w_1 x_1 + w_2 x_2$, on data made by
-$y = 4x_1 + 3x_2$ (`nnlessons.descent.bowl_loss`): the mean squared error is a bowl, lowest at
-$(4, 3)$. Each step is $w \leftarrow w - \eta\,\nabla L(w)$.
+**The bowl.** A neuron with two weights, no bias and no activation, output
+$y = w_1 x_1 + w_2 x_2$, on data whose targets were made by $t = 4x_1 + 3x_2$
+(`nnlessons.descent.bowl_loss`): the mean squared error is a bowl, lowest at $(4, 3)$. Each step
+is $w \leftarrow w - \eta\,\nabla L(w)$.
 
-How large a learning rate $\eta$ the bowl tolerates is set by its curvature, the Hessian
-$H = \tfrac{2}{n}X^\top X$ (how much the gradient changes when a weight moves by 1). Along the
-direction of its eigenvalue $\lambda$, a step multiplies the distance to the bottom by
-$1 - \eta\lambda$, so with the largest eigenvalue $\lambda_{\max}$:
+Along a line through the bottom the bowl is a parabola $c\,s^2$ with its own curvature $c$ for
+each direction; the flattest and the steepest, $c_{\min}$ and $c_{\max}$, are at right angles
+(they are half the eigenvalues of the Hessian $\tfrac{2}{n}X^\top X$). A step multiplies the
+distance to the bottom along a direction of curvature $c$ by $1 - 2c\eta$, so, as in lesson 04:
 
-- $\eta \le 1/\lambda_{\max}$: every direction shrinks without changing sign (smooth, no zig-zag);
-  tiny $\eta$ shrinks it by almost nothing per step (slow);
-- $1/\lambda_{\max} < \eta < 2/\lambda_{\max}$: the steepest direction changes sign every step,
-  the path zig-zags across the valley, and still settles;
-- $\eta \ge 2/\lambda_{\max}$: $|1 - \eta\lambda_{\max}| \ge 1$, each jump lands further out, the
-  loss grows without bound (divergence).
+- $\eta \le 1/(2c_{\max})$: every direction shrinks without changing sign (**no zig-zag**); a
+  tiny $\eta$ shrinks it by almost nothing per step (**too small**);
+- $\eta = 1/(c_{\min} + c_{\max})$: the slower of the two factors is smallest (**fastest**), and
+  the steep direction already zig-zags a little;
+- $1/(2c_{\max}) < \eta < 1/c_{\max}$: the steep direction changes sign every step, the path
+  zig-zags across the valley and still settles (**overshooting**);
+- $\eta \ge 1/c_{\max}$: $|1 - 2c_{\max}\eta| \ge 1$, each jump lands further out, the loss grows
+  without bound (**diverging**).
 
-The presets are computed from $\lambda_{\max}$, not guessed.
+The presets are computed from $c_{\min}$ and $c_{\max}$, not guessed, and placed on the
+learning-rate slider's grid, so that the slider can show a preset's rate exactly.
 
 **Two valleys.** `nnlessons.descent.bumpy_loss` has one weight, a global minimum and a higher
-local one, with a hilltop between them. Plain descent rolls into the valley on the side of the
-hilltop where it starts (for small steps), and there it stays.
+local one, with a hilltop between them. Plain descent with small steps rolls into the valley on
+the side of the hilltop where it starts, and there it stays.
 """
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -39,11 +43,16 @@ from ._layout import freeze_layout
 
 __all__ = ["descent_explorer", "DescentExplorer", "DescentState", "local_minimum_explorer",
            "LocalMinimumExplorer", "ValleyState", "bowl_hessian", "curvature", "preset_rates",
-           "rate_regime", "run_bowl", "bumpy_landmarks", "run_bumpy", "PRESET_FACTORS",
+           "rate_regime", "run_bowl", "bumpy_landmarks", "run_bumpy", "PRESETS", "RATE_SLIDER",
            "W1_RANGE", "W2_RANGE", "W_RANGE"]
 
-# Presets as multiples of 1 / lambda_max (see the module docstring for why these regimes).
-PRESET_FACTORS = {"too small": 0.05, "good": 1.0, "overshooting": 1.8, "diverging": 2.5}
+# One preset per regime of the module docstring, in the lesson's order and with its names.
+PRESETS = ("too small", "no zig-zag", "fastest", "overshooting", "diverging")
+# The learning-rate slider: log10 of the rate from -2 to 0.7, on a grid of 1e-4 (a step of 0.023%,
+# so a preset on the grid is within 0.012% of its exact rate and prints the same 4 digits).
+RATE_SLIDER = {"min": -2.0, "max": 0.7, "step": 0.0001}
+FASTEST_BAND = 0.01              # within 1% of 1/(c_min + c_max) counts as "fastest"
+NO_ZIG_ZAG_BAND = 1e-3           # up to 0.1% past 1/(2c_max) the zig-zag is too small to see
 CUSTOM = "custom"
 W1_RANGE = (-3.0, 11.0)          # the window on the bowl, centred on its lowest point (4, 3)
 W2_RANGE = (-4.0, 10.0)
@@ -81,38 +90,59 @@ def bowl_hessian():
     r"""The bowl's Hessian $\tfrac{2}{n}X^\top X$, read off its gradient: the gradient is linear in
     $w$, so column $j$ is $\nabla L(e_j) - \nabla L(0)$."""
     zero = bowl_gradient(np.zeros(2))
-    return np.column_stack([bowl_gradient(e) - zero for e in np.eye(2)])
+    return np.column_stack([bowl_gradient(u) - zero for u in np.eye(2)])
 
 
 def curvature():
-    """The Hessian's eigenvalues, smallest first, and the eigenvector of the largest (the bowl's
-    steepest direction)."""
+    r"""The bowl's curvatures $(c_{\min}, c_{\max})$, flattest first, and the steepest direction:
+    along a unit direction $u$ through the bottom the loss is $c\,s^2$, and the extreme $c$ are
+    half the Hessian's eigenvalues (the Hessian is the slope of the gradient, $2c$ per
+    direction)."""
     values, vectors = np.linalg.eigh(bowl_hessian())
-    return values, vectors[:, -1]
+    return values / 2.0, vectors[:, -1]
+
+
+def on_slider(rate):
+    """The learning rate nearest `rate` on the slider's grid (10 to a multiple of its step)."""
+    grid = RATE_SLIDER["min"] + RATE_SLIDER["step"] * np.round(
+        (np.log10(rate) - RATE_SLIDER["min"]) / RATE_SLIDER["step"])
+    return float(10.0 ** grid)
+
+
+def exact_rates():
+    r"""The rate of each preset, from the curvatures: $0.05/(2c_{\max})$, $1/(2c_{\max})$,
+    $1/(c_{\min} + c_{\max})$, $1.8/(2c_{\max})$ and $2.5/(2c_{\max})$."""
+    (c_min, c_max), _ = curvature()
+    smooth = 1.0 / (2.0 * c_max)
+    return dict(zip(PRESETS, (0.05 * smooth, smooth, 1.0 / (c_min + c_max), 1.8 * smooth,
+                              2.5 * smooth)))
 
 
 def preset_rates():
-    """The learning rate of each preset: a multiple of 1 / lambda_max."""
-    largest = curvature()[0][-1]
-    return {name: factor / largest for name, factor in PRESET_FACTORS.items()}
+    """The learning rate of each preset (`exact_rates`), placed on the slider's grid."""
+    return {name: on_slider(rate) for name, rate in exact_rates().items()}
 
 
 def rate_regime(learning_rate):
-    r"""Name the behaviour of a learning rate on the bowl, from its curvature.
+    r"""Name the behaviour of a learning rate on the bowl, from its curvatures: "too small",
+    "no zig-zag", "fastest", "overshooting" or "diverging" (see the module docstring).
 
-    Returns `(name, factor, steps)`: `factor` $= \max_\lambda |1 - \eta\lambda|$, how much each step
-    multiplies the distance to the bottom along the slowest direction, and `steps` the number of
-    steps to get 1000 times closer (None when it never gets closer)."""
-    values, _ = curvature()
-    factor = float(np.max(np.abs(1.0 - learning_rate * values)))
+    Returns `(name, factor, steps)`: `factor` $= \max(|1 - 2c_{\min}\eta|, |1 - 2c_{\max}\eta|)$,
+    how much each step multiplies the distance to the bottom along the slower direction, and
+    `steps` the number of steps to get 1000 times closer (None when it never gets closer)."""
+    (c_min, c_max), _ = curvature()
+    factor = float(max(abs(1.0 - 2.0 * c_min * learning_rate),
+                       abs(1.0 - 2.0 * c_max * learning_rate)))
     if factor >= 1.0:
         return "diverging", factor, None
     steps = int(np.ceil(np.log(1e-3) / np.log(factor))) if factor > 0 else 1
-    if learning_rate * values[-1] > 1.0:
+    if abs(learning_rate * (c_min + c_max) - 1.0) <= FASTEST_BAND:
+        return "fastest", factor, steps
+    if 2.0 * c_max * learning_rate > 1.0 + NO_ZIG_ZAG_BAND:
         return "overshooting", factor, steps
     if steps > SLOW_STEPS:
         return "too small", factor, steps
-    return "good", factor, steps
+    return "no zig-zag", factor, steps
 
 
 def run_bowl(start, learning_rate, steps):
@@ -130,7 +160,7 @@ def _bowl_grid():
 class DescentState:
     """A walk on the bowl: its `start`, `learning_rate` and `steps`, the `points` and `losses`
     along it, how the rate behaves (`regime`, the distance `factor` per step, the
-    `steps_needed` to get 1000 times closer), the divergence `limit` 2/λ_max and the gradient
+    `steps_needed` to get 1000 times closer), the divergence `limit` 1/c_max and the gradient
     at the start."""
     start: np.ndarray
     learning_rate: float
@@ -151,11 +181,11 @@ class DescentExplorer(Explorer):
     figsize = (12.5, 5.2)
     nrows, ncols = 1, 2
 
-    def __init__(self, w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="good"):
+    def __init__(self, w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
         rates = preset_rates()
         if learning_rate is None:
-            learning_rate = rates.get(preset, rates["good"])
-        elif learning_rate != rates.get(preset):
+            learning_rate = rates.get(preset, rates["fastest"])
+        elif not _same_rate(learning_rate, rates.get(preset)):
             preset = CUSTOM
         style = {"description_width": "initial"}
         controls = {
@@ -163,11 +193,11 @@ class DescentExplorer(Explorer):
                                 description="start w1", style=style),
             "w2": w.FloatSlider(w2, min=W2_RANGE[0], max=W2_RANGE[1], step=0.5,
                                 description="start w2", style=style),
-            "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=0.7, step=0.01,
+            "learning_rate": w.FloatLogSlider(learning_rate, base=10, **RATE_SLIDER,
                                               description="learning rate", readout_format=".3f",
                                               style=style),
             "steps": w.IntSlider(steps, min=0, max=100, description="steps", style=style),
-            "preset": w.ToggleButtons(options=[CUSTOM, *PRESET_FACTORS], value=preset,
+            "preset": w.ToggleButtons(options=[CUSTOM, *PRESETS], value=preset,
                                       description="preset", style=style),
         }
         # Registered before the base class's observers, so that choosing a preset moves the
@@ -189,7 +219,8 @@ class DescentExplorer(Explorer):
 
     def _rate_moved(self, change):
         preset = self.controls["preset"]
-        if preset.value in self._rates and change["new"] != self._rates[preset.value]:
+        if preset.value in self._rates and not _same_rate(change["new"],
+                                                          self._rates[preset.value]):
             holding, self._holding = self._holding, True
             try:
                 preset.value = CUSTOM
@@ -202,15 +233,15 @@ class DescentExplorer(Explorer):
         steps = int(np.clip(steps, 0, 1000))
         path = run_bowl(start, learning_rate, steps)
         regime, factor, needed = rate_regime(learning_rate)
-        limit = 2.0 / curvature()[0][-1]
+        limit = 1.0 / curvature()[0][-1]
         message = ""
         if path.diverged:
-            message = (f"The walk {path.message} Above 2/λ_max = {limit:.2f} every step lands "
+            message = (f"The walk {path.message} Above 1/c_max = {limit:.3f} every step lands "
                        f"further from the bottom than the last.")
         elif len(path.losses) > 1 and path.losses[-1] > path.losses[0]:
             message = (f"The loss grew from {path.losses[0]:.3g} to {path.losses[-1]:.3g} in "
                        f"{len(path.losses) - 1} steps: a learning rate of {learning_rate:.3f}, "
-                       f"above 2/λ_max = {limit:.2f}, overshoots further each step and is "
+                       f"above 1/c_max = {limit:.3f}, overshoots further each step and is "
                        f"diverging. Lower it.")
         return DescentState(readonly(start), learning_rate, steps, readonly(path.points),
                             readonly(path.losses), path.diverged, regime, factor, needed, limit,
@@ -269,17 +300,26 @@ class DescentExplorer(Explorer):
             how = (f"each step multiplies the distance to the bottom by at most "
                    f"{state.factor:.3f}, so about {state.steps_needed} steps bring it "
                    f"1000 times closer")
+        rates = exact_rates()
         return (f"<p>Learning rate {state.learning_rate:.3f} is <b>{regime}</b>: {how}. "
-                f"Smooth up to 1/λ_max = {state.limit / 2:.2f}, zig-zag up to 2/λ_max = "
-                f"{state.limit:.2f}, diverging beyond.</p>"
+                f"No zig-zag up to 1/(2c_max) = {rates['no zig-zag']:.3f}, fastest at "
+                f"1/(c_min + c_max) = {rates['fastest']:.3f}, a zig-zag that settles up to "
+                f"1/c_max = {state.limit:.3f}, diverging beyond.</p>"
                 f"<p>Start ({state.start[0]:.1f}, {state.start[1]:.1f}), loss "
                 f"{state.losses[0]:.3g}; after {len(state.points) - 1} steps "
                 f"w = ({end[0]:.3f}, {end[1]:.3f}), loss {state.losses[-1]:.3g}.</p>")
 
 
-def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="good"):
+def _same_rate(a, b):
+    """Whether two rates are one slider position: a browser sends a preset's rate back with its
+    last digit or two changed by its own arithmetic."""
+    return b is not None and bool(np.isclose(a, b, rtol=1e-9, atol=0.0))
+
+
+def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
     """Walk downhill on the bowl from a start you choose: the path on the contours and the loss
-    per step, for any learning rate, or a preset (too small, good, overshooting, diverging)."""
+    per step, for any learning rate, or a preset (too small, no zig-zag, fastest, overshooting,
+    diverging)."""
     return DescentExplorer(w1, w2, learning_rate, steps, preset)
 
 
@@ -456,10 +496,10 @@ def local_minimum_explorer(start=1.8, learning_rate=0.05, steps=60):
 def benchmark_cases():
     rates = preset_rates()
     bowl = [{"w1": a, "w2": b, "learning_rate": rates[p], "steps": s}
-            for a, b, p, s in ((-2.0, -2.0, "good", 30), (0.0, 8.0, "too small", 100),
+            for a, b, p, s in ((-2.0, -2.0, "fastest", 30), (0.0, 8.0, "too small", 100),
                                (10.0, -3.0, "overshooting", 60), (-2.0, 9.0, "diverging", 100),
-                               (6.0, 6.0, "good", 10), (-3.0, -4.0, "overshooting", 100))]
-    presets = [{"preset": p} for p in PRESET_FACTORS]
+                               (6.0, 6.0, "no zig-zag", 10), (-3.0, -4.0, "overshooting", 100))]
+    presets = [{"preset": p} for p in PRESETS]
     bumpy = [{"start": s, "learning_rate": lr, "steps": n}
              for s, lr, n in ((1.8, 0.05, 60), (-0.5, 0.05, 60), (0.2, 0.01, 200),
                               (2.2, 0.3, 200), (-2.2, 0.001, 1), (0.0, 0.1, 100))]

@@ -5,15 +5,15 @@ squared error $L(y) = (t - y)^2$ is positive whichever way the guess misses and 
 the size of the miss. Over all guesses it is a parabola with its lowest point, $L = 0$, at
 $y = t$.
 
-**Probabilities.** For a yes/no question the network answers with a probability $p$ of "yes";
-the label is $y \in \{0, 1\}$. Binary cross-entropy
-$$L_{\text{CE}}(p) = -\big(y \log p + (1 - y)\log(1 - p)\big)$$
-is $-\log p$ when the answer is yes and $-\log(1 - p)$ when it is no: 0 for a certain right
-answer, without bound for a certain wrong one. Squared error $(y - p)^2$ never exceeds 1. Their
-slopes say how hard training pushes $p$:
-$\partial L_{\text{SE}}/\partial p = 2(p - y)$ stays between -2 and 2, while
-$\partial L_{\text{CE}}/\partial p = (p - y)/(p(1 - p))$ grows without bound as a confident answer
-turns out wrong.
+**Probabilities.** For a yes/no question the network answers with a probability $\hat p$ of
+"yes"; the target (the label) is $t \in \{0, 1\}$. Binary cross-entropy
+$$L_{\text{CE}}(\hat p) = -\big(t \log \hat p + (1 - t)\log(1 - \hat p)\big)$$
+($\log$ the natural logarithm) is $-\log \hat p$ when the answer is yes and $-\log(1 - \hat p)$
+when it is no: 0 for a certain right answer, without bound for a certain wrong one. Squared
+error $(t - \hat p)^2$ never exceeds 1. Their slopes say how hard training pushes $\hat p$:
+$\partial L_{\text{SE}}/\partial \hat p = 2(\hat p - t)$ stays between -2 and 2, while
+$\partial L_{\text{CE}}/\partial \hat p = (\hat p - t)/(\hat p(1 - \hat p))$ grows without bound
+as a confident answer turns out wrong.
 """
 from dataclasses import dataclass
 
@@ -112,17 +112,19 @@ def loss_explorer(guess=350):
 
 # ---- cross-entropy beside squared error ----------------------------------------------------
 def loss_curves(label):
-    """Both losses of a probability over `P_CURVE`, for `label` 0 or 1: (p, squared, cross)."""
-    y = float(label)
-    squared = (y - P_CURVE) ** 2
-    cross = -(y * np.log(P_CURVE) + (1.0 - y) * np.log(1.0 - P_CURVE))
+    """Both losses of a probability p̂ over `P_CURVE`, for the target t = `label`, 0 or 1:
+    (p̂, squared, cross)."""
+    t = float(label)
+    squared = (t - P_CURVE) ** 2
+    cross = -(t * np.log(P_CURVE) + (1.0 - t) * np.log(1.0 - P_CURVE))
     return P_CURVE, squared, cross
 
 
 def slope_curves(label):
-    """How steep each loss is over `P_CURVE`: (|2(p - y)|, |p - y| / (p(1 - p)))."""
-    y = float(label)
-    return np.abs(2.0 * (P_CURVE - y)), np.abs((P_CURVE - y) / (P_CURVE * (1.0 - P_CURVE)))
+    """How steep each loss is over `P_CURVE`, for the target t = `label`:
+    (|2(p̂ - t)|, |p̂ - t| / (p̂(1 - p̂)))."""
+    t = float(label)
+    return np.abs(2.0 * (P_CURVE - t)), np.abs((P_CURVE - t) / (P_CURVE * (1.0 - P_CURVE)))
 
 
 def probability_losses(p, label):
@@ -132,11 +134,11 @@ def probability_losses(p, label):
         raise ValueError(f"label must be 0 or 1; got {label!r}")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"p must be a probability between 0 and 1; got {p!r}")
-    p_, y_ = [float(p)], [float(label)]
+    p_, t_ = [float(p)], [float(label)]
     return {"p": float(p), "label": int(label),
-            "squared": losses.mse(p_, y_), "cross": losses.binary_cross_entropy(p_, y_),
-            "squared_slope": float(losses.mse_gradient(p_, y_)[0]),
-            "cross_slope": float(losses.binary_cross_entropy_gradient(p_, y_)[0])}
+            "squared": losses.mse(p_, t_), "cross": losses.binary_cross_entropy(p_, t_),
+            "squared_slope": float(losses.mse_gradient(p_, t_)[0]),
+            "cross_slope": float(losses.binary_cross_entropy_gradient(p_, t_)[0])}
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,7 +181,7 @@ class CrossEntropyExplorer(Explorer):
         message = ""
         if wrongness == 1.0:
             message = (f"p̂ = {p:g} for a target {label}: certain and wrong. Cross-entropy "
-                       f"would be -log 0, infinite; nnlessons clips p to 1e-12 first, "
+                       f"would be -log 0, infinite; nnlessons clips p̂ to 1e-12 first, "
                        f"so it reports {values['cross']:.1f}. Squared error is only "
                        f"{values['squared']:.0f}.")
         return CrossEntropyState(**values, curves=loss_curves(label),
@@ -193,20 +195,21 @@ class CrossEntropyExplorer(Explorer):
         values, slopes = self.axes
         values.set_xlim(0, 1)
         values.set_ylim(0, CE_TOP)
-        plots.label(values, "", "probability p of 'yes'", "loss", legend=False)
+        plots.label(values, "", "probability p̂ of 'yes'", "loss", legend=False)
         slopes.set_yscale("log")
         slopes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks cost a redraw dearly
         slopes.set_xlim(0, 1)
         slopes.set_ylim(SLOPE_FLOOR, SLOPE_TOP)
-        plots.label(slopes, "How steep each loss is at p (log scale)", "probability p of 'yes'",
+        plots.label(slopes, "How steep each loss is at p̂ (log scale)",
+                    "probability p̂ of 'yes'",
                     "size of the slope", legend=False)
         # this legend reads the same for both labels: drawn once as a background artist (not
         # `ax.legend`, whose legend is redrawn on every update)
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
         slopes.add_artist(Legend(slopes, [Line2D([], [], color=se_color),
                                           Line2D([], [], color=ce_color)],
-                                 ["squared error: |2(p - y)|",
-                                  "cross-entropy: |p - y| / (p(1 - p))"],
+                                 ["squared error: |2(p̂ - t)|",
+                                  "cross-entropy: |p̂ - t| / (p̂(1 - p̂))"],
                                  loc="upper center", framealpha=0.9))
 
     def draw(self, state):
@@ -216,7 +219,7 @@ class CrossEntropyExplorer(Explorer):
         p, label = state.p, state.label
         grid, squared, cross = state.curves
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
-        values.plot(grid, squared, color=se_color, label=f"squared error ({label} - p)²")
+        values.plot(grid, squared, color=se_color, label=f"squared error ({label} - p̂)²")
         values.plot(grid, cross, color=ce_color, label="cross-entropy")
         for value, color in ((state.squared, se_color), (state.cross, ce_color)):
             shown = min(value, CE_TOP - 0.15)
@@ -248,8 +251,9 @@ class CrossEntropyExplorer(Explorer):
 
 
 def cross_entropy_explorer(p=0.1, label=1):
-    """A probability p̂ and a target t (the label, 0 or 1): binary cross-entropy beside squared error, their values
-    and their slopes; a confident wrong answer costs far more under cross-entropy."""
+    """A probability p̂ and a target t (the label, 0 or 1): binary cross-entropy beside squared
+    error, their values and their slopes; a confident wrong answer costs far more under
+    cross-entropy."""
     return CrossEntropyExplorer(p, label)
 
 

@@ -33,7 +33,8 @@ from ._base import Explorer, readonly
 from ._layout import freeze_layout
 
 __all__ = ["neuron_explorer", "NeuronExplorer", "NeuronState", "Arithmetic", "neuron_grid",
-           "weighted_sum_grid", "decision_line", "arithmetic", "draw_loop", "draw_network", "ACTIVATIONS", "LIMIT", "LOOP_STEPS"]
+           "weighted_sum_grid", "decision_line", "arithmetic", "color_scale", "color_norm",
+           "draw_loop", "draw_network", "ACTIVATIONS", "LIMIT", "LOOP_STEPS"]
 
 ACTIVATIONS = tuple(act.ELEMENTWISE)   # sigmoid, tanh, relu, leaky_relu, elu, identity
 LIMIT = 3.0                            # the plane shown: -LIMIT <= x1, x2 <= LIMIT
@@ -124,7 +125,7 @@ def color_scale(activation):
     Sigmoid and tanh use their whole range; an unbounded activation uses f(z) for
     -Z_REACH <= z <= Z_REACH, and `extend` ("max", "min", "both" or "neither") says on which
     side outputs beyond it are possible (they take the end colour). The scale always holds 0 and
-    1, so that 0.5, the colour map's middle, lies inside it."""
+    1, and so f(0) of every activation (0.5 for the sigmoid, 0 for the others)."""
     f, _ = act.get(activation)
     ends = f(np.array([-10.0 * Z_REACH, -Z_REACH, Z_REACH, 10.0 * Z_REACH]))
     low, high = COLOR_RANGE.get(activation, (min(float(ends[1]), 0.0), max(float(ends[2]), 1.0)))
@@ -132,6 +133,19 @@ def color_scale(activation):
     below, above = ends[0] < low - margin, ends[3] > high + margin
     extend = {(True, True): "both", (True, False): "min", (False, True): "max"}
     return low, high, extend.get((bool(below), bool(above)), "neither")
+
+
+def color_norm(activation):
+    """The heat map's colours for an activation: white (the colour map's middle) at f(0), the
+    output on the line z = 0, so the white band lies on that line for every activation; the
+    two ends of `color_scale` on either side. ReLU has nothing below f(0) = 0: its white
+    starts at the bottom of the scale (a vanishing sliver below it keeps the norm valid)."""
+    f, _ = act.get(activation)
+    centre = float(f(0.0))
+    low, high, _ = color_scale(activation)
+    if low >= centre:
+        low = centre - 1e-6 * (high - centre)
+    return TwoSlopeNorm(centre, low, high)
 
 
 @dataclass(frozen=True, eq=False)
@@ -236,8 +250,8 @@ class NeuronExplorer(Explorer):
         # the picture (drawn over the background) would hide half of each spine; its edge is
         # outline enough
         heat.spines[:].set_visible(False)
-        low, high, extend = color_scale(activation)
-        scale = ScalarMappable(TwoSlopeNorm(0.5, low, high), self._cmap)
+        _, _, extend = color_scale(activation)
+        scale = ScalarMappable(color_norm(activation), self._cmap)
         bar = self.fig.colorbar(scale, cax=heat.inset_axes([1.03, 0.0, 0.04, 1.0]), extend=extend)
         bar.ax.set_title("a", fontsize=12)  # above, not beside: tick labels change width
         plots.label(heat, f"Output over the input plane ({activation})", "input x1", "input x2",
@@ -274,10 +288,9 @@ class NeuronExplorer(Explorer):
 
     def _draw_plane(self, ax, state):
         axis, outputs = state.axis, state.outputs
-        low, high, _ = color_scale(state.activation)
         # its extent is the background's fixed limits, so imshow's autoscaling changes nothing
         ax.imshow(outputs, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
-                  cmap=self._cmap, norm=TwoSlopeNorm(0.5, low, high),
+                  cmap=self._cmap, norm=color_norm(state.activation),
                   interpolation="bilinear", aspect="auto")
         if state.crosses:
             ax.contour(axis, axis, state.sums, levels=[0.0], colors="black", linewidths=2.0)

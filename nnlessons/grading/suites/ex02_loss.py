@@ -48,21 +48,21 @@ def mse_small(student, expect):
 @suite.test(function="binary_cross_entropy", points=2, case="ordinary inputs of another size")
 def bce_small(student, expect):
     """Two confident answers, one right, one wrong."""
-    p, y = np.array([0.9, 0.2]), np.array([1.0, 1.0])
+    p, t = np.array([0.9, 0.2]), np.array([1.0, 1.0])
     # -(log 0.9 + log 0.2) / 2
-    expect.close(student.binary_cross_entropy(p, y), 0.8573992140459633,
-                 inputs="p=[0.9, 0.2], y=[1, 1]",
-                 hint="-(y log p + (1 - y) log(1 - p)), averaged; mind the minus sign")
+    expect.close(student.binary_cross_entropy(p, t), 0.8573992140459633,
+                 inputs="p=[0.9, 0.2], t=[1, 1]",
+                 hint="-(t log p + (1 - t) log(1 - p)), averaged; mind the minus sign")
 
 
 @suite.test(function="binary_cross_entropy", points=1, case="ordinary inputs of another size")
 def bce_label_zero(student, expect):
     """A label 0 uses log(1 - p)."""
-    p, y = np.array([0.1, 0.7]), np.array([0.0, 0.0])
+    p, t = np.array([0.1, 0.7]), np.array([0.0, 0.0])
     # -(log 0.9 + log 0.3) / 2
-    expect.close(student.binary_cross_entropy(p, y), 0.6546666599918812,
-                 inputs="p=[0.1, 0.7], y=[0, 0]",
-                 hint="for y = 0 only the (1 - y) log(1 - p) term counts")
+    expect.close(student.binary_cross_entropy(p, t), 0.6546666599918812,
+                 inputs="p=[0.1, 0.7], t=[0, 0]",
+                 hint="for t = 0 only the (1 - t) log(1 - p) term counts")
 
 
 # --- binary_cross_entropy_gradient(probabilities, labels) -------------------------------------
@@ -71,10 +71,10 @@ def bce_label_zero(student, expect):
             case="ordinary inputs of another size")
 def bce_gradient_small(student, expect):
     """dL/dp for two outputs."""
-    p, y = np.array([0.25, 0.8]), np.array([1.0, 0.0])
-    got = student.binary_cross_entropy_gradient(p, y)
-    expect.shape(got, (2,), inputs="p=[0.25, 0.8], y=[1, 0]",
+    p, t = np.array([0.25, 0.8]), np.array([1.0, 0.0])
+    got = student.binary_cross_entropy_gradient(p, t)
+    expect.shape(got, (2,), inputs="p=[0.25, 0.8], t=[1, 0]",
                  hint="one partial derivative per probability: the same shape as p")
-    expect.close(got, [-2.0, 2.5000000000000004], inputs="p=[0.25, 0.8], y=[1, 0]",
-                 hint="(p - y) / (p (1 - p)), divided by the number of outputs (the loss is a "
+    expect.close(got, [-2.0, 2.5000000000000004], inputs="p=[0.25, 0.8], t=[1, 0]",
+                 hint="(p - t) / (p (1 - p)), divided by the number of outputs (the loss is a "
                       "mean)")

@@ -21,8 +21,9 @@ BOWL_GRADIENT = ref("nnlessons.descent.bowl_gradient")
 
 
 def bowl_data():
-    X, y = data.bowl()
-    return X, y[:, 0]
+    """The lesson's inputs X and targets t, t as a flat array."""
+    X, t = data.bowl()
+    return X, t[:, 0]
 
 
 def path_and_flag(expect, got, inputs):
@@ -36,28 +37,28 @@ def path_and_flag(expect, got, inputs):
     return np.asarray(path, dtype=float) if np.ndim(path) else path, diverged
 
 
-# --- bowl_gradient(w, X, y) -> (2,) -----------------------------------------------------------
+# --- bowl_gradient(w, X, t) -> (2,) -----------------------------------------------------------
 
 @suite.test(function="bowl_gradient", points=2, case="ordinary inputs of another size")
 def gradient_at_the_origin(student, expect):
-    """At w = (0, 0) on the lesson's data: 2/n X^T (Xw - y)."""
-    X, y = bowl_data()
+    """At w = (0, 0) on the lesson's data: 2/n X^T (Xw - t)."""
+    X, t = bowl_data()
     w = np.zeros(2)
-    got = student.bowl_gradient(w, X, y)
-    expect.shape(got, (2,), inputs="w = [0, 0], X and y from data.bowl()",
+    got = student.bowl_gradient(w, X, t)
+    expect.shape(got, (2,), inputs="w = [0, 0], X and t from data.bowl()",
                  hint="one slope per weight: X.T @ errors has shape (2,)")
     expect.close(got, [-3.0491980779616643, -2.8156331046757197],
-                 inputs="w = [0, 0], X and y from data.bowl()",
-                 hint="2 / n * X.T @ (X @ w - y): the mean over the n examples (divide by n), "
-                      "and the errors as prediction minus target")
+                 inputs="w = [0, 0], X and t from data.bowl()",
+                 hint="2 / n * X.T @ (X @ w - t): the mean over the n examples (divide by n), "
+                      "and the residuals as output minus target")
 
 
 @suite.test(function="bowl_gradient", points=1, case="a value exactly at a boundary")
 def zero_at_the_lowest_point(student, expect):
     """At the bottom of the bowl, w = (4, 3), the gradient is zero."""
-    X, y = bowl_data()
-    expect.close(student.bowl_gradient(np.array([4.0, 3.0]), X, y), [0.0, 0.0], atol=1e-9,
-                 inputs="w = [4, 3], X and y from data.bowl()")
+    X, t = bowl_data()
+    expect.close(student.bowl_gradient(np.array([4.0, 3.0]), X, t), [0.0, 0.0], atol=1e-9,
+                 inputs="w = [4, 3], X and t from data.bowl()")
 
 
 # --- gradient_descent(gradient, start, learning_rate, steps) -> (path, diverged) ---------------
