@@ -19,7 +19,7 @@ lesson = claims.lesson("09_capstone")
 def chosen():
     X_train, X_val, X_test, t_train, t_val, t_test = capstone.digits_split(seed=0)
     candidates = {}
-    for rate in (0.03, 0.1, 0.3, 0.5, 1.0):
+    for rate in (0.1, 0.3, 0.5, 1.0):
         net = MLP([64, 64, 10], ["relu", "softmax"], seed=0)
         start = net.weights[0].copy()
         history = fit(net, X_train, t_train, epochs=30, batch_size=32, learning_rate=rate,
@@ -35,10 +35,10 @@ def _neighbours(weights):
 
 
 def test_the_rate_is_chosen_by_validation(chosen):
-    lesson.says("we try five, from 0.03 to 1.0 (lesson 07 trained a similar\nnetwork at 0.5), "
+    lesson.says("we try four, from 0.1 to 1.0 (lesson 07 trained a similar\nnetwork at 0.5), "
                 "and keep the one with the lowest validation loss. The test set plays no part")
     rate, _, _, _ = chosen
-    assert rate not in (0.03, 1.0)        # the grid brackets the choice
+    assert rate not in (0.1, 1.0)        # the grid brackets the choice
     lesson.prints(f"chosen by validation: learning rate {rate}")
 
 
