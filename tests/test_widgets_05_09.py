@@ -146,6 +146,32 @@ def test_backprop_stepper_every_control_and_the_ends():
 
 
 # ---- lesson 06: batch explorer --------------------------------------------------------------
+def test_well_descent_is_gradient_descent_on_the_batch_losses():
+    c = batches.well_data(n=6, spread=2.0, seed=3)
+    assert abs(c.mean()) < 1e-12
+    # the full batch is plain gradient descent on the mean loss
+    w = 0.5
+    for _ in range(20):
+        w -= 0.05 * (4 * w * (w ** 2 - 1) + batches.WELL_TILT)
+    assert batches.well_descent([0.5], 6, 0.05, 20, c=c)[0] == pytest.approx(w, rel=1e-12)
+    # one example per step: each epoch visits every c_i once, in some order
+    h = 1e-6
+    numeric = (batches.well_loss(0.3 + h) - batches.well_loss(0.3 - h)) / (2 * h)
+    assert numeric == pytest.approx(4 * 0.3 * (0.09 - 1) + batches.WELL_TILT, rel=1e-6)
+    starts = np.linspace(0.3, 1.8, 5)
+    assert not np.allclose(batches.well_descent(starts, 1, 0.05, 3, c=c),
+                           batches.well_descent(starts, 6, 0.05, 3, c=c))
+
+
+def test_seconds_per_update_is_positive_and_trains_the_net():
+    from nnlessons import MLP, data
+    X, t = data.two_moons(40, noise=0.1, seed=0)
+    net = MLP([2, 4, 2], ["tanh", "softmax"], seed=0)
+    before = net.weights[0].copy()
+    assert 0 < batches.seconds_per_update(net, X, t, 8, 0.1, epochs=2, repeats=1) < 1
+    assert not np.allclose(before, net.weights[0])
+
+
 def test_batch_runs_count_updates_per_epoch():
     for b, expected in ((1, 48), (8, 6), (10, 5), (48, 1)):
         run = batches.run_batches(b, 0.1, 3)

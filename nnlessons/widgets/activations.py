@@ -30,8 +30,8 @@ from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["activation_explorer", "ActivationExplorer", "ActivationState", "gradient_sizes",
-           "gradient_limits",
-           "layer_sizes", "dead_unit_shares", "silent_units", "ACTIVATIONS", "INITS"]
+           "gradient_limits", "layer_sizes", "dead_unit_shares", "dead_shares_by_layer",
+           "silent_units", "ACTIVATIONS", "INITS"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITS = {"Xavier / He (auto)": "auto", "small (std 0.01)": 0.01, "large (std 1)": 1.0}
@@ -67,8 +67,10 @@ def layer_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
     r"""What `gradient_sizes` multiplies, layer by layer (input side first), for the same network
     and batch: `"delta"` the RMS of $\delta^l = \partial L/\partial z^l$, `"inputs"` the RMS of
     the layer's inputs $a^{l-1}$ (layer 1's are the data), `"slope"` the mean of $f'(z^l)$.
-    The weight gradient $\partial L/\partial W^l = (a^{l-1})^\top \delta^l$ is their product:
-    it can stay the same size while the deltas shrink, if the inputs grow as much."""
+    The weight gradient $\partial L/\partial W^l = (a^{l-1})^\top \delta^l$ is built from the
+    inputs and the deltas, but its RMS is not the product of their RMS values: it sums, over the
+    examples, products that partly cancel. The two say which way each part goes, not how much
+    of the gradient each accounts for."""
     gradient_sizes(activation, depth, init, width, seed)  # checks the arguments
     net = MLP([width] * (depth + 1), activation, seed=seed, init=init)
     X = np.random.default_rng(seed).normal(size=(64, width))
@@ -117,13 +119,29 @@ def silent_units(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
     return int(sum(units.sum() for units in silent)), largest
 
 
-def _train_moons(activation, learning_rate, epochs, seed):
+def dead_shares_by_layer(activation, learning_rate, epochs=DEAD_EPOCHS, seed=0):
+    """The training of `dead_unit_shares`, with the share of units whose input is <= 0 for every
+    training example kept per hidden layer: an array (epochs + 1, 2), first hidden layer in
+    column 0. A first-layer unit's inputs are the data, which never change, so a dead one stays
+    dead; a second-layer unit's inputs are the first layer's outputs, which change as the
+    first layer trains, so a unit dead for today's inputs may not be for tomorrow's."""
+    shares, _, _, _ = _train_moons(activation, learning_rate, epochs, seed, _dead_by_layer)
+    return readonly(shares)
+
+
+def _dead_by_layer(net, X):
+    net.forward(X)
+    return [float(np.mean(np.all(z <= 0, axis=0))) for z in net.zs[:-1]]
+
+
+def _train_moons(activation, learning_rate, epochs, seed, measure=None):
+    measure = _dead_share if measure is None else measure
     X, y = data.two_moons(200, 0.1, seed=seed)
     net = MLP([2, WIDTH, WIDTH, 2], [activation, activation, "softmax"], seed=seed)
-    shares = [_dead_share(net, X)]
+    shares = [measure(net, X)]
 
     def record(epoch, history):
-        shares.append(_dead_share(net, X))
+        shares.append(measure(net, X))
 
     history = fit(net, X, y, epochs=epochs, batch_size=20, learning_rate=learning_rate,
                   seed=seed, on_epoch_end=record)

@@ -1,7 +1,7 @@
 r"""Lesson 06: full batch, stochastic and mini-batch gradient descent, side by side.
 
-A neuron with two weights and no bias, $\hat y = w_1 x_1 + w_2 x_2$ (the package's
-`MLP([2, 1], "identity", bias=False)`), learns noisy examples of $y = 4x_1 + 3x_2$ (the bowl of
+A neuron with two weights and no bias, $y = w_1 x_1 + w_2 x_2$ (the package's
+`MLP([2, 1], "identity", bias=False)`), learns noisy targets $t = 4x_1 + 3x_2$ + noise (the bowl of
 lesson 04 with noise added). With two weights the whole loss surface can be drawn, so the path
 each way of batching takes across it is visible:
 
@@ -14,6 +14,7 @@ $w \leftarrow w - \eta\,\nabla L_{\text{batch}}(w)$, with $\nabla L_{\text{batch
 of the batch's mean squared error, and `fit`'s `on_update` hook records the weights before each
 step: the path.
 """
+import time
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -22,13 +23,14 @@ from matplotlib.ticker import NullLocator
 
 from .. import data, plots
 from ..network import MLP
-from ..training import decay, fit
+from ..training import decay, fit, score, train_epoch
 from ._base import Explorer, Memo, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["batch_explorer", "BatchExplorer", "BatchRun", "BatchState", "batch_data",
-           "run_batches", "full_loss", "START", "N_EXAMPLES"]
+           "run_batches", "full_loss", "START", "N_EXAMPLES", "well_data", "well_loss",
+           "well_descent", "WELL_TILT", "seconds_per_update", "updates_to_reach"]
 
 N_EXAMPLES = 48
 START = readonly([-1.0, -2.0])  # where every run starts, far enough out to see the path
@@ -37,7 +39,7 @@ COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"], plots.COLORS["green"
 
 
 def batch_data(n=N_EXAMPLES, noise=0.5, seed=0):
-    """`n` examples of y = 4 x1 + 3 x2 plus Gaussian `noise`: the noisy bowl (read-only)."""
+    """`n` examples of t = 4 x1 + 3 x2 plus Gaussian `noise`: the noisy bowl (read-only)."""
     X, y = data.bowl(n, seed=seed)
     return readonly(X), readonly(y[:, 0] + np.random.default_rng(seed + 1).normal(0.0, noise, n))
 
@@ -271,3 +273,73 @@ def benchmark_cases():
                                     (32, 0.2, 20, False), (1, 0.02, 5, True),
                                     (12, 0.1, 10, True), (24, 0.3, 15, True))]
     return [("batch_explorer", batch_explorer, settings)]
+
+
+# A landscape with a poor minimum, built on purpose. One weight w, and example i's loss is
+#     L_i(w) = (w^2 - 1)^2 + (WELL_TILT + c_i) w,     with the c_i of mean 0,
+# so the mean loss over all examples is (w^2 - 1)^2 + WELL_TILT w: a deep minimum near w = -1,
+# a shallow (poor) one near w = +1, a ridge between. A batch's gradient is the exact one plus
+# the mean of its c_i: the smaller the batch, the larger that noise.
+WELL_TILT = 0.8
+
+
+def well_data(n=N_EXAMPLES, spread=10.0, seed=0):
+    """The examples' c_i: `n` Gaussian numbers of standard deviation `spread`, centred to mean 0
+    (so that the full batch's gradient is exactly that of `well_loss`)."""
+    c = np.random.default_rng(seed).normal(0.0, spread, n)
+    return readonly(c - c.mean())
+
+
+def well_loss(w):
+    r"""The mean loss over all examples, $(w^2 - 1)^2 + 0.8\,w$."""
+    w = np.asarray(w, dtype=np.float64)
+    return (w ** 2 - 1) ** 2 + WELL_TILT * w
+
+
+def well_descent(starts, batch_size, learning_rate, epochs, c=None, seed=0):
+    """Mini-batch gradient descent on the well, from every start in `starts` at once, each
+    start with its own reshuffle every epoch (so the runs are independent). Returns the final
+    weights. The gradient of a batch B is 4w(w^2 - 1) + WELL_TILT + mean of c_i over B."""
+    c = well_data() if c is None else np.asarray(c, dtype=np.float64)
+    w = np.array(starts, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    order = np.tile(np.arange(len(c)), (len(w), 1))
+    for _ in range(epochs):
+        order = rng.permuted(order, axis=1)
+        for first in range(0, len(c), batch_size):
+            noise = c[order[:, first:first + batch_size]].mean(axis=1)
+            w = w - learning_rate * (4 * w * (w ** 2 - 1) + WELL_TILT + noise)
+    return w
+
+
+def seconds_per_update(net, X, targets, batch_size, learning_rate, epochs, repeats=3):
+    """The time of one update alone: `epochs` epochs of `training.train_epoch` on `net`, with
+    no scoring between them, the fastest of `repeats` (a busy machine only slows a run down),
+    divided by the number of updates. `net` is trained by it."""
+    loss = "cross_entropy" if net.activation_names[-1] == "softmax" else "mse"
+    best = np.inf
+    for _ in range(repeats):
+        rng = np.random.default_rng(0)
+        start = time.perf_counter()
+        updates = sum(len(train_epoch(net, X, targets, loss, learning_rate, batch_size, rng))
+                      for _ in range(epochs))
+        best = min(best, (time.perf_counter() - start) / updates)
+    return best
+
+
+def updates_to_reach(net, X, targets, target_loss, batch_size, learning_rate, every=10,
+                     max_epochs=3000, seed=0):
+    """How many updates `fit` needs until the loss on all of (`X`, `targets`) is at most
+    `target_loss`, checked every `every` updates (through `on_update`, before each step), so
+    that a batch size with many updates per epoch is not charged for a whole epoch."""
+    loss = "cross_entropy" if net.activation_names[-1] == "softmax" else "mse"
+    reached = []
+
+    def check(update):
+        if not reached and update.step % every == 0 and \
+                score(net, X, targets, loss)[0] <= target_loss:
+            reached.append(update.step)
+
+    fit(net, X, targets, epochs=max_epochs, batch_size=batch_size, learning_rate=learning_rate,
+        seed=seed, on_update=check, on_epoch_end=lambda epoch, history: bool(reached))
+    return reached[0] if reached else None

@@ -49,7 +49,7 @@ TRUE_CURVE = readonly(data.true_curve(GRID[:, 0]))
 # at the start); below 1e-4 only a training loss goes, when a network has all but memorised a
 # few points, and its curve leaving the bottom says just that.
 LOSS_LIMITS = (1e-4, 1e1)
-# Underfitting: the training loss stays this far above the noise floor (the noise variance, the
+# Underfitting: the training loss ends this far above the noise floor (the noise variance, the
 # loss of the true curve itself), a tenth of the variance of the curve (1/2): the model cannot
 # follow even the points it is trained on.
 UNDERFIT_MARGIN = 0.05
@@ -232,9 +232,11 @@ class OverfittingExplorer(Explorer):
 
     def describe(self, state):
         if state.underfits:
-            verdict = (f"underfitting: the training loss stays far above the noise floor "
-                       f"{state.noise ** 2:.4f} (the loss of the true curve itself), so the "
-                       f"network is too small or too regularised to follow the curve")
+            floor = state.noise ** 2
+            verdict = (f"underfitting: the training loss ends far above the noise floor "
+                       f"{floor:.3f}, give or take {floor * np.sqrt(2 / state.n_points):.3f} "
+                       f"for {state.n_points} points (the loss of the true curve itself), so "
+                       f"the network is too small or too regularised to follow the curve")
         elif state.overfits:
             verdict = ("overfitting: the validation loss has risen "
                        f"{state.final_val / state.best_val:.2f}x above its lowest")
