@@ -126,3 +126,14 @@ def test_tanh_outputs_are_not_probabilities_softmax_ones_are():
     assert abs(act.softmax(scores).sum() - 1) < 1e-12
     assert abs(act.tanh(scores).sum() - 1) > 0.5 and act.tanh(np.array([-1.0])).min() < 0
     lesson.prints(f"sum: {act.tanh(scores).sum():.4f}")
+
+
+def test_softmax_bars_are_probabilities_and_tanh_bars_are_not():
+    lesson = claims.lesson("08_activations")
+    lesson.says("softmax's bars add up to 1 and keep the scores' order")
+    lesson.says("they add up to more than 1, so they are not probabilities")
+    scores = np.array([2.0, 1.0, 0.1])
+    p_hat, squashed = act.softmax(scores), act.tanh(scores)
+    assert np.isclose(p_hat.sum(), 1.0) and np.all(np.diff(p_hat) < 0)
+    assert np.all(np.diff(squashed) < 0) and squashed.sum() > 1.0
+    lesson.prints(f"sum: {squashed.sum():.4f}")
