@@ -316,7 +316,7 @@ def train_stops_early(student, expect):
 
 @suite.test(function="train", points=1, hidden=True, case="your function changed its input",
             hint="shuffle through an index order; never shuffle X or y themselves")
-def train_leaves_inputs_alone(student, expect):
+def capstone_train_leaves_inputs_alone(student, expect):
     X, y = data.digits()
     _, changed = student.train.call_checking_inputs(X[:60], y[:60], X[60:90], y[60:90], 8, 0.1,
                                                     10, 2, 5, 0)
