@@ -234,10 +234,16 @@ def minibatches_one_batch(student, expect):
                 "4 examples in batches of 10 make one batch of 4")
 
 
-@suite.test(function="minibatches", points=1, hidden=True, case="a batch size of 0",
-            hint="refuse a batch size below 1 with a ValueError that says so")
+@suite.test(function="minibatches", points=1, hidden=True, case="batch sizes of 0 and of 1",
+            hint="a batch of one example is fine; refuse a batch size below 1 with a ValueError "
+                 "that names batch_size")
 def minibatches_refuses_zero(student, expect):
-    expect.raises(lambda: student.minibatches(np.zeros((4, 2)), np.zeros(4), 0, 0), "ValueError")
+    X, y = np.arange(8.0).reshape(4, 2), np.arange(4)
+    got = student.minibatches(X, y, 1, 0)
+    expect.true(isinstance(got, list) and [len(b[1]) for b in got] == [1, 1, 1, 1],
+                "4 examples in batches of 1 make 4 batches of 1")
+    message = expect.raises(lambda: student.minibatches(X, y, 0, 0), "ValueError")
+    expect.true("batch_size" in message, "the ValueError should say that batch_size is wrong")
 
 
 # --- sgd_update -------------------------------------------------------------------------------
@@ -298,8 +304,9 @@ def train_learns_digits(student, expect):
 
 
 @suite.test(function="train", points=1, hidden=True,
-            case="a validation loss that soon rises (early stopping)",
-            hint="count the epochs since the best one and stop at patience")
+            case="a validation loss that soon rises or stays flat (early stopping)",
+            hint="count the epochs since the best one and stop at patience; an equal loss is "
+                 "no improvement")
 def train_stops_early(student, expect):
     X, y = data.digits()
     # 40 training digits and a large rate: the validation loss turns up within a few epochs
@@ -312,6 +319,10 @@ def train_stops_early(student, expect):
     expect.close(kept, min(history["val_loss"]), rtol=1e-6,
                  what="the validation loss of the parameters train returned",
                  hint="return the parameters of the best epoch, not those of the last one")
+    # a learning rate of 0: the validation loss never changes, so the first epoch stays best
+    _, flat = student.train(X[:40], y[:40], X[40:80], y[40:80], n_hidden=4, learning_rate=0.0,
+                            batch_size=20, epochs=10, patience=3, seed=3)
+    check_history(expect, flat, 10, 3, "a learning rate of 0 (a flat validation loss)")
 
 
 @suite.test(function="train", points=1, hidden=True, case="your function changed its input",
