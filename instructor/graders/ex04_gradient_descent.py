@@ -2,7 +2,7 @@
 with. INSTRUCTOR ONLY: never give this file to learners (see instructor/README.md)."""
 import numpy as np
 
-from nnlessons import descent
+from nnlessons import data, descent
 from nnlessons.grading import functions
 from nnlessons.grading.suite import Suite, ref
 from nnlessons.grading.suites.ex04_gradient_descent import (BOWL_GRADIENT, bowl_data,
@@ -230,3 +230,51 @@ def tolerance_equal_to_a_loss(student, expect):
     got = student.steps_to_converge(0.1, start=start, tolerance=tolerance, max_steps=50)
     expect.equal(got, want, inputs=f"learning_rate = 0.1, start = (1, 1), tolerance = the loss "
                                    f"at the start ({tolerance!r}), max_steps = 50")
+
+
+# --- rate_limits(X) -> (best_rate, divergence_limit) ------------------------------------------
+
+from nnlessons.grading.suites.ex04_gradient_descent import check_rate_pair  # noqa: E402
+
+
+def reference_rate_limits(X):
+    eigenvalues = np.linalg.eigvalsh(2.0 * X.T @ X / len(X))
+    return 2.0 / (eigenvalues[0] + eigenvalues[-1]), 2.0 / eigenvalues[-1]
+
+
+@suite.test(function="rate_limits", points=2, hidden=True,
+            case="more inputs than two, and many examples",
+            hint="take the smallest and the largest of all the eigenvalues, whatever the number "
+                 "of inputs, and the mean over all the examples")
+def rate_limits_many_inputs(student, expect):
+    X = np.random.default_rng(50).normal(size=(40, 4)) * [1.0, 0.5, 2.0, 0.2]
+    check_rate_pair(expect, student.rate_limits(X), reference_rate_limits(X),
+                    "40 examples, 4 inputs of different scales")
+
+
+@suite.test(function="rate_limits", points=1, hidden=True,
+            case="a single input (one eigenvalue)",
+            hint="with one eigenvalue the best rate lands on the bottom in one step; keep X "
+                 "two-dimensional so that X.T X is a 1 by 1 matrix")
+def rate_limits_one_input(student, expect):
+    X = np.random.default_rng(51).normal(size=(10, 1))
+    check_rate_pair(expect, student.rate_limits(X), reference_rate_limits(X), "one input")
+
+
+@suite.test(function="rate_limits", points=1, hidden=True,
+            case="the rates, tried by gradient descent on the bowl",
+            hint="the best rate should need fewer steps than rates 10% above and below it")
+def rate_limits_on_the_bowl(student, expect):
+    X, _ = data.bowl()
+    got = student.rate_limits(X)
+    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
+                "rate_limits should return the pair (best_rate, divergence_limit)")
+    best, limit = float(got[0]), float(got[1])
+    steps = {rate: reference_steps(rate, tolerance=1e-10, max_steps=2000)
+             for rate in (0.9 * best, best, 1.1 * best)}
+    expect.true(steps[best] is not None and all(s is None or s >= steps[best]
+                                                for s in steps.values()),
+                f"the best rate should need the fewest steps; steps: {steps}")
+    expect.true(reference_steps(0.98 * limit) is not None and reference_steps(1.02 * limit)
+                is None, "the walk should converge just below the divergence limit and "
+                "diverge just above it")

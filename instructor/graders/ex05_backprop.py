@@ -207,3 +207,74 @@ def relative_error_tiny_gradients(student, expect):
     expect.close(student.relative_error(a, n), calculus.relative_error(a, n),
                  inputs="analytic = [3e-13, 0], numerical = [1e-13, 0]",
                  hint="divide by max(||a|| + ||n||, 1e-12)")
+
+
+# --- backprop_tanh(X, targets, W1, b1, W2, b2) -> dict ----------------------------------------
+
+def tanh_reference(X, targets, params):
+    X, targets = np.asarray(X, dtype=float), np.asarray(targets, dtype=float)
+    net = MLP([X.shape[1], params["W1"].shape[1], params["W2"].shape[1]], ["tanh", "identity"])
+    net.set_parameters(params)
+    return net.loss_and_gradients(X, targets, "mse")[1]
+
+
+@suite.test(function="backprop_tanh", points=2, hidden=True,
+            case="a tanh network checked against a numerical gradient",
+            hint="run a gradient check on your own tanh network: if the hidden layer is off, "
+                 "the slope you derived is")
+def tanh_agrees_with_numerical_gradient(student, expect):
+    rng = np.random.default_rng(40)
+    X, T = rng.normal(size=(7, 4)), rng.normal(size=(7, 3))
+    params = network(41, 4, 5, 3)
+    got = student.backprop_tanh(X, T, **params)
+    expect.true(isinstance(got, dict) and all(name in got for name in NAMES),
+                "backprop_tanh should return a dict with the keys W1, b1, W2, b2")
+
+    def loss(values):
+        A1 = np.tanh(X @ values["W1"] + values["b1"])
+        return np.mean((A1 @ values["W2"] + values["b2"] - T) ** 2)
+
+    for name in NAMES:
+        trial = {key: value.copy() for key, value in params.items()}
+        numerical = calculus.numerical_gradient(lambda p: loss({**trial, name: p}), trial[name])
+        expect.shape(got[name], numerical.shape, what=f"the gradient {name}")
+        error = calculus.relative_error(got[name], numerical)
+        expect.true(error < 1e-6, f"the gradient {name} disagrees with a numerical gradient "
+                    f"check (relative error {error:.1e}; below 1e-6 means right)",
+                    inputs="7 examples, a 4-5-3 tanh network")
+
+
+@suite.test(function="backprop_tanh", points=1, hidden=True, case="a batch of one example",
+            hint="keep every array two-dimensional; the bias gradients sum over axis 0")
+def tanh_one_example(student, expect):
+    rng = np.random.default_rng(42)
+    X, T = rng.normal(size=(1, 3)), rng.normal(size=(1, 2))
+    params = network(43, 3, 4, 2)
+    check_gradients(expect, student.backprop_tanh(X, T, **params),
+                    tanh_reference(X, T, params), "one example, a 3-4-2 tanh network")
+
+
+@suite.test(function="backprop_tanh", points=1, hidden=True,
+            case="very large weighted sums (saturated neurons)",
+            hint="write the slope with tanh's output, which stays between -1 and 1; "
+                 "recomputing exponentials of huge sums overflows")
+def tanh_saturated(student, expect):
+    rng = np.random.default_rng(44)
+    X, T = rng.normal(size=(6, 3)) * 30, rng.normal(size=(6, 1))
+    params = network(45, 3, 4, 1, scale=20.0)
+    got = student.backprop_tanh(X, T, **params)
+    for name in NAMES if isinstance(got, dict) else ():
+        expect.finite(got.get(name), what=f"the gradient {name}")
+    check_gradients(expect, got, tanh_reference(X, T, params), "saturated tanh neurons")
+
+
+@suite.test(function="backprop_tanh", points=1, hidden=True,
+            case="your function changed its input",
+            hint="build new arrays; do not change X, the targets or the weights in place")
+def tanh_leaves_inputs_alone(student, expect):
+    rng = np.random.default_rng(46)
+    X, T = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    params = network(47, 2, 3, 1)
+    _, changed = student.backprop_tanh.call_checking_inputs(X, T, params["W1"], params["b1"],
+                                                            params["W2"], params["b2"])
+    expect.unchanged(changed)

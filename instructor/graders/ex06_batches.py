@@ -325,3 +325,48 @@ def train_leaves_inputs_alone(student, expect):
     X, y, w = linear_data(35, 8)
     _, changed = student.train.call_checking_inputs(X, y, w, 0.1, 3, 2, 4)
     expect.unchanged(changed, inputs="8 examples, learning_rate=0.1, batch_size=3, epochs=2")
+
+
+# --- settle(X, y, weights, learning_rate, batch_size, epochs, seed) -> dict -------------------
+
+from nnlessons.grading.suites.ex06_batches import check_settled, noisy_bowl  # noqa: E402
+
+
+def lowest_point(X, y):
+    return np.linalg.lstsq(X, y, rcond=None)[0]
+
+
+@suite.test(function="settle", points=2, hidden=True,
+            case="a start far from the lowest point, with mini-batches",
+            hint="a rate that shrinks very fast (halving every epoch) freezes the walk before it "
+                 "arrives; shrink more gently")
+def settle_from_far(student, expect):
+    X, y = noisy_bowl(60, 3, 4)
+    got = student.settle(X, y, np.array([-10.0, -10.0]), 0.2, 4, 100, 5)
+    check_settled(expect, got, lowest_point(X, y), 0.2, 100, "60 examples, a far start, "
+                  "batches of 4, 100 epochs")
+
+
+@suite.test(function="settle", points=1, hidden=True,
+            case="a smaller starting rate and other data",
+            hint="the schedule starts at the learning_rate it is given, whatever it is, and "
+                 "shrinks from there")
+def settle_small_rate(student, expect):
+    X, y = noisy_bowl(48, 6, 7)
+    got = student.settle(X, y, np.array([-1.0, -2.0]), 0.05, 1, 100, 8)
+    check_settled(expect, got, lowest_point(X, y), 0.05, 100, "48 examples, learning_rate "
+                  "0.05, batches of 1, 100 epochs")
+
+
+@suite.test(function="settle", points=1, hidden=True, case="the same seed twice",
+            hint="one Generator from the seed, handed to sgd_epoch in every epoch; nothing else "
+                 "random")
+def settle_same_seed(student, expect):
+    X, y = noisy_bowl(24, 9, 10)
+    first = student.settle(X, y, np.zeros(2), 0.1, 3, 5, 11)
+    again = student.settle(X, y, np.zeros(2), 0.1, 3, 5, 11)
+    for got in (first, again):
+        expect.true(isinstance(got, dict) and "weights" in got,
+                    'settle should return {"weights": ..., "rates": [...]}')
+    expect.close(again["weights"], first["weights"], rtol=0, atol=0,
+                 what="the weights of the same seed")

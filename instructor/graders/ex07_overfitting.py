@@ -315,3 +315,54 @@ def early_stopping_no_finite_loss(student, expect):
               "val_losses = [inf, nan, inf], patience = 2",
               hint="start from best_loss = inf, best_epoch = 0 and a wait of 0: a NaN is "
                    "below nothing, so no epoch becomes the best")
+
+
+# --- my_choice() -> {"learning_rate", "epoch", "why"} -----------------------------------------
+
+from nnlessons import MLP, data, fit  # noqa: E402
+from nnlessons.grading.suites.ex07_overfitting import (CHOICE_EPOCHS, CHOICE_RATES,  # noqa: E402
+                                                       checked_choice)
+
+_curves = {}
+
+
+def choice_curves():
+    """The notebook's validation curves, recomputed here (the same data, network and seeds)."""
+    if not _curves:
+        X_train, y_train = data.noisy_curve(20, 0.3, seed=0)
+        X_val, y_val = data.noisy_curve(60, 0.3, seed=10)
+        scaler = data.Standardizer().fit(X_train)
+        for rate in CHOICE_RATES:
+            net = MLP([1, 60, 1], ["tanh", "identity"], seed=0)
+            history = fit(net, scaler.transform(X_train), y_train, epochs=CHOICE_EPOCHS,
+                          batch_size=4, learning_rate=rate,
+                          validation=(scaler.transform(X_val), y_val), seed=0)
+            _curves[rate] = np.array(history.val_loss)
+    return _curves
+
+
+@suite.test(function="my_choice", points=2, hidden=True,
+            case="the learning rate you chose, against the curves",
+            hint="compare the lowest point of every curve; a diverging or still-falling curve "
+                 "does not reach the lowest one")
+def choice_rate_reaches_the_lowest(student, expect):
+    rate, _, _ = checked_choice(expect, student.my_choice())
+    curves = choice_curves()
+    chosen = curves[min(curves, key=lambda r: abs(r - rate))]
+    lowest = min(float(curve.min()) for curve in curves.values())
+    expect.true(chosen.min() <= 1.05 * lowest, "the lowest validation loss of the rate you chose "
+                "is more than 5% above the lowest any rate reaches")
+
+
+@suite.test(function="my_choice", points=2, hidden=True,
+            case="the epoch you chose, against its run's validation curve",
+            hint="keep the weights of an epoch near the lowest validation loss of your rate, not "
+                 "the last epoch and not the lowest training loss")
+def choice_epoch_near_the_minimum(student, expect):
+    rate, epoch, _ = checked_choice(expect, student.my_choice())
+    curves = choice_curves()
+    curve = curves[min(curves, key=lambda r: abs(r - rate))]
+    expect.true(epoch <= len(curve), "that run stopped before the epoch you chose")
+    expect.true(curve[epoch - 1] <= 1.02 * curve.min(),
+                "the validation loss at the epoch you chose is more than 2% above the lowest of "
+                "its run")

@@ -297,3 +297,84 @@ def xent_gradient_leaves_inputs_alone(student, expect):
     _, changed = student.softmax_cross_entropy_gradient.call_checking_inputs(z, labels)
     expect.unchanged(changed, inputs="scores of shape (4, 3), labels=[2, 0, 1, 2]",
                      hint=COPY_HINT)
+
+
+# --- classifier_backward(X, labels, W1, b1, W2, b2) -> dict -----------------------------------
+
+from nnlessons.network import MLP  # noqa: E402
+from nnlessons.grading.suites.ex08_activations import (CLASSIFIER_NAMES,  # noqa: E402
+                                                       check_classifier_gradients)
+
+
+def classifier(seed, m, h, k, bias_shift=0.0):
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.normal(size=(m, h)), "b1": rng.normal(0, 0.5, size=h) + bias_shift,
+            "W2": rng.normal(size=(h, k)), "b2": rng.normal(0, 0.5, size=k)}
+
+
+def classifier_reference(X, labels, params):
+    net = MLP([X.shape[1], params["W1"].shape[1], params["W2"].shape[1]], ["relu", "softmax"])
+    net.set_parameters(params)
+    return net.loss_and_gradients(X, labels, "cross_entropy")[1]
+
+
+@suite.test(function="classifier_backward", points=3, hidden=True,
+            case="a classifier checked against a numerical gradient",
+            hint="every parameter must pass the notebook's gradient check; the output layer's "
+                 "bias gradient sums the deltas, the hidden layer uses the ReLU's slope")
+def classifier_numerical_check(student, expect):
+    rng = np.random.default_rng(60)
+    X, labels = rng.normal(size=(9, 5)), rng.integers(0, 4, size=9)
+    params = classifier(61, 5, 7, 4)
+    got = student.classifier_backward(X, labels, **params)
+    expect.true(isinstance(got, dict) and all(name in got for name in CLASSIFIER_NAMES),
+                "classifier_backward should return a dict with the keys W1, b1, W2, b2")
+
+    def loss(values):
+        A1 = np.maximum(X @ values["W1"] + values["b1"], 0.0)
+        return losses.categorical_cross_entropy_from_logits(A1 @ values["W2"] + values["b2"],
+                                                            labels)
+
+    for name in CLASSIFIER_NAMES:
+        trial = {key: value.copy() for key, value in params.items()}
+        numerical = calculus.numerical_gradient(lambda p: loss({**trial, name: p}), trial[name])
+        expect.shape(got[name], numerical.shape, what=f"the gradient {name}")
+        error = calculus.relative_error(got[name], numerical)
+        expect.true(error < 1e-6, f"the gradient {name} disagrees with a numerical gradient "
+                    f"check (relative error {error:.1e})", inputs="9 examples, a 5-7-4 network")
+
+
+@suite.test(function="classifier_backward", points=1, hidden=True, case="a batch of one example",
+            hint="the mean is over the examples: with one example nothing is divided, and the "
+                 "bias gradients still sum over axis 0")
+def classifier_one_example(student, expect):
+    rng = np.random.default_rng(65)
+    X, labels = rng.normal(size=(1, 5)), np.array([1])
+    params = classifier(66, 5, 6, 3)  # four of its six hidden neurons are on
+    check_classifier_gradients(expect, student.classifier_backward(X, labels, **params),
+                               classifier_reference(X, labels, params), "one example")
+
+
+@suite.test(function="classifier_backward", points=1, hidden=True,
+            case="a wide network with many classes and very large scores",
+            hint="the bias gradients are sums of the deltas over the examples; before np.exp, "
+                 "subtract each row's largest score, as softmax does")
+def classifier_many_classes(student, expect):
+    rng = np.random.default_rng(64)
+    X, labels = rng.normal(size=(30, 6)), rng.integers(0, 10, size=30)
+    params = classifier(65, 6, 20, 10, bias_shift=-0.5)  # many hidden neurons off
+    params["W2"] = params["W2"] * 300.0  # scores in the hundreds and thousands
+    check_classifier_gradients(expect, student.classifier_backward(X, labels, **params),
+                               classifier_reference(X, labels, params), "30 examples, 10 classes")
+
+
+@suite.test(function="classifier_backward", points=1, hidden=True,
+            case="your function changed its input",
+            hint="work on new arrays; never write into X, the labels or the weights")
+def classifier_leaves_inputs_alone(student, expect):
+    rng = np.random.default_rng(66)
+    X, labels = rng.normal(size=(5, 3)), rng.integers(0, 3, size=5)
+    params = classifier(67, 3, 4, 3)
+    _, changed = student.classifier_backward.call_checking_inputs(
+        X, labels, params["W1"], params["b1"], params["W2"], params["b2"])
+    expect.unchanged(changed)

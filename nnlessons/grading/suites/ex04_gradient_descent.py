@@ -114,3 +114,29 @@ def too_large_a_learning_rate(student, expect):
                  inputs="learning_rate = 3.0 (the walk diverges)",
                  hint="if no point of the path gets below the tolerance, return None")
 
+
+
+# --- rate_limits(X) -> (best_rate, divergence_limit) ------------------------------------------
+# Past what lesson 04 wrote out: the learner derives both rates from the Hessian's eigenvalues.
+suite.hidden_counts["rate_limits"] = 3
+
+
+def check_rate_pair(expect, got, want, inputs, hint=None):
+    """The learner's (best_rate, divergence_limit) against `want`, form first."""
+    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
+                "rate_limits should return the pair (best_rate, divergence_limit)", inputs=inputs)
+    expect.close(got[1], want[1], rtol=1e-7, inputs=inputs, what="divergence_limit",
+                 hint="the walk diverges once the factor of the steepest direction, 1 - rate * "
+                      "(largest eigenvalue), falls below -1")
+    expect.close(got[0], want[0], rtol=1e-7, inputs=inputs, what="best_rate",
+                 hint="the slowest direction is at one end or the other: the best rate makes the "
+                      "factors of the smallest and the largest eigenvalue equal in size")
+
+
+@suite.test(function="rate_limits", points=3)
+def rate_limits_small(student, expect):
+    """Three examples with two inputs."""
+    X = np.array([[1.0, 0.5], [0.2, -1.0], [-0.4, 0.3]])
+    check_rate_pair(expect, student.rate_limits(X), (1.1811023622047243, 2.0503958888837017),
+                    "X = [[1, 0.5], [0.2, -1], [-0.4, 0.3]]",
+                    hint="the Hessian is (2 / n) X.T X: with n = 3 examples, a mean, not a sum")

@@ -189,3 +189,31 @@ def twice_and_opposite(student, expect):
                       "the sum of both lengths, not by one of them")
     expect.close(student.relative_error(-n, n), 1.0, inputs="analytic = -numerical")
 
+
+# --- backprop_tanh(X, targets, W1, b1, W2, b2) -> dict ----------------------------------------
+# Past what lesson 05 wrote out: the learner derives tanh's slope. Declared here, after the
+# exercises above, so that this exercise is one block.
+suite.forbidden["backprop_tanh"] = (NO_SIGMOID_PRIME + NO_NETWORK + NO_NUMERICAL
+                                    + ["nnlessons.activations.tanh_prime"])
+suite.hidden_counts["backprop_tanh"] = 4
+
+
+@suite.test(function="backprop_tanh", points=3)
+def tanh_network(student, expect):
+    """A 2-3-2 network with a tanh hidden layer and a linear output."""
+    X = np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])
+    T = np.array([[0.2, -0.4], [1.0, 0.5], [-0.6, 0.3]])
+    params = arrays({"W1": [[0.4, -0.9, 0.2], [0.7, 0.3, -0.5]], "b1": [0.05, 0.1, -0.1],
+                     "W2": [[1.0, -0.5], [-0.8, 0.6], [0.3, 1.1]], "b2": [0.2, -0.1]})
+    got = student.backprop_tanh(X, T, **params)
+    check_gradients(expect, got, {
+        "W1": [[0.23373823606296376, -0.08746163222361994, -0.47590481408856083],
+               [0.3227330387045707, -0.2821820782850909, -0.4409252437138]],
+        "b1": [0.47388007221990575, -0.31376675019137423, -0.3993539659368906],
+        "W2": [[0.19775153492535852, -0.5144685573590401],
+               [-0.06532018625710583, 0.0801334778669809],
+               [-0.06768081742709255, 0.2059080686700262]],
+        "b2": [0.4644553892332285, -0.5003492607566739]},
+        "3 examples, a 2-3-2 network, tanh hidden layer, linear output",
+        hint="the output layer is as in linear_output; if only W1 and b1 are wrong, check "
+             "your tanh slope with a gradient check (it is not the sigmoid's a (1 - a))")

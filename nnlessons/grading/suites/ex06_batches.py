@@ -238,3 +238,48 @@ def full_batch_training(student, expect):
             "update_loss": [10.225955485, 5.8899845148287735, 3.4209306929200167,
                             2.007611463908244, 1.1942474533088692]}
     check_run(expect, student.train(X, y, w, 0.3, 10, 5, 0), want, inputs)
+
+
+# --- settle(X, y, weights, learning_rate, batch_size, epochs, seed) -> dict -------------------
+# Past what lesson 06 wrote out: the learner chooses a decay schedule; graded on where SGD ends.
+suite.forbidden["settle"] = NO_REFERENCE_TRAINING + ["nnlessons.training.decay"]
+suite.hidden_counts["settle"] = 3
+SETTLE_LIMIT = 0.025  # how close to the lowest point the walk must end
+
+
+def noisy_bowl(n, seed, noise_seed):
+    """data.bowl(n, seed) with noise added to the targets, so that no weights fit exactly."""
+    from nnlessons import data
+    X, y = data.bowl(n, seed=seed)
+    return X, y[:, 0] + np.random.default_rng(noise_seed).normal(0.0, 0.5, n)
+
+
+def check_settled(expect, got, lowest, learning_rate, epochs, inputs):
+    """settle's answer: its form, a schedule that starts at learning_rate and never grows, and
+    final weights within SETTLE_LIMIT of `lowest`."""
+    expect.true(isinstance(got, dict) and "weights" in got and "rates" in got,
+                'settle should return {"weights": ..., "rates": [...]}', inputs=inputs)
+    rates = np.asarray(got["rates"], dtype=float)
+    expect.shape(rates, (epochs,), inputs=inputs, what="rates",
+                 hint="one rate per epoch, in order")
+    expect.close(rates[0], learning_rate, inputs=inputs, what="the first epoch's rate",
+                 hint="epoch 0 uses the learning_rate you are given")
+    expect.true(bool(np.all(np.diff(rates) <= 0)) and rates[-1] > 0,
+                "the rates should never grow and stay above 0", inputs=inputs)
+    expect.shape(got["weights"], np.shape(lowest), inputs=inputs, what="the weights")
+    distance = float(np.linalg.norm(np.asarray(got["weights"], dtype=float) - lowest))
+    expect.true(distance < SETTLE_LIMIT,
+                f"the weights end {distance:.4f} from the lowest point; they should end within "
+                f"{SETTLE_LIMIT}", inputs=inputs,
+                hint="print the distance for a few schedules: a fixed rate keeps jittering, a "
+                     "rate that shrinks very fast freezes before the walk arrives")
+
+
+@suite.test(function="settle", points=3)
+def settle_sgd_on_the_bowl(student, expect):
+    """The notebook's data: SGD with batches of 1 for 50 epochs, from 0.1."""
+    X, y = noisy_bowl(48, 0, 1)
+    inputs = "the notebook's 48 noisy examples, start [-1, -2], learning_rate=0.1, " \
+             "batch_size=1, epochs=50, seed=0"
+    got = student.settle(X, y, np.array([-1.0, -2.0]), 0.1, 1, 50, 0)
+    check_settled(expect, got, [3.923936272590438, 2.95592871549485], 0.1, 50, inputs)

@@ -182,3 +182,37 @@ def a_new_best_resets_the_wait(student, expect):
                f"val_losses = {losses}, patience = 3",
                hint="the wait counts epochs in a row without a new lowest loss: a new best "
                     "(0.7 at epoch 5) sets it back to 0")
+
+
+# --- my_choice() -> {"learning_rate", "epoch", "why"} -----------------------------------------
+# Past what lesson 07 wrote out: the learner reads validation curves and chooses; graded on the
+# numbers chosen (the hidden tests recompute the curves) and on a justification.
+suite.hidden_counts["my_choice"] = 2
+CHOICE_RATES, CHOICE_EPOCHS = (0.003, 0.01, 0.03, 0.1), 300
+
+
+def checked_choice(expect, got):
+    """The learner's choice, its form checked: (rate, epoch, why)."""
+    expect.true(isinstance(got, dict) and all(key in got for key in ("learning_rate", "epoch",
+                                                                     "why")),
+                'my_choice should return {"learning_rate": ..., "epoch": ..., "why": "..."}')
+    rate, epoch, why = got["learning_rate"], got["epoch"], got["why"]
+    expect.true(any(np.isclose(rate, r) for r in CHOICE_RATES) if isinstance(rate, (int, float))
+                else False, f"the learning rate should be one of {list(CHOICE_RATES)}; got "
+                f"{rate!r}", hint="pick one of the four rates the curves were trained with")
+    expect.true(isinstance(epoch, int) and not isinstance(epoch, bool)
+                and 1 <= epoch <= CHOICE_EPOCHS,
+                f"the epoch should be a whole number from 1 to {CHOICE_EPOCHS}; got {epoch!r}",
+                hint="epochs count from 1, as in the table")
+    return float(rate), epoch, why
+
+
+@suite.test(function="my_choice", points=2)
+def choice_is_justified(student, expect):
+    """A rate of the runs, an epoch they ran, and a few sentences about the validation loss."""
+    _, _, why = checked_choice(expect, student.my_choice())
+    words = len(str(why).split())
+    expect.true(isinstance(why, str) and words >= 20 and "validation" in why.lower(),
+                f"the justification should be a few sentences (20 words or more; it has "
+                f"{words}) about what the validation curves show",
+                hint="say what each rate's curve does and why your epoch is the one to keep")

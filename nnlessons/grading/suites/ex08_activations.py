@@ -201,3 +201,59 @@ def xent_gradient_values(student, expect):
                  inputs=inputs,
                  hint="softmax(scores) minus 1 at each example's right class, divided by the "
                       "number of examples (the loss is a mean, not a sum)")
+
+
+# --- classifier_backward(X, labels, W1, b1, W2, b2) -> dict -----------------------------------
+# Past what lesson 08 wrote out: the notebook gives a backward pass with two planted bugs, and
+# the learner finds them with a gradient check and returns the fixed function.
+suite.forbidden["classifier_backward"] = [
+    "nnlessons.network.MLP._backward", "nnlessons.network.loss_value",
+    "nnlessons.activations.softmax", "nnlessons.activations.relu_prime",
+    "nnlessons.activations.get", "nnlessons.losses.categorical_cross_entropy_from_logits_gradient",
+    "nnlessons.calculus.numerical_gradient"]
+suite.hidden_counts["classifier_backward"] = 4
+CLASSIFIER_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def check_classifier_gradients(expect, got, want, inputs, hint=None):
+    """The learner's gradients (a dict) against `want`, form first, the last layer first."""
+    expect.true(isinstance(got, dict) and all(name in got for name in CLASSIFIER_NAMES),
+                "classifier_backward should return a dict with the keys W1, b1, W2, b2",
+                inputs=inputs)
+    for name in CLASSIFIER_NAMES:
+        expect.shape(got[name], np.shape(want[name]), inputs=inputs, what=f"the gradient {name}",
+                     hint="each gradient has the shape of its parameter")
+    for name in ("W2", "b2", "W1", "b1"):
+        expect.close(got[name], want[name], rtol=1e-6, atol=1e-10, inputs=inputs,
+                     what=f"the gradient {name}", hint=hint)
+
+
+@suite.test(function="classifier_backward", points=3)
+def classifier_small_net(student, expect):
+    """A 3-4-3 classifier on three examples: all four gradients."""
+    X = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [-0.7, 0.4, 0.1]])
+    labels = np.array([2, 0, 1])
+    params = {"W1": np.array([[0.4, -0.9, 0.2, 0.1], [0.7, 0.3, -0.5, 0.6],
+                              [-0.2, 0.8, 0.1, -0.4]]),
+              "b1": np.array([0.05, 0.1, -0.1, 0.0]),
+              "W2": np.array([[1.0, -0.5, 0.3], [-0.8, 0.6, 0.2], [0.3, 1.1, -0.7],
+                              [0.5, -0.2, 0.9]]),
+              "b2": np.array([0.2, -0.1, 0.0])}
+    got = student.classifier_backward(X, labels, **params)
+    check_classifier_gradients(expect, got, {
+        "W1": [[-0.3150214773437861, 0.11844830834284156, 0.12731993980001638,
+                -0.10498563846828947],
+               [0.05373283387807896, -0.10060032062805796, -0.48538846668743935,
+                0.0770325250248984],
+               [0.055241941615466646, 0.07853397480425324, 0.9635660400283973,
+                0.013616267410900844]],
+        "b1": [0.07460532305813036, -0.09021449385261732, 0.3988577465296619,
+               0.20064111805556561],
+        "W2": [[-0.11071096694763263, 0.02277006566212895, 0.08794090128550366],
+               [0.10171249562500985, 0.046836630965439816, -0.14854912659044966],
+               [0.024282285516999215, 0.16685931396477627, -0.1911415994817755],
+               [-0.043774955800082095, -0.011604056257924463, 0.055379012058006556]],
+        "b2": [-0.02404274788396734, 0.07879184299445877, -0.05474909511049145]},
+        "3 examples, a 3-4-3 network (ReLU, softmax, mean cross-entropy)",
+        hint="run the notebook's gradient check on your function: it names the parameters "
+             "whose gradients are still off")
