@@ -34,13 +34,21 @@ def squared_error(outputs, targets):
 
 def mse(outputs, targets):
     r"""Mean squared error: $L = \frac{1}{N}\sum (t - y)^2$ over every output of every example."""
-    outputs, targets = _pair(outputs, targets)
-    return float(np.mean((targets - outputs) ** 2))
+    return _mse(*_pair(outputs, targets))
 
 
 def mse_gradient(outputs, targets):
     r"""$\partial L/\partial y = \frac{2}{N}(y - t)$."""
-    outputs, targets = _pair(outputs, targets)
+    return _mse_gradient(*_pair(outputs, targets))
+
+
+# The formulas themselves, for arrays already checked. Each public function checks its inputs
+# and calls one; the network's training loop, which checked its data once, calls them directly.
+def _mse(outputs, targets):
+    return float(np.mean((targets - outputs) ** 2))
+
+
+def _mse_gradient(outputs, targets):
     return 2.0 * (outputs - targets) / outputs.size
 
 
@@ -73,6 +81,10 @@ def binary_cross_entropy_from_logits(logits, labels):
     $\max(z, 0) - zy + \log(1 + e^{-|z|})$, exact and finite for any $z$."""
     z, y = _pair(logits, labels)
     v.check_binary_labels("labels", y)
+    return _binary_cross_entropy_from_logits(z, y)
+
+
+def _binary_cross_entropy_from_logits(z, y):
     return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
 
@@ -85,6 +97,10 @@ def binary_cross_entropy_from_logits_gradient(logits, labels):
     $\sigma(z) - y = s\,\sigma(sz)$ with $s = 1 - 2y$."""
     z, y = _pair(logits, labels)
     v.check_binary_labels("labels", y)
+    return _binary_cross_entropy_from_logits_gradient(z, y)
+
+
+def _binary_cross_entropy_from_logits_gradient(z, y):
     s = 1.0 - 2.0 * y
     return s * sigmoid(s * z) / z.size
 
@@ -123,7 +139,11 @@ def categorical_cross_entropy_from_logits(logits, labels):
     Log-sum-exp is shifted by the row's largest score $m$, so no exponent is positive:
     $\log\sum_k e^{z_k} = m + \log\big(1 + \sum_{k \ne \text{max}} e^{z_k - m}\big)$, with `log1p`
     for the last log, which keeps the digits of a confident right answer's tiny loss."""
-    z, labels = _probabilities_and_labels("logits", logits, labels)
+    return _categorical_cross_entropy_from_logits(
+        *_probabilities_and_labels("logits", logits, labels))
+
+
+def _categorical_cross_entropy_from_logits(z, labels):
     rows = np.arange(len(labels))
     shifted = z - z.max(axis=1, keepdims=True)
     others = np.exp(shifted)
@@ -138,11 +158,17 @@ def categorical_cross_entropy_from_logits_gradient(logits, labels):
     The right class's entry $p_y - 1$ is computed as minus the sum of the other probabilities,
     which it equals: for a confident right answer $p_y$ rounds to 1 and $p_y - 1$ to 0."""
     z, labels = _probabilities_and_labels("logits", logits, labels)
+    return _cross_entropy_gradient_from_softmax(softmax(z), labels)
+
+
+def _cross_entropy_gradient_from_softmax(probabilities, labels):
+    r"""The gradient above from $\mathrm{softmax}(z)$ itself: a network's forward pass kept it."""
     rows = np.arange(len(labels))
-    grad = softmax(z)
+    grad = probabilities.copy()
     grad[rows, labels] = 0.0
     grad[rows, labels] = -grad.sum(axis=1)
-    return grad / len(labels)
+    grad /= len(labels)  # in place: grad is our own copy
+    return grad
 
 
 def one_hot(labels, n_classes):

@@ -51,9 +51,26 @@ def l2_penalty(net, l2):
 def sgd_step(net, grads, learning_rate, l2=0.0):
     r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
     $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place."""
-    for name, p in net.parameters().items():
-        g = grads[name] + l2 * p if l2 and name.startswith("W") else grads[name]
-        p -= learning_rate * g
+    params = net.parameters()
+    _step(params, grads, learning_rate, l2, _scratch(params))
+
+
+def _step(params, grads, learning_rate, l2, scratch):
+    """`sgd_step`, with `scratch` an array shaped like each parameter to compute its step in:
+    the training loop makes them once per epoch, so no step makes a new array."""
+    for name, p in params.items():
+        step = scratch[name]
+        if l2 and name.startswith("W"):
+            np.multiply(p, l2, out=step)
+            step += grads[name]              # the gradient plus the decay, lambda W
+            step *= learning_rate
+        else:
+            np.multiply(grads[name], learning_rate, out=step)
+        p -= step                            # in place: the network's own arrays move
+
+
+def _scratch(params):
+    return {name: np.empty_like(p) for name, p in params.items()}
 
 
 def diverged(net, limit=LIMIT):
@@ -64,7 +81,14 @@ def diverged(net, limit=LIMIT):
     far the weights run off. Weights past a million mean every step overshoots by more than it
     corrects (the learning rate is too large); no network of this course, trained on data of
     ordinary size, comes near them."""
-    return not all(np.abs(p).max() <= limit for p in net.parameters().values())  # NaN: False
+    return not all(_within(p, limit) for p in net.parameters().values())
+
+
+def _within(p, limit):
+    """Every entry of `p` finite and at most `limit` in size. A sum of squares at most limit^2
+    says so in one pass that makes no array (no entry can be larger than the root of the sum);
+    only past it, or for NaN or infinity, are the entries looked at one by one."""
+    return np.vdot(p, p) <= limit * limit or np.abs(p).max() <= limit  # NaN: False
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,15 +120,24 @@ def train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2=0.0, s
     X = net.check_inputs(X)
     targets = net.check_targets(targets, loss, len(X))
     _check_rate(learning_rate)
+    return _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuffle,
+                        on_update, epoch, step)
+
+
+def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuffle, on_update,
+                 epoch, step):
+    """`train_epoch` on data already checked (by `fit`, once for every epoch)."""
     batch_losses = []
+    params = net.parameters()
+    scratch = _scratch(params)  # where each update's steps are computed (see `_step`)
     for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
-        value, grads = net.loss_and_gradients(X_batch, t_batch, loss)
+        value, grads = net._loss_and_gradients(X_batch, t_batch, loss)
         value += l2_penalty(net, l2)
         if on_update is not None:
             on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value, grads,
                              learning_rate))
         batch_losses.append(value)
-        sgd_step(net, grads, learning_rate, l2)
+        _step(params, grads, learning_rate, l2, scratch)
         if diverged(net):
             break
     return batch_losses

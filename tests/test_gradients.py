@@ -39,6 +39,40 @@ def test_elu_derivative_with_alpha():
     assert error < TOLERANCE
 
 
+@pytest.mark.parametrize("name", [n for n in act.ELEMENTWISE])
+def test_derivative_from_the_output(name):
+    """What backpropagation uses: the slope computed from the output a = f(z) the forward pass
+    kept, against central differences of f, and equal to the slope computed from z."""
+    f, f_prime = act.get(name)
+    slope = act.prime_from_output(name)
+    z = random_away_from_kinks(np.random.default_rng(5), (7, 5))
+    from_output = np.asarray(slope(f(z)), dtype=np.float64)
+    error = gradient_check(lambda zz: np.sum(f(zz)), from_output, z.copy())
+    assert error < TOLERANCE, f"{name}: relative error {error:.2e}"
+    np.testing.assert_allclose(from_output, f_prime(z), rtol=1e-12, atol=1e-15)
+
+
+def test_derivatives_from_the_output_with_other_slope_and_alpha():
+    z = random_away_from_kinks(np.random.default_rng(6), (4, 3))
+    for f, slope in ((lambda zz: act.leaky_relu(zz, 0.2),
+                      lambda zz: act.leaky_relu_prime_from_output(act.leaky_relu(zz, 0.2), 0.2)),
+                     (lambda zz: act.elu(zz, 0.5),
+                      lambda zz: act.elu_prime_from_output(act.elu(zz, 0.5), 0.5))):
+        assert gradient_check(lambda zz: np.sum(f(zz)), slope(z), z.copy()) < TOLERANCE
+
+
+def test_relu_slope_at_the_kink_is_zero_from_the_output_too():
+    z = np.array([-1.0, 0.0, 1e-300, 2.0])
+    assert act.relu_prime_from_output(act.relu(z)).tolist() == act.relu_prime(z).tolist()
+
+
+def test_prime_from_output_refuses_softmax_and_unknown_names():
+    with pytest.raises(ValueError, match="softmax has no elementwise derivative"):
+        act.prime_from_output("softmax")
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        act.prime_from_output("swish")
+
+
 def test_softmax_backward():
     rng = np.random.default_rng(4)
     z, g = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
@@ -85,6 +119,7 @@ NETWORKS = [
     ([3, 5, 3], ["leaky_relu", "softmax"], "cross_entropy"),
     ([3, 4, 3], ["relu", "softmax"], "mse"),        # softmax through the general backward path
     ([3, 4, 1], ["sigmoid", "sigmoid"], "mse"),
+    ([3, 4, 2], ["relu", "tanh"], "mse"),           # a tanh output: its slope from a^L
 ]
 
 
@@ -312,9 +347,8 @@ def test_network_loss_and_gradients_agree_where_the_outputs_saturate(output, los
 
 
 # ---- the hooks: a wrong derivative, a network without biases -------------------------------
-def forum_sigmoid_prime(z):
+def forum_sigmoid_prime(y):
     """The forum's y(y - 1), written with the neuron's output y: the sign is wrong."""
-    y = act.sigmoid(z)
     return y * (y - 1.0)
 
 

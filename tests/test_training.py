@@ -281,7 +281,7 @@ def test_a_network_without_biases_trains_and_survives_save_and_load(tmp_path):
 
 
 def test_copy_keeps_the_architecture_and_the_hooks():
-    wrong = lambda z: -act.sigmoid_prime(z)  # noqa: E731
+    wrong = lambda a: -act.sigmoid_prime_from_output(a)  # noqa: E731
     net = MLP([2, 3, 1], "sigmoid", bias=False, derivatives={"sigmoid": wrong}, seed=4)
     twin = net.copy()
     assert repr(twin) == repr(net) and "bias=False" in repr(net)
@@ -342,6 +342,6 @@ def test_hooks_reproduce_the_backprop_demo_with_the_forum_derivative():
     assert history.update_loss[-1] > 1.5 * history.update_loss[0]  # the forum's slope climbs
 
 
-def forum_sigmoid_prime(z):
-    y = act.sigmoid(z)
-    return y * (y - 1.0)
+def forum_sigmoid_prime(a):
+    """The forum's slope, from the neuron's output as backpropagation computes it."""
+    return a * (a - 1.0)
