@@ -44,8 +44,14 @@ def mse_gradient(outputs, targets):
 
 # The formulas themselves, for arrays already checked. Each public function checks its inputs
 # and calls one; the network's training loop, which checked its data once, calls them directly.
+def _mean(values):
+    """`float(np.mean(values))`, the same number, without np.mean's few microseconds of
+    bookkeeping per call: the training loop takes a mean every update."""
+    return float(values.sum()) / values.size
+
+
 def _mse(outputs, targets):
-    return float(np.mean((targets - outputs) ** 2))
+    return _mean((targets - outputs) ** 2)
 
 
 def _mse_gradient(outputs, targets):
@@ -85,7 +91,7 @@ def binary_cross_entropy_from_logits(logits, labels):
 
 
 def _binary_cross_entropy_from_logits(z, y):
-    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    return _mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
 
 
 def binary_cross_entropy_from_logits_gradient(logits, labels):
@@ -149,7 +155,7 @@ def _categorical_cross_entropy_from_logits(z, labels):
     others = np.exp(shifted)
     others[rows, shifted.argmax(axis=1)] = 0.0  # the largest score's term, e^0 = 1, is log1p's 1
     log_sum_exp = np.log1p(others.sum(axis=1))
-    return float(np.mean(log_sum_exp - shifted[rows, labels]))
+    return _mean(log_sum_exp - shifted[rows, labels])
 
 
 def categorical_cross_entropy_from_logits_gradient(logits, labels):
