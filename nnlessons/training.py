@@ -141,7 +141,7 @@ def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuf
                              learning_rate))
         batch_losses.append(value)
         _step(params, grads, learning_rate, l2, scratch)
-        if diverged(net):
+        if not all(_within(p, LIMIT) for p in params.values()):  # diverged(net)
             blew_up = True
             break
     return batch_losses, blew_up
