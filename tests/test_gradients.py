@@ -143,6 +143,22 @@ def test_mlp_backward_matches_numerical_gradient(sizes, names, loss):
         assert error < TOLERANCE, f"{name}: relative error {error:.2e}"
 
 
+@pytest.mark.parametrize("names", [["sigmoid", "tanh", "sigmoid"], ["relu", "elu", "identity"],
+                                   ["leaky_relu", "sigmoid", "identity"]])
+def test_backward_uses_the_kept_activations_not_the_weighted_sums(names):
+    """Lesson 05's backward pass: every slope from the activations the forward pass kept,
+    a(1 - a), 1 - a^2, a > 0. With the kept weighted sums spoiled, the gradients stay the same."""
+    rng = np.random.default_rng(8)
+    net = MLP([3, 4, 5, 2], names, seed=9)
+    X, T = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    _, expected = net.loss_and_gradients(X, T, "mse")
+    net.forward(X)
+    net.zs = [np.full_like(z, np.nan) for z in net.zs]
+    output_gradient = losses.mse_gradient(net.activations[-1], T)
+    for name, g in net.backward(output_gradient).items():
+        np.testing.assert_array_equal(g, expected[name])
+
+
 def test_backward_from_an_output_gradient_matches_loss_and_gradients():
     rng = np.random.default_rng(8)
     net = MLP([2, 3, 1], "sigmoid", seed=1)
