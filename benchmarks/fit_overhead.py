@@ -41,7 +41,7 @@ def time_work(epochs):
     for _ in range(epochs):
         rows = rng.permutation(1)
         _, grads = net._loss_and_gradients(X[rows], T[rows], LOSS)
-        training._step(params, grads, RATE, 0.0, scratch)
+        training.sgd_step(net, grads, RATE, 0.0, scratch)
         training.diverged(net)
         training._score(net, X, T, LOSS)
     return (time.process_time() - start) / epochs

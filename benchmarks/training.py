@@ -110,7 +110,7 @@ def measure(torch, sizes, activation, X, y, epochs, batch, pairs):
 
 
 def blas_names(threadpoolctl):
-    return ", ".join(sorted({f"{p['internal_api']} {p['version']}"
+    return ", ".join(sorted({f"{p['internal_api']} {p['version']} {p.get('architecture') or ''}"
                              for p in threadpoolctl.threadpool_info()
                              if p["user_api"] == "blas"}))
 
@@ -143,8 +143,9 @@ def main():
     for threads in args.threads:
         with threadpoolctl.threadpool_limits(limits=threads):
             torch.set_num_threads(threads)
-            print(f"\n{threads} thread{'s' * (threads > 1)}: numpy BLAS "
-                  f"{[p['num_threads'] for p in threadpoolctl.threadpool_info()]}, "
+            pools = ", ".join(f"{p['internal_api']} {p['num_threads']}"
+                              for p in threadpoolctl.threadpool_info())
+            print(f"\n{threads} thread{'s' * (threads > 1)}: thread pools {pools}; "
                   f"torch {torch.get_num_threads()}")
             print(f"{'network':>11} {'batch':>5} {'epochs':>6} {'ours ms/epoch':>13} "
                   f"{'torch ms/epoch':>14}  {'ours/torch median [range]':<26} "

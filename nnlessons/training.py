@@ -49,18 +49,14 @@ def l2_penalty(net, l2):
     return 0.5 * l2 * sum(float(np.sum(W * W)) for W in net.weights) if l2 else 0.0
 
 
-def sgd_step(net, grads, learning_rate, l2=0.0):
+def sgd_step(net, grads, learning_rate, l2=0.0, scratch=None):
     r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
-    $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place."""
-    params = net.parameters()
-    _step(params, grads, learning_rate, l2, _scratch(params))
+    $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place.
 
-
-def _step(params, grads, learning_rate, l2, scratch):
-    """`sgd_step`, with `scratch` an array shaped like each parameter to compute its step in:
-    the training loop makes them once per epoch, so no step makes a new array."""
-    for name, p in params.items():
-        step = scratch[name]
+    `scratch`, if given, holds an array shaped like each parameter (by name) to compute its step
+    in: the training loop makes them once, so no step makes a new array."""
+    for name, p in net.parameters().items():
+        step = np.empty_like(p) if scratch is None else scratch[name]
         if l2 and name.startswith("W"):
             np.multiply(p, l2, out=step)
             step += grads[name]              # the gradient plus the decay, lambda W
@@ -129,7 +125,7 @@ def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuf
                  epoch, step, scratch=None):
     """`train_epoch` on data already checked (by `fit`, once for every epoch). Returns the
     losses and whether the weights diverged. `scratch`: where each update's steps are
-    computed (see `_step`), made here unless given."""
+    computed (see `sgd_step`), made here unless given."""
     batch_losses, blew_up = [], False
     params = net.parameters()
     scratch = scratch or _scratch(params)
@@ -140,7 +136,7 @@ def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuf
             on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value, grads,
                              learning_rate))
         batch_losses.append(value)
-        _step(params, grads, learning_rate, l2, scratch)
+        sgd_step(net, grads, learning_rate, l2, scratch)
         if not all(_within(p, LIMIT) for p in params.values()):  # diverged(net)
             blew_up = True
             break
