@@ -340,7 +340,7 @@ def _snapshot(net):
 def _copy_into(snapshot, net):
     """Overwrite a `_snapshot` with the network's parameters now: no new arrays."""
     for name, p in net.parameters().items():
-        np.copyto(snapshot[name], p)
+        snapshot[name][...] = p
 
 
 def _loss_for(net, loss):
