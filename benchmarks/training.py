@@ -15,6 +15,9 @@ What makes the figures mean something on a shared machine:
   other, and the ratio measures the load, not the code);
 - they run interleaved, in turn first, so a change of load hits both; each point reports the
   median and the range of `--pairs` (at least five) ratios ours / PyTorch of one run each;
+- with more than one thread, each run starts after a pause of SETTLE seconds: OpenBLAS's and
+  OpenMP's worker threads keep spinning on a core for a while after their last call, and
+  would otherwise take it from whichever side runs next;
 - the load average is printed with every row, and the script says when the machine was too busy:
   a load above the machine's cores (other work was waiting for a core) or a wide range of ratios.
 """
@@ -35,6 +38,7 @@ QUICK_EPOCHS = {1: 1, 32: 2, 256: 4}
 RATE, SEED = 0.1, 0
 TOLERANCE = 1e-12                      # the two sets of final weights must agree to this
 WIDE = 1.3                             # a largest / smallest ratio above this is too wide
+SETTLE = 0.3                           # seconds for idle worker threads to stop spinning
 
 
 def need(module):
@@ -91,11 +95,18 @@ def run_torch(torch, sizes, activation, X, y, epochs, batch):
     return seconds, params
 
 
-def measure(torch, sizes, activation, X, y, epochs, batch, pairs):
+def measure(torch, sizes, activation, X, y, epochs, batch, pairs, settle):
     """`pairs` interleaved runs of each side, each side first in turn, after one warm-up run of
-    each. Returns the times of both, the ratios and the largest difference of final weights."""
-    ours_run = lambda: run_ours(sizes, activation, X, y, epochs, batch)  # noqa: E731
-    torch_run = lambda: run_torch(torch, sizes, activation, X, y, epochs, batch)  # noqa: E731
+    each, each run after a pause of `settle` seconds. Returns the times of both, the ratios and
+    the largest difference of final weights."""
+    def ours_run():
+        time.sleep(settle)
+        return run_ours(sizes, activation, X, y, epochs, batch)
+
+    def torch_run():
+        time.sleep(settle)
+        return run_torch(torch, sizes, activation, X, y, epochs, batch)
+
     ours_run(), torch_run()
     ours, theirs, gap = [], [], 0.0
     for i in range(pairs):
@@ -155,7 +166,8 @@ def main():
                     sizes, epochs = [64, width, 10], epochs_for[batch]
                     load_before = os.getloadavg()[0]
                     ours, theirs, ratios, gap = measure(torch, sizes, args.activation, X, y,
-                                                        epochs, batch, args.pairs)
+                                                        epochs, batch, args.pairs,
+                                                        SETTLE if threads > 1 else 0.0)
                     load = max(load_before, os.getloadavg()[0])
                     notes = []
                     if load > cores:

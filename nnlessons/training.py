@@ -82,10 +82,10 @@ def diverged(net, limit=LIMIT):
 
 
 def _within(p, limit):
-    """Every entry of `p` finite and at most `limit` in size. A sum of squares at most limit^2
-    says so in one pass that makes no array (no entry can be larger than the root of the sum);
-    only past it, or for NaN or infinity, are the entries looked at one by one."""
-    return np.vdot(p, p) <= limit * limit or np.abs(p).max() <= limit  # NaN: False
+    """Every entry of `p` finite and at most `limit` in size: its smallest and largest entries
+    say so in two passes that make no array (NaN makes both comparisons False). Not a BLAS
+    dot product, whose worker threads would have to wake up for it after every update."""
+    return -limit <= p.min() and p.max() <= limit
 
 
 @dataclass(frozen=True, eq=False)
