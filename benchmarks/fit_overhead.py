@@ -69,8 +69,10 @@ def main():
           f"{args.repeats} runs each; us per epoch, fastest run (median)")
     for name, times in (("fit", fits), ("the work of an epoch", works)):
         print(f"  {name:<22} {min(times) * 1e6:6.1f} ({statistics.median(times) * 1e6:.1f})")
+    costs = sorted((f - w) * 1e6 for f, w in zip(fits, works))
     print(f"  fit's fixed cost       {(min(fits) - min(works)) * 1e6:6.1f} "
-          f"({(statistics.median(fits) - statistics.median(works)) * 1e6:.1f})")
+          f"({(statistics.median(fits) - statistics.median(works)) * 1e6:.1f}); paired runs: "
+          f"median {statistics.median(costs):.1f}, range {costs[0]:.1f} to {costs[-1]:.1f}")
     print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
