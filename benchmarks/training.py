@@ -1,6 +1,6 @@
 """Training speed of nnlessons against PyTorch, side by side, on a grid of sizes.
 
-    pip install torch threadpoolctl      # (CPU wheels: --index-url https://download.pytorch.org/whl/cpu)
+    pip install torch threadpoolctl   # CPU wheels: --index-url https://download.pytorch.org/whl/cpu
     python benchmarks/training.py [--quick] [--pairs 7] [--threads 1 2] [--activation relu]
 
 Both train the same network, MLP 64-h-10 with h = 64, 256, 1024 (hidden layer `--activation`,
@@ -180,7 +180,8 @@ def main():
                     if "busy" in notes or "wide" in notes:
                         busy.append((sizes, batch, threads))
                     name = "-".join(map(str, sizes))
-                    spread = f"{statistics.median(ratios):.2f} [{min(ratios):.2f}-{max(ratios):.2f}]"
+                    spread = (f"{statistics.median(ratios):.2f} "
+                              f"[{min(ratios):.2f}-{max(ratios):.2f}]")
                     print(f"{name:>11} {batch:>5} {epochs:>6} "
                           f"{statistics.median(ours) / epochs * 1e3:13.2f} "
                           f"{statistics.median(theirs) / epochs * 1e3:14.2f}  {spread:<26} "
