@@ -4,6 +4,12 @@ An activation turns a neuron's weighted sum $z$ into its output $a = f(z)$. Back
 how fast that output changes, $f'(z)$. Every function here works elementwise on an array of any
 shape, except softmax, which works along the last axis (one row of scores per example).
 
+Each slope can also be written with the output $a$ instead of $z$: $\sigma'(z) = a(1 - a)$,
+$\tanh'(z) = 1 - a^2$, and for the ReLU family the sign of $a$ is the sign of $z$. The forward
+pass keeps $a$, so backpropagation needs no second pass through an exponential: `MLP` uses the
+`*_prime_from_output(a)` functions (`prime_from_output(name)`), which are exactly the
+`*_prime(z)` ones at $a = f(z)$.
+
 Naming follows Nielsen's *Neural Networks and Deep Learning*: `sigmoid` and `sigmoid_prime`.
 """
 import numpy as np
@@ -17,13 +23,22 @@ def sigmoid(z):
     """
     z = np.asarray(z, dtype=np.float64)
     e = np.exp(-np.abs(z))  # always in (0, 1]: no overflow
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    a = np.where(z >= 0, 1.0, e)
+    a /= 1.0 + e  # in place: one division for both sides, into the array just made
+    return a
 
 
 def sigmoid_prime(z):
     r"""$\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$, or with the output $a$: $a(1 - a)$."""
     a = sigmoid(z)
     return a * (1.0 - a)
+
+
+def sigmoid_prime_from_output(a):
+    r"""$\sigma'(z)$ from the output $a = \sigma(z)$: $a(1 - a)$."""
+    slope = 1.0 - a
+    slope *= a  # in place: the product needs no array of its own
+    return slope
 
 
 def tanh(z):
@@ -36,6 +51,13 @@ def tanh_prime(z):
     return 1.0 - np.tanh(np.asarray(z, dtype=np.float64)) ** 2
 
 
+def tanh_prime_from_output(a):
+    r"""$\tanh'(z)$ from the output $a = \tanh(z)$: $1 - a^2$."""
+    slope = np.square(a)
+    np.subtract(1.0, slope, out=slope)  # in place: 1 - a^2 into the array of a^2
+    return slope
+
+
 def relu(z):
     r"""$\mathrm{relu}(z) = \max(0, z)$."""
     return np.maximum(0.0, np.asarray(z, dtype=np.float64))
@@ -44,6 +66,14 @@ def relu(z):
 def relu_prime(z):
     r"""1 where $z > 0$, else 0 (at exactly 0 we take 0, as most libraries do)."""
     return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+
+
+def relu_prime_from_output(a):
+    r"""$\mathrm{relu}'(z)$ from the output $a = \max(0, z)$: $a > 0$ exactly where $z > 0$.
+
+    Returned as booleans, True for slope 1: multiplying by them multiplies by 1 or 0 (numpy
+    converts a few thousand at a time as it multiplies), and no array of floats is made."""
+    return a > 0
 
 
 def leaky_relu(z, slope=0.01):
@@ -55,6 +85,11 @@ def leaky_relu(z, slope=0.01):
 def leaky_relu_prime(z, slope=0.01):
     r"""1 where $z > 0$, else `slope`."""
     return np.where(np.asarray(z, dtype=np.float64) > 0, 1.0, slope)
+
+
+def leaky_relu_prime_from_output(a, slope=0.01):
+    r"""The slope from the output: $a > 0$ exactly where $z > 0$ (for a positive `slope`)."""
+    return np.where(a > 0, 1.0, slope)
 
 
 def elu(z, alpha=1.0):
@@ -69,6 +104,11 @@ def elu_prime(z, alpha=1.0):
     return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
 
 
+def elu_prime_from_output(a, alpha=1.0):
+    r"""The slope from the output: 1 where $a > 0$, else $\alpha e^{z} = a + \alpha$."""
+    return np.where(a > 0, 1.0, a + alpha)
+
+
 def identity(z):
     """$f(z) = z$: no activation, used for a regression output."""
     return np.asarray(z, dtype=np.float64)
@@ -78,6 +118,10 @@ def identity_prime(z):
     return np.ones_like(np.asarray(z, dtype=np.float64))
 
 
+def identity_prime_from_output(a):
+    return np.ones_like(a)
+
+
 def softmax(z):
     r"""$\mathrm{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$ along the last axis.
 
@@ -85,9 +129,10 @@ def softmax(z):
     $e^{-\max z}$ cancels) but keeps every exponent at most 0, so nothing overflows.
     """
     z = np.asarray(z, dtype=np.float64)
-    shifted = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    e = z - z.max(axis=-1, keepdims=True)
+    np.exp(e, out=e)  # in place, here and below: the shifted scores become the result
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
 
 
 def softmax_backward(a, grad_a):
@@ -110,6 +155,15 @@ ELEMENTWISE = {
     "identity": (identity, identity_prime),
 }
 NAMES = tuple(ELEMENTWISE) + ("softmax",)
+# name -> the derivative written with the output a (what backpropagation uses)
+FROM_OUTPUT = {
+    "sigmoid": sigmoid_prime_from_output,
+    "tanh": tanh_prime_from_output,
+    "relu": relu_prime_from_output,
+    "leaky_relu": leaky_relu_prime_from_output,
+    "elu": elu_prime_from_output,
+    "identity": identity_prime_from_output,
+}
 
 
 def get(name):
@@ -120,3 +174,11 @@ def get(name):
     if name not in ELEMENTWISE:
         raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(NAMES)}")
     return ELEMENTWISE[name]
+
+
+def prime_from_output(name):
+    """The derivative of an elementwise activation as a function of its output $a$."""
+    get(name)  # raises for an unknown name
+    if name == "softmax":
+        raise ValueError("softmax has no elementwise derivative: see softmax_backward")
+    return FROM_OUTPUT[name]

@@ -34,13 +34,27 @@ def squared_error(outputs, targets):
 
 def mse(outputs, targets):
     r"""Mean squared error: $L = \frac{1}{N}\sum (t - y)^2$ over every output of every example."""
-    outputs, targets = _pair(outputs, targets)
-    return float(np.mean((targets - outputs) ** 2))
+    return _mse(*_pair(outputs, targets))
 
 
 def mse_gradient(outputs, targets):
     r"""$\partial L/\partial y = \frac{2}{N}(y - t)$."""
-    outputs, targets = _pair(outputs, targets)
+    return _mse_gradient(*_pair(outputs, targets))
+
+
+# The formulas themselves, for arrays already checked. Each public function checks its inputs
+# and calls one; the network's training loop, which checked its data once, calls them directly.
+def _mean(values):
+    """`float(np.mean(values))`, the same number, without np.mean's few microseconds of
+    bookkeeping per call: the training loop takes a mean every update."""
+    return float(values.sum()) / values.size
+
+
+def _mse(outputs, targets):
+    return _mean((targets - outputs) ** 2)
+
+
+def _mse_gradient(outputs, targets):
     return 2.0 * (outputs - targets) / outputs.size
 
 
@@ -75,7 +89,11 @@ def binary_cross_entropy_from_logits(logits, labels):
     $\max(z, 0) - zt + \log(1 + e^{-|z|})$, exact and finite for any $z$."""
     z, y = _pair(logits, labels)
     v.check_binary_labels("labels", y)
-    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    return _binary_cross_entropy_from_logits(z, y)
+
+
+def _binary_cross_entropy_from_logits(z, y):
+    return _mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
 
 
 def binary_cross_entropy_from_logits_gradient(logits, labels):
@@ -88,6 +106,10 @@ def binary_cross_entropy_from_logits_gradient(logits, labels):
     $\sigma(z) - t = s\,\sigma(sz)$ with $s = 1 - 2t$."""
     z, y = _pair(logits, labels)
     v.check_binary_labels("labels", y)
+    return _binary_cross_entropy_from_logits_gradient(z, y)
+
+
+def _binary_cross_entropy_from_logits_gradient(z, y):
     s = 1.0 - 2.0 * y
     return s * sigmoid(s * z) / z.size
 
@@ -126,13 +148,17 @@ def categorical_cross_entropy_from_logits(logits, labels):
     Log-sum-exp is shifted by the row's largest score $m$, so no exponent is positive:
     $\log\sum_k e^{z_k} = m + \log\big(1 + \sum_{k \ne \text{max}} e^{z_k - m}\big)$, with `log1p`
     for the last log, which keeps the digits of a confident right answer's tiny loss."""
-    z, labels = _probabilities_and_labels("logits", logits, labels)
+    return _categorical_cross_entropy_from_logits(
+        *_probabilities_and_labels("logits", logits, labels))
+
+
+def _categorical_cross_entropy_from_logits(z, labels):
     rows = np.arange(len(labels))
     shifted = z - z.max(axis=1, keepdims=True)
     others = np.exp(shifted)
     others[rows, shifted.argmax(axis=1)] = 0.0  # the largest score's term, e^0 = 1, is log1p's 1
     log_sum_exp = np.log1p(others.sum(axis=1))
-    return float(np.mean(log_sum_exp - shifted[rows, labels]))
+    return _mean(log_sum_exp - shifted[rows, labels])
 
 
 def categorical_cross_entropy_from_logits_gradient(logits, labels):
@@ -142,11 +168,17 @@ def categorical_cross_entropy_from_logits_gradient(logits, labels):
     probabilities, which it equals: for a confident right answer $\hat p_t$ rounds to 1 and
     $\hat p_t - 1$ to 0."""
     z, labels = _probabilities_and_labels("logits", logits, labels)
+    return _cross_entropy_gradient_from_softmax(softmax(z), labels)
+
+
+def _cross_entropy_gradient_from_softmax(probabilities, labels):
+    r"""The gradient above from $\mathrm{softmax}(z)$ itself: a network's forward pass kept it."""
     rows = np.arange(len(labels))
-    grad = softmax(z)
+    grad = probabilities.copy()
     grad[rows, labels] = 0.0
     grad[rows, labels] = -grad.sum(axis=1)
-    return grad / len(labels)
+    grad /= len(labels)  # in place: grad is our own copy
+    return grad
 
 
 def one_hot(labels, n_classes):

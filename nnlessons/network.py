@@ -12,7 +12,9 @@ $$\delta^{L} = \frac{\partial L}{\partial a^{L}} \odot f'(z^{L}), \qquad
   \frac{\partial L}{\partial b^{l}} = \textstyle\sum_{\text{rows}} \delta^{l}, \qquad
   \delta^{l-1} = \big(\delta^{l} (W^{l})^\top\big) \odot f'(z^{l-1}).$$
 The backward pass uses the same weights as the forward pass, transposed, and the activation's
-derivative in place of the activation: it is the forward pass's mirror.
+derivative in place of the activation: it is the forward pass's mirror. The derivative is
+written with the activation the forward pass kept, as lesson 05 does: $f'(z) = a(1 - a)$ for the
+sigmoid, $1 - a^2$ for tanh, 1 where $a > 0$ for ReLU (`activations.prime_from_output`).
 
 The losses come from `losses`. A cross-entropy is computed from the output layer's weighted sums
 $z^L$ (the *logits*), not from the probabilities $a^L$: $\log(1 + e^{z}) - tz$ for a sigmoid
@@ -44,9 +46,10 @@ class MLP:
     lessons 04 and 06. `seed` is an int or a Generator.
 
     `derivatives` replaces, by activation name, the derivative backpropagation uses; the forward
-    pass is unchanged. `{"sigmoid": f}` with `f(z)` the slope at `z`: lesson 05 passes the sign
-    error of a widely read write-up, $\sigma(z)(\sigma(z) - 1)$, and the network climbs the loss
-    instead of descending it. With a cross-entropy loss the output layer's derivative cancels
+    pass is unchanged. `{"sigmoid": f}` with `f(a)` the slope written with the neuron's output
+    $a$, as backpropagation computes it: lesson 05 passes the sign error of a widely read
+    write-up, $a(a - 1)$ instead of $a(1 - a)$, and the network climbs the loss instead of
+    descending it. With a cross-entropy loss the output layer's derivative cancels
     (see `loss_and_gradients`), so there only the hidden layers use it.
     """
 
@@ -76,8 +79,9 @@ class MLP:
         if not self.bias:
             for b in self.biases:
                 b.setflags(write=False)  # zeros that no update can move
-        self._functions = [(f, self.derivatives.get(name, f_prime))
-                           for name, (f, f_prime) in zip(names, map(act.get, names))]
+        # each layer's activation, and its derivative as a function of the layer's output
+        self._functions = [(act.get(name)[0], self.derivatives.get(name) or _slope(name))
+                           for name in names]
         # what the last forward and backward passes computed (None until they run)
         self.zs = self.activations = self.deltas = None
 
@@ -104,8 +108,11 @@ class MLP:
         Returns the lists of the $z^l$ and of the $a^l$."""
         zs, activations = [], [X]
         for W, b, (f, _) in zip(self.weights, self.biases, self._functions):
-            zs.append(activations[-1] @ W + b)
-            activations.append(f(zs[-1]))
+            z = activations[-1] @ W
+            if self.bias:
+                z += b  # in place: the sums get their biases with no second (n, neurons) array
+            zs.append(z)
+            activations.append(f(z))
         return zs, activations
 
     def predict_classes(self, X):
@@ -127,27 +134,38 @@ class MLP:
         return self._backward(self._output_delta(grad))
 
     def _output_delta(self, grad_a):
-        r"""$\delta^L = \partial L/\partial a^L \odot f'(z^L)$. Softmax mixes every score of a row
-        into every output, so its delta is `softmax_backward` instead."""
+        r"""$\delta^L = \partial L/\partial a^L \odot f'(z^L)$, the slope from the kept $a^L$.
+        Softmax mixes every score of a row into every output, so its delta is
+        `softmax_backward` instead."""
         if self.activation_names[-1] == "softmax":
             return act.softmax_backward(self.activations[-1], grad_a)
-        f_prime = self._functions[-1][1]
-        return grad_a * f_prime(self.zs[-1])
+        slope = self._functions[-1][1]
+        return grad_a * slope(self.activations[-1])
 
     def _backward(self, delta):
-        """From the output layer's deltas, walk back layer by layer (the last layer first).
-        Every gradient the network computes comes through here."""
-        grads = {}
-        self.deltas = [None] * len(self.weights)
-        for l in range(len(self.weights) - 1, -1, -1):
+        r"""From the output layer's deltas, walk back layer by layer (the last layer first):
+        $\partial L/\partial W^l = (a^{l-1})^\top\delta^l$, $\partial L/\partial b^l$ the sum of
+        $\delta^l$'s rows, $\delta^{l-1} = (\delta^l (W^l)^\top) \odot f'$ with the slope $f'$
+        computed from the kept activations $a^{l-1}$. Every gradient the network computes comes
+        through here."""
+        n_layers = len(self.weights)
+        weight_grads, bias_grads = [None] * n_layers, [None] * n_layers
+        self.deltas = [None] * n_layers
+        for l in range(n_layers - 1, -1, -1):
             self.deltas[l] = delta
-            grads[f"W{l + 1}"] = self.activations[l].T @ delta
+            weight_grads[l] = _transpose_times(self.activations[l], delta)
             if self.bias:
-                grads[f"b{l + 1}"] = delta.sum(axis=0)
+                bias_grads[l] = delta.sum(axis=0)
             if l > 0:
-                f_prime = self._functions[l - 1][1]
-                delta = (delta @ self.weights[l].T) * f_prime(self.zs[l - 1])
-        return {name: grads[name] for name in self.parameters()}  # in W1, b1, W2, ... order
+                slope = self._functions[l - 1][1]
+                delta = delta @ self.weights[l].T
+                delta *= slope(self.activations[l])  # in place: delta is the new array above
+        grads = {}
+        for l in range(n_layers):  # in W1, b1, W2, ... order, like parameters()
+            grads[f"W{l + 1}"] = weight_grads[l]
+            if self.bias:
+                grads[f"b{l + 1}"] = bias_grads[l]
+        return grads
 
     def loss_and_gradients(self, X, targets, loss):
         r"""Forward, loss and backward in one call: returns `(loss_value, gradients)`.
@@ -159,20 +177,25 @@ class MLP:
         $(\mathrm{softmax}(z^L) - \text{onehot}(t))/n$ over the $n$ examples. The slope of the
         output activation has cancelled: nothing is divided by a probability near 0."""
         X = self.check_inputs(X)
-        targets = self.check_targets(targets, loss, len(X))
+        return self._loss_and_gradients(X, self.check_targets(targets, loss, len(X)), loss)
+
+    def _loss_and_gradients(self, X, targets, loss):
+        """`loss_and_gradients` of inputs and targets already checked (the training loop checks
+        its data once, not every mini-batch)."""
         self.zs, self.activations = self._layers(X)
-        value = loss_value(self.zs[-1], self.activations[-1], targets, loss)
+        value = loss_value(self.zs[-1], self.activations[-1], targets, loss, checked=True)
         return value, self._backward(self._loss_delta(targets, loss))
 
     def _loss_delta(self, targets, loss):
         r"""$\delta^L$ of a loss, from the values kept by the last forward pass: for the
-        cross-entropies the gradient of the very function `loss_value` computes."""
+        cross-entropies the gradient of the very function `loss_value` computes (softmax's
+        from the probabilities $a^L$ the forward pass kept)."""
         z, a = self.zs[-1], self.activations[-1]
         if loss == "binary_cross_entropy":
-            return losses.binary_cross_entropy_from_logits_gradient(z, targets)
+            return losses._binary_cross_entropy_from_logits_gradient(z, targets)
         if loss == "cross_entropy":
-            return losses.categorical_cross_entropy_from_logits_gradient(z, targets)
-        return self._output_delta(losses.mse_gradient(a, targets))
+            return losses._cross_entropy_gradient_from_softmax(a, targets)
+        return self._output_delta(losses._mse_gradient(a, targets))
 
     def loss(self, X, targets, loss):
         """The loss of the network's outputs on `X` against `targets`. Keeps nothing, like
@@ -276,15 +299,38 @@ class MLP:
         return targets
 
 
-def loss_value(logits, outputs, targets, loss):
+def loss_value(logits, outputs, targets, loss, checked=False):
     r"""The mean loss of the output layer against checked `targets` (`MLP.check_targets`),
     computed by `losses`: a cross-entropy from the logits $z^L$ (exact for any $z$, nothing
-    clipped), the mean squared error from the outputs $a^L$."""
+    clipped), the mean squared error from the outputs $a^L$. With `checked`, the logits and
+    outputs are a forward pass's own and are not checked again."""
+    if checked:
+        return _LOSS_FORMULAS[loss](outputs if loss == "mse" else logits, targets)
     if loss == "binary_cross_entropy":
         return losses.binary_cross_entropy_from_logits(logits, targets)
     if loss == "cross_entropy":
         return losses.categorical_cross_entropy_from_logits(logits, targets)
     return losses.mse(outputs, targets)
+
+
+# what each public loss computes once its inputs are checked
+_LOSS_FORMULAS = {"binary_cross_entropy": losses._binary_cross_entropy_from_logits,
+                  "cross_entropy": losses._categorical_cross_entropy_from_logits,
+                  "mse": losses._mse}
+
+
+def _transpose_times(a, delta):
+    r"""$a^\top\delta$: the sum, over the batch's rows, of each row's outer product. For a batch
+    of one row that is the outer product itself, which numpy's broadcasting computes a few times
+    faster than BLAS does as a matrix product with an inner size of 1 (the same numbers: each
+    entry is one product)."""
+    return a.T * delta if len(a) == 1 else a.T @ delta
+
+
+def _slope(name):
+    """The derivative backpropagation uses for an activation, from the layer's output (softmax
+    has none: its delta is `softmax_backward`)."""
+    return None if name == "softmax" else act.prime_from_output(name)
 
 
 def _checked_derivatives(derivatives, names):
@@ -298,7 +344,7 @@ def _checked_derivatives(derivatives, names):
             raise ValueError("softmax's derivative cannot be replaced: it is not elementwise "
                              "(see activations.softmax_backward)")
         if not callable(f_prime):
-            raise TypeError(f"derivatives[{name!r}] must be a function of z; "
+            raise TypeError(f"derivatives[{name!r}] must be a function of the output a; "
                             f"got {type(f_prime).__name__}")
     return derivatives
 

@@ -13,6 +13,7 @@ early stopping when the validation loss has not improved for `patience` epochs, 
 watching and steering a run: `on_update` sees every update, `on_epoch_end` every epoch, and
 `learning_rate` may be a schedule such as `decay(0.5, 0.9)`.
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,12 +49,25 @@ def l2_penalty(net, l2):
     return 0.5 * l2 * sum(float(np.sum(W * W)) for W in net.weights) if l2 else 0.0
 
 
-def sgd_step(net, grads, learning_rate, l2=0.0):
+def sgd_step(net, grads, learning_rate, l2=0.0, scratch=None):
     r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
-    $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place."""
+    $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place.
+
+    `scratch`, if given, holds an array shaped like each parameter (by name) to compute its step
+    in: the training loop makes them once, so no step makes a new array."""
     for name, p in net.parameters().items():
-        g = grads[name] + l2 * p if l2 and name.startswith("W") else grads[name]
-        p -= learning_rate * g
+        step = np.empty_like(p) if scratch is None else scratch[name]
+        if l2 and name.startswith("W"):
+            np.multiply(p, l2, out=step)
+            step += grads[name]              # the gradient plus the decay, lambda W
+            step *= learning_rate
+        else:
+            np.multiply(grads[name], learning_rate, out=step)
+        p -= step                            # in place: the network's own arrays move
+
+
+def _scratch(params):
+    return {name: np.empty_like(p) for name, p in params.items()}
 
 
 def diverged(net, limit=LIMIT):
@@ -64,7 +78,14 @@ def diverged(net, limit=LIMIT):
     far the weights run off. Weights past a million mean every step overshoots by more than it
     corrects (the learning rate is too large); no network of this course, trained on data of
     ordinary size, comes near them."""
-    return not all(np.abs(p).max() <= limit for p in net.parameters().values())  # NaN: False
+    return not all(_within(p, limit) for p in net.parameters().values())
+
+
+def _within(p, limit):
+    """Every entry of `p` finite and at most `limit` in size: its smallest and largest entries
+    say so in two passes that make no array (NaN makes both comparisons False). Not a BLAS
+    dot product, whose worker threads would have to wake up for it after every update."""
+    return -limit <= p.min() and p.max() <= limit
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,18 +117,30 @@ def train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2=0.0, s
     X = net.check_inputs(X)
     targets = net.check_targets(targets, loss, len(X))
     _check_rate(learning_rate)
-    batch_losses = []
+    return _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuffle,
+                        on_update, epoch, step)[0]
+
+
+def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuffle, on_update,
+                 epoch, step, scratch=None):
+    """`train_epoch` on data already checked (by `fit`, once for every epoch). Returns the
+    losses and whether the weights diverged. `scratch`: where each update's steps are
+    computed (see `sgd_step`), made here unless given."""
+    batch_losses, blew_up = [], False
+    params = net.parameters()
+    scratch = scratch or _scratch(params)
     for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
-        value, grads = net.loss_and_gradients(X_batch, t_batch, loss)
+        value, grads = net._loss_and_gradients(X_batch, t_batch, loss)
         value += l2_penalty(net, l2)
         if on_update is not None:
             on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value, grads,
                              learning_rate))
         batch_losses.append(value)
-        sgd_step(net, grads, learning_rate, l2)
-        if diverged(net):
+        sgd_step(net, grads, learning_rate, l2, scratch)
+        if not all(_within(p, LIMIT) for p in params.values()):  # diverged(net)
+            blew_up = True
             break
-    return batch_losses
+    return batch_losses, blew_up
 
 
 def accuracy(net, X, y):
@@ -127,14 +160,25 @@ def score(net, X, targets, loss):
     """The loss of `net` on `X` and its accuracy, from one forward pass, as `fit` records them
     after every epoch. The accuracy is None for "mse" and for several sigmoid outputs (several
     yes/no answers per example are not one class)."""
-    outputs = net.forward(X)
-    targets = net.check_targets(targets, loss, len(outputs))
-    value = loss_value(net.zs[-1], outputs, targets, loss)
+    X = net.check_inputs(X)
+    return _score(net, X, net.check_targets(targets, loss, len(X)), loss)
+
+
+def _score(net, X, targets, loss):
+    """`score` of data already checked (`fit` checks its data once)."""
+    net.zs, net.activations = net._layers(X)
+    outputs = net.activations[-1]
+    value = loss_value(net.zs[-1], outputs, targets, loss, checked=True)
     if loss == "mse" or outputs.shape[1] > 1 and loss == "binary_cross_entropy":
         return value, None
     if loss == "cross_entropy":
-        return value, float(np.mean(outputs.argmax(axis=1) == targets))
-    return value, float(np.mean((outputs[:, 0] > 0.5) == targets[:, 0]))
+        return value, _share(outputs.argmax(axis=1) == targets)
+    return value, _share((outputs[:, 0] > 0.5) == targets[:, 0])
+
+
+def _share(hits):
+    """The share of True in `hits`: `np.mean(hits)`, without its few microseconds per call."""
+    return int(np.count_nonzero(hits)) / hits.size
 
 
 def decay(rate, factor):
@@ -213,23 +257,28 @@ def fit(net, X, y, loss="auto", epochs=20, batch_size=32, learning_rate=0.1, l2=
 
     rng = v.as_rng(seed)
     history = History()
-    last_good = best = _snapshot(net)  # the weights to put back after divergence, or patience
+    # the weights to put back after divergence (the last good epoch's), or when patience runs
+    # out (the best epoch's): copied after every epoch into these arrays, made once
+    last_good = _snapshot(net)
+    best = _snapshot(net) if patience is not None else None
+    scratch = _scratch(net.parameters())  # where every update's steps are computed
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             # 1. one epoch of mini-batch updates, at this epoch's learning rate
             rate = _rate_in(learning_rate, epoch)
             history.learning_rates.append(rate)
-            history.update_loss += train_epoch(net, X, targets, loss, rate, batch_size, rng, l2,
-                                               shuffle, on_update, epoch,
-                                               len(history.update_loss))
+            batch_losses, blew_up = _train_epoch(net, X, targets, loss, rate, batch_size, rng,
+                                                 l2, shuffle, on_update, epoch,
+                                                 len(history.update_loss), scratch)
+            history.update_loss += batch_losses
             # 2. scoring on the training and validation data, unless the weights blew up
-            if diverged(net) or not _score_epoch(history, net, loss, (X, targets), validation):
+            if blew_up or not _score_epoch(history, net, loss, (X, targets), validation):
                 history.diverged = True
                 stop = _divergence_message(epoch, rate), last_good
             else:
-                last_good = _snapshot(net)
-                if history.best_epoch == epoch:
-                    best = last_good
+                _copy_into(last_good, net)
+                if best is not None and history.best_epoch == epoch:
+                    _copy_into(best, net)
                 # 3. early stopping, or a stop asked for by on_epoch_end
                 stop = _reason_to_stop(history, epoch, patience, on_epoch_end, best)
             if stop is not None:  # stop, and put back the weights the reason names
@@ -246,12 +295,12 @@ def _score_epoch(history, net, loss, training, validation):
     """Record an epoch's scores in `history`, and mark it as `best_epoch` when its validation
     loss is the lowest so far. Records nothing, and returns False, if the training loss is not
     finite."""
-    train_loss, train_accuracy = score(net, *training, loss)
-    if not np.isfinite(train_loss):
+    train_loss, train_accuracy = _score(net, *training, loss)
+    if not math.isfinite(train_loss):
         return False
     _record(history.train_loss, history.train_accuracy, train_loss, train_accuracy)
     if validation is not None:
-        _record(history.val_loss, history.val_accuracy, *score(net, *validation, loss))
+        _record(history.val_loss, history.val_accuracy, *_score(net, *validation, loss))
         if history.best_epoch is None or \
                 history.val_loss[-1] < history.val_loss[history.best_epoch - 1]:
             history.best_epoch = history.epochs
@@ -286,6 +335,12 @@ def _record(losses, accuracies, loss, accuracy_or_none):
 def _snapshot(net):
     """A copy of every parameter, to put back later (best epoch, last good epoch)."""
     return {name: p.copy() for name, p in net.parameters().items()}
+
+
+def _copy_into(snapshot, net):
+    """Overwrite a `_snapshot` with the network's parameters now: no new arrays."""
+    for name, p in net.parameters().items():
+        snapshot[name][...] = p
 
 
 def _loss_for(net, loss):

@@ -148,8 +148,8 @@ def test_replaced_derivatives_are_checked():
         MLP([2, 1], "sigmoid", derivatives={"tanh": np.cos})
     with pytest.raises(ValueError, match="softmax's derivative cannot be replaced"):
         MLP([2, 3], "softmax", derivatives={"softmax": np.cos})
-    with pytest.raises(TypeError, match=r"derivatives\['sigmoid'\] must be a function of z; "
-                                        r"got float"):
+    with pytest.raises(TypeError, match=r"derivatives\['sigmoid'\] must be a function of the "
+                                        r"output a; got float"):
         MLP([2, 1], "sigmoid", derivatives={"sigmoid": 0.25})
 
 

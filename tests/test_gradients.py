@@ -39,6 +39,40 @@ def test_elu_derivative_with_alpha():
     assert error < TOLERANCE
 
 
+@pytest.mark.parametrize("name", [n for n in act.ELEMENTWISE])
+def test_derivative_from_the_output(name):
+    """What backpropagation uses: the slope computed from the output a = f(z) the forward pass
+    kept, against central differences of f, and equal to the slope computed from z."""
+    f, f_prime = act.get(name)
+    slope = act.prime_from_output(name)
+    z = random_away_from_kinks(np.random.default_rng(5), (7, 5))
+    from_output = np.asarray(slope(f(z)), dtype=np.float64)
+    error = gradient_check(lambda zz: np.sum(f(zz)), from_output, z.copy())
+    assert error < TOLERANCE, f"{name}: relative error {error:.2e}"
+    np.testing.assert_allclose(from_output, f_prime(z), rtol=1e-12, atol=1e-15)
+
+
+def test_derivatives_from_the_output_with_other_slope_and_alpha():
+    z = random_away_from_kinks(np.random.default_rng(6), (4, 3))
+    for f, slope in ((lambda zz: act.leaky_relu(zz, 0.2),
+                      lambda zz: act.leaky_relu_prime_from_output(act.leaky_relu(zz, 0.2), 0.2)),
+                     (lambda zz: act.elu(zz, 0.5),
+                      lambda zz: act.elu_prime_from_output(act.elu(zz, 0.5), 0.5))):
+        assert gradient_check(lambda zz: np.sum(f(zz)), slope(z), z.copy()) < TOLERANCE
+
+
+def test_relu_slope_at_the_kink_is_zero_from_the_output_too():
+    z = np.array([-1.0, 0.0, 1e-300, 2.0])
+    assert act.relu_prime_from_output(act.relu(z)).tolist() == act.relu_prime(z).tolist()
+
+
+def test_prime_from_output_refuses_softmax_and_unknown_names():
+    with pytest.raises(ValueError, match="softmax has no elementwise derivative"):
+        act.prime_from_output("softmax")
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        act.prime_from_output("swish")
+
+
 def test_softmax_backward():
     rng = np.random.default_rng(4)
     z, g = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
@@ -85,6 +119,7 @@ NETWORKS = [
     ([3, 5, 3], ["leaky_relu", "softmax"], "cross_entropy"),
     ([3, 4, 3], ["relu", "softmax"], "mse"),        # softmax through the general backward path
     ([3, 4, 1], ["sigmoid", "sigmoid"], "mse"),
+    ([3, 4, 2], ["relu", "tanh"], "mse"),           # a tanh output: its slope from a^L
 ]
 
 
@@ -106,6 +141,22 @@ def test_mlp_backward_matches_numerical_gradient(sizes, names, loss):
         numerical = numerical_gradient(lambda _: net.loss(X, targets, loss), param)
         error = relative_error(grads[name], numerical)
         assert error < TOLERANCE, f"{name}: relative error {error:.2e}"
+
+
+@pytest.mark.parametrize("names", [["sigmoid", "tanh", "sigmoid"], ["relu", "elu", "identity"],
+                                   ["leaky_relu", "sigmoid", "identity"]])
+def test_backward_uses_the_kept_activations_not_the_weighted_sums(names):
+    """Lesson 05's backward pass: every slope from the activations the forward pass kept,
+    a(1 - a), 1 - a^2, a > 0. With the kept weighted sums spoiled, the gradients stay the same."""
+    rng = np.random.default_rng(8)
+    net = MLP([3, 4, 5, 2], names, seed=9)
+    X, T = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    _, expected = net.loss_and_gradients(X, T, "mse")
+    net.forward(X)
+    net.zs = [np.full_like(z, np.nan) for z in net.zs]
+    output_gradient = losses.mse_gradient(net.activations[-1], T)
+    for name, g in net.backward(output_gradient).items():
+        np.testing.assert_array_equal(g, expected[name])
 
 
 def test_backward_from_an_output_gradient_matches_loss_and_gradients():
@@ -312,9 +363,8 @@ def test_network_loss_and_gradients_agree_where_the_outputs_saturate(output, los
 
 
 # ---- the hooks: a wrong derivative, a network without biases -------------------------------
-def forum_sigmoid_prime(z):
+def forum_sigmoid_prime(y):
     """The forum's y(y - 1), written with the neuron's output y: the sign is wrong."""
-    y = act.sigmoid(z)
     return y * (y - 1.0)
 
 

@@ -241,6 +241,21 @@ def test_diverged_is_weights_past_a_million_or_not_finite():
     assert not diverged(net)
 
 
+def test_diverged_at_the_limit_on_either_side_and_for_any_layer():
+    """Many weights just under the limit have not diverged; one past it on either side, in any
+    layer, or one too large for its square, has."""
+    net = MLP([30, 20, 1])
+    for p in net.parameters().values():
+        p[...] = -9.9
+    assert not diverged(net, limit=10)
+    for p in net.parameters().values():
+        for bad in (10.5, -10.5, 1e200, -np.inf, np.nan):
+            p.flat[-1] = bad
+            assert diverged(net, limit=10), (p.shape, bad)
+        p.flat[-1] = 9.9
+    assert not diverged(net, limit=10)
+
+
 def test_the_default_network_trains_with_the_default_loss():
     X, y = data.xor()
     history = fit(MLP([2, 3, 1]), X, y)  # sigmoid output: binary cross-entropy
@@ -281,7 +296,7 @@ def test_a_network_without_biases_trains_and_survives_save_and_load(tmp_path):
 
 
 def test_copy_keeps_the_architecture_and_the_hooks():
-    wrong = lambda z: -act.sigmoid_prime(z)  # noqa: E731
+    wrong = lambda a: -act.sigmoid_prime_from_output(a)  # noqa: E731
     net = MLP([2, 3, 1], "sigmoid", bias=False, derivatives={"sigmoid": wrong}, seed=4)
     twin = net.copy()
     assert repr(twin) == repr(net) and "bias=False" in repr(net)
@@ -342,6 +357,6 @@ def test_hooks_reproduce_the_backprop_demo_with_the_forum_derivative():
     assert history.update_loss[-1] > 1.5 * history.update_loss[0]  # the forum's slope climbs
 
 
-def forum_sigmoid_prime(z):
-    y = act.sigmoid(z)
-    return y * (y - 1.0)
+def forum_sigmoid_prime(a):
+    """The forum's slope, from the neuron's output as backpropagation computes it."""
+    return a * (a - 1.0)

@@ -30,7 +30,6 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from .. import plots
-from ..activations import sigmoid
 from ..calculus import AGREE, numerical_gradient, relative_error, verdict
 from ..network import MLP
 from ..training import fit
@@ -83,10 +82,10 @@ def _edge_label_at(layer):
     return 0.68 if layer == 1 else 0.5
 
 
-def wrong_sigmoid_derivative(z):
-    r"""The sigmoid's slope as a widely read write-up prints it, $y(y - 1)$ with
-    $y = \sigma(z)$: the right one, $y(1 - y)$, with the wrong sign. For `MLP`'s `derivatives`."""
-    y = sigmoid(z)
+def wrong_sigmoid_derivative(y):
+    r"""The sigmoid's slope as a widely read write-up prints it, $y(y - 1)$ with the neuron's
+    output $y = \sigma(z)$: the right one, $y(1 - y)$, with the wrong sign. For `MLP`'s
+    `derivatives`, which take the output, as backpropagation computes the slope."""
     return y * (y - 1.0)
 
 
