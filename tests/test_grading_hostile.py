@@ -121,6 +121,10 @@ HOSTILE = {
         ["sigmoid"], "failed", "not allowed: sigmoid calls nnlessons.activations.sigmoid"),
 }
 
+from nnlessons.grading.suite import SuiteLibrary  # noqa: E402
+
+FULL_01 = SuiteLibrary().get("01_neuron").max_score  # hidden tests included
+
 
 @pytest.fixture(scope="module")
 def sentinel():
@@ -256,14 +260,14 @@ def test_other_submissions_keep_their_grades_when_graded_together(tmp_path):
     assert out.returncode == 0, out.stderr
     grades = {g["student"]: g for g in json.loads((tmp_path / "g.json").read_text())}
     assert len(grades) == 7
-    assert grades["good1"]["score"] == grades["good2"]["score"] == 23
+    assert grades["good1"]["score"] == grades["good2"]["score"] == FULL_01
     assert (folder / "good1_01_neuron.ipynb").read_text() == SOLUTION.read_text()
 
 
 def test_without_isolation_grading_still_works_and_says_so(tmp_path):
     """--isolation none (an instructor's explicit choice): same scores, labelled."""
     solved = grade_notebook(SOLUTION, isolation_kind="none")
-    assert solved.score == 23 and solved.isolation == "none"
+    assert solved.score == FULL_01 and solved.isolation == "none"
     assert solved.as_dict()["isolation"] == "none"
     code, losing, status, message = HOSTILE["os_exit_in_function"]
     result = grade_notebook(hostile_notebook(tmp_path, "exit", code), isolation_kind="none")

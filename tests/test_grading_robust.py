@@ -19,12 +19,13 @@ from nnlessons.grading import report, safe
 from nnlessons.grading.cli import search
 from nnlessons.grading.grader import Submission
 from nnlessons.grading import runner
+from nnlessons.grading.suite import SuiteLibrary
 from nnlessons.grading.testing import with_extra_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "01_neuron.ipynb"
 KNOWN = ["01_neuron", "02_loss"]
-FULL = 23   # 01_neuron's maximum
+FULL = SuiteLibrary().get("01_neuron").max_score   # 01_neuron's maximum, hidden tests included
 # bytes no report may contain: ESC, BEL, the 8-bit CSI, NUL
 CONTROL_BYTES = [b"\x1b", b"\x07", "\x9b".encode(), b"\x00"]
 FORMULA = '=HYPERLINK("evil","click")'

@@ -26,8 +26,8 @@ HIDDEN = ROOT / "instructor" / "graders"
 EXERCISES = ["01_neuron", "02_loss", "03_derivative", "04_gradient_descent", "05_backprop",
              "06_batches", "07_overfitting", "08_activations", "09_capstone"]
 # the points of each exercise, public and hidden tests together
-TOTALS = {"01_neuron": 23, "02_loss": 20, "03_derivative": 24, "04_gradient_descent": 34,
-          "05_backprop": 36, "06_batches": 46, "07_overfitting": 41, "08_activations": 56,
+TOTALS = {"01_neuron": 28, "02_loss": 20, "03_derivative": 24, "04_gradient_descent": 34,
+          "05_backprop": 40, "06_batches": 46, "07_overfitting": 41, "08_activations": 56,
           "09_capstone": 48}
 # what the build leaves behind or what is not the project's (never in a wheel)
 NOT_SOURCES = shutil.ignore_patterns(".git", ".ci-venv", ".venv", "build", "dist", "*.egg-info",

@@ -10,13 +10,16 @@ from nnlessons.grading.suite import Suite
 
 suite = Suite("02_loss", functions=["squared_error", "mse", "binary_cross_entropy",
                                     "binary_cross_entropy_gradient"], forbidden={
-    "squared_error": ["nnlessons.losses.squared_error", "nnlessons.losses.mse"],
-    "mse": ["nnlessons.losses.mse", "nnlessons.losses.squared_error"],
+    "squared_error": ["nnlessons.losses.squared_error", "nnlessons.losses.mse",
+                      "nnlessons.losses._mse"],
+    "mse": ["nnlessons.losses.mse", "nnlessons.losses.squared_error", "nnlessons.losses._mse"],
     "binary_cross_entropy": ["nnlessons.losses.binary_cross_entropy",
-                             "nnlessons.losses.binary_cross_entropy_from_logits"],
+                             "nnlessons.losses.binary_cross_entropy_from_logits",
+                             "nnlessons.losses._binary_cross_entropy_from_logits"],
     "binary_cross_entropy_gradient": [
         "nnlessons.losses.binary_cross_entropy_gradient",
         "nnlessons.losses.binary_cross_entropy_from_logits_gradient",
+        "nnlessons.losses._binary_cross_entropy_from_logits_gradient",
         "nnlessons.losses.binary_cross_entropy", "nnlessons.calculus.numerical_gradient",
         "nnlessons.calculus.numerical_derivative"],
 }, hidden_counts={"squared_error": 1, "mse": 2, "binary_cross_entropy": 3,

@@ -12,7 +12,9 @@ from nnlessons.grading.suite import Suite, ref
 # Backprop must be written, not borrowed: the reference network's backward pass (every public
 # method that computes gradients goes through MLP._backward) and its loss are taken out.
 NO_NETWORK = ["nnlessons.network.MLP._backward", "nnlessons.network.loss_value"]
-NO_SIGMOID_PRIME = ["nnlessons.activations.sigmoid_prime", "nnlessons.activations.get"]
+NO_SIGMOID_PRIME = ["nnlessons.activations.sigmoid_prime", "nnlessons.activations.get",
+                    "nnlessons.activations.sigmoid_prime_from_output",
+                    "nnlessons.activations.prime_from_output"]
 NO_NUMERICAL = ["nnlessons.calculus.numerical_gradient", "nnlessons.calculus.gradient_check"]
 suite = Suite("05_backprop", functions=["sigmoid_prime_from_output", "backprop", "update",
                                         "relative_error"], forbidden={
@@ -194,7 +196,8 @@ def twice_and_opposite(student, expect):
 # Past what lesson 05 wrote out: the learner derives tanh's slope. Declared here, after the
 # exercises above, so that this exercise is one block.
 suite.forbidden["backprop_tanh"] = (NO_SIGMOID_PRIME + NO_NETWORK + NO_NUMERICAL
-                                    + ["nnlessons.activations.tanh_prime"])
+                                    + ["nnlessons.activations.tanh_prime",
+                                       "nnlessons.activations.tanh_prime_from_output"])
 suite.hidden_counts["backprop_tanh"] = 4
 
 

@@ -13,15 +13,22 @@ suite = Suite("08_activations", functions=[
     "relu", "relu_prime", "leaky_relu", "leaky_relu_prime", "elu", "elu_prime", "softmax",
     "softmax_cross_entropy_gradient"], forbidden={
     "relu": ["nnlessons.activations.relu", "nnlessons.activations.get"],
-    "relu_prime": ["nnlessons.activations.relu_prime", "nnlessons.activations.get"],
+    "relu_prime": ["nnlessons.activations.relu_prime", "nnlessons.activations.get",
+                   "nnlessons.activations.relu_prime_from_output",
+                   "nnlessons.activations.prime_from_output"],
     "leaky_relu": ["nnlessons.activations.leaky_relu", "nnlessons.activations.get"],
-    "leaky_relu_prime": ["nnlessons.activations.leaky_relu_prime", "nnlessons.activations.get"],
+    "leaky_relu_prime": ["nnlessons.activations.leaky_relu_prime", "nnlessons.activations.get",
+                         "nnlessons.activations.leaky_relu_prime_from_output",
+                         "nnlessons.activations.prime_from_output"],
     "elu": ["nnlessons.activations.elu", "nnlessons.activations.get"],
-    "elu_prime": ["nnlessons.activations.elu_prime", "nnlessons.activations.get"],
+    "elu_prime": ["nnlessons.activations.elu_prime", "nnlessons.activations.get",
+                  "nnlessons.activations.elu_prime_from_output",
+                  "nnlessons.activations.prime_from_output"],
     "softmax": ["nnlessons.activations.softmax", "nnlessons.activations.get"],
     "softmax_cross_entropy_gradient": [
         "nnlessons.activations.softmax", "nnlessons.activations.get",
-        "nnlessons.losses.categorical_cross_entropy_from_logits_gradient"],
+        "nnlessons.losses.categorical_cross_entropy_from_logits_gradient",
+        "nnlessons.losses._cross_entropy_gradient_from_softmax"],
 }, hidden_counts={"relu": 2, "relu_prime": 3, "leaky_relu": 2, "leaky_relu_prime": 2, "elu": 3,
                   "elu_prime": 2, "softmax": 5, "softmax_cross_entropy_gradient": 4})
 
