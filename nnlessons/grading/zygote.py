@@ -77,11 +77,37 @@ def drop_capabilities():
             raise OSError(f"{field} is not empty after dropping capabilities")
 
 
+def mounts_below(folder):
+    """The mount points strictly below `folder`, outermost first (from /proc/self/mountinfo)."""
+    below = []
+    for line in open("/proc/self/mountinfo"):
+        point = line.split()[4].replace("\\040", " ")
+        if point.startswith(folder.rstrip("/") + "/"):
+            below.append(point)
+    kept = []
+    for point in sorted(set(below), key=lambda p: p.count("/")):
+        if not any(point.startswith(k + "/") for k in kept):
+            kept.append(point)
+    return kept
+
+
+def fresh_workdir(workdir, size):
+    """An empty tmpfs over the working folder. Python or its packages may live below it (a CI
+    checkout in /tmp): what is mounted there is held by a descriptor first and mounted again on
+    top, read-only, so the new tmpfs hides the last submission's files and nothing else."""
+    held = [(point, os.open(point, os.O_PATH | os.O_DIRECTORY)) for point in mounts_below(workdir)]
+    _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=0755")
+    for point, fd in held:
+        os.makedirs(point, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", point, None, MS_BIND | MS_REC)
+        _mount(None, point, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(fd)
+
+
 def second(config, spawn, fds):
     """PID 1 of the submission's namespace: its own mounts, no capability, then child.py."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    _mount("tmpfs", config["workdir"], "tmpfs", MS_NOSUID | MS_NODEV,
-           f"size={config['tmpfs_bytes']},mode=0755")
+    fresh_workdir(config["workdir"], config["tmpfs_bytes"])
     view = os.path.join(config["views"], spawn["view"])
     _mount(view, config["package"], None, MS_BIND)
     _mount(None, config["package"], None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
