@@ -242,14 +242,23 @@ def test_exercise_solution_typed_in_passes_self_check(page, lab, artifacts):
         check = page.locator('[data-test-check="0"]')
         assert "def weighted_sum" in page.evaluate(bs.JS_CELL_SOURCE, [EXERCISE, stub_index]), \
             f"{EXERCISE}: the first exercise cell is not weighted_sum's"
-        assert "not written yet" in check.locator(".jp-OutputArea").inner_text(), \
-            f"{EXERCISE}: before any solution, the self-check did not say 'not written yet'"
+        # JupyterLab draws only the cells near the view: bring the check into it to read it
+        check.scroll_into_view_if_needed()
+        said = bs.wait_until(lambda: "not written yet" in check.locator(".jp-OutputArea")
+                             .inner_text(), timeout=CELL_RUN)
+        assert said, (f"{EXERCISE}: before any solution, the self-check did not say 'not written "
+                      f"yet': {check.locator('.jp-OutputArea').inner_text()!r}")
 
         # Select the stub's line in the editor (Home stops after the indentation) and type.
         line = stub.locator(".cm-line", has_text="raise NotImplementedError")
         line.scroll_into_view_if_needed()
         line.click()
         page.keyboard.press("Home")
+        # the stub's message runs over several lines: select down to its closing bracket
+        lines = page.evaluate(bs.JS_CELL_SOURCE, [EXERCISE, stub_index]).split("\n")
+        first = next(i for i, text in enumerate(lines) if "raise NotImplementedError" in text)
+        for _ in range(len(lines) - 1 - first):
+            page.keyboard.press("Shift+ArrowDown")
         page.keyboard.press("Shift+End")
         page.keyboard.type(WEIGHTED_SUM)
         source = page.evaluate(bs.JS_CELL_SOURCE, [EXERCISE, stub_index])

@@ -19,3 +19,15 @@ def test_readme_example_prints_what_it_claims(tmp_path, monkeypatch):
         exec(compile(example, "README.md", "exec"), {})
     assert out.getvalue().split() == claimed
     assert any(p.suffix == ".npz" for p in tmp_path.iterdir())
+
+
+def test_readme_self_check_output_is_the_solutions_own():
+    """The self-check lines the README shows are what solutions/01's check cell printed."""
+    import json
+    shown = re.search(r"```text\n(weighted_sum: .*?)```", README.read_text(), flags=re.S)
+    assert shown, "README.md no longer shows the self-check's output"
+    notebook = json.loads((README.parent / "solutions" / "01_neuron.ipynb").read_text())
+    printed = next("".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+                   for cell in notebook["cells"] if cell["cell_type"] == "code"
+                   and "".join(cell["source"]).startswith('check("01_neuron", "weighted_sum")'))
+    assert shown.group(1).strip() == printed.strip()

@@ -69,8 +69,8 @@ def report(function, results, hidden_count):
     if results and all(r.status == "error" and "not written yet" in r.output for r in results):
         if not results[0].output.startswith(f"{function} is not written yet"):
             return [results[0].output]  # it calls another function that is not written yet
-        return [f"{function}: not written yet. Replace the `raise NotImplementedError(...)` "
-                f"line with your code, then run this cell again."]
+        return [f"{function}: not written yet. Replace the whole `raise NotImplementedError(...)` "
+                f"(down to its closing bracket) with your code, then run this cell again."]
     passed = sum(r.status == "passed" for r in results)
     lines = [f"{function}: {passed} of {len(results)} public tests passed"]
     for r in results:
