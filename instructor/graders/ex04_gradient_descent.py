@@ -243,7 +243,7 @@ def reference_rate_limits(X):
 
 
 @suite.test(function="rate_limits", points=2, hidden=True,
-            case="more inputs than two, and many examples",
+            case="ordinary inputs of another size: more inputs than two, and many examples",
             hint="take the smallest and the largest of all the eigenvalues, whatever the number "
                  "of inputs, and the mean over all the examples")
 def rate_limits_many_inputs(student, expect):
@@ -253,7 +253,7 @@ def rate_limits_many_inputs(student, expect):
 
 
 @suite.test(function="rate_limits", points=1, hidden=True,
-            case="a single input (one eigenvalue)",
+            case="a value exactly at a boundary: a single input (one eigenvalue)",
             hint="with one eigenvalue the best rate lands on the bottom in one step; keep X "
                  "two-dimensional so that X.T X is a 1 by 1 matrix")
 def rate_limits_one_input(student, expect):
@@ -262,7 +262,8 @@ def rate_limits_one_input(student, expect):
 
 
 @suite.test(function="rate_limits", points=1, hidden=True,
-            case="the rates, tried by gradient descent on the bowl",
+            case="a value exactly at a boundary: rates just below and just above the "
+                 "divergence limit, tried by gradient descent on the bowl",
             hint="the best rate should need fewer steps than rates 10% above and below it")
 def rate_limits_on_the_bowl(student, expect):
     X, _ = data.bowl()

@@ -219,7 +219,7 @@ def tanh_reference(X, targets, params):
 
 
 @suite.test(function="backprop_tanh", points=2, hidden=True,
-            case="a tanh network checked against a numerical gradient",
+            case="checked against a numerical gradient: a tanh network",
             hint="run a gradient check on your own tanh network: if the hidden layer is off, "
                  "the slope you derived is")
 def tanh_agrees_with_numerical_gradient(student, expect):
@@ -255,7 +255,7 @@ def tanh_one_example(student, expect):
 
 
 @suite.test(function="backprop_tanh", points=1, hidden=True,
-            case="very large weighted sums (saturated neurons)",
+            case="very large inputs: very large weighted sums (saturated neurons)",
             hint="write the slope with tanh's output, which stays between -1 and 1; "
                  "recomputing exponentials of huge sums overflows")
 def tanh_saturated(student, expect):

@@ -337,7 +337,8 @@ def lowest_point(X, y):
 
 
 @suite.test(function="settle", points=2, hidden=True,
-            case="a start far from the lowest point, with mini-batches",
+            case="ordinary inputs of another size: a start far from the lowest point, with "
+                 "mini-batches",
             hint="a rate that shrinks very fast (halving every epoch) freezes the walk before it "
                  "arrives; shrink more gently")
 def settle_from_far(student, expect):
@@ -348,7 +349,7 @@ def settle_from_far(student, expect):
 
 
 @suite.test(function="settle", points=1, hidden=True,
-            case="a smaller starting rate and other data",
+            case="ordinary inputs of another size: a smaller starting rate and other data",
             hint="the schedule starts at the learning_rate it is given, whatever it is, and "
                  "shrinks from there")
 def settle_small_rate(student, expect):
@@ -358,7 +359,8 @@ def settle_small_rate(student, expect):
                   "0.05, batches of 1, 100 epochs")
 
 
-@suite.test(function="settle", points=1, hidden=True, case="the same seed twice",
+@suite.test(function="settle", points=1, hidden=True,
+            case="ordinary inputs of another size: the same seed twice",
             hint="one Generator from the seed, handed to sgd_epoch in every epoch; nothing else "
                  "random")
 def settle_same_seed(student, expect):

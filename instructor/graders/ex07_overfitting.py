@@ -342,7 +342,8 @@ def choice_curves():
 
 
 @suite.test(function="my_choice", points=2, hidden=True,
-            case="the learning rate you chose, against the curves",
+            case="ordinary inputs of another size: the learning rate you chose, against the "
+                 "curves",
             hint="compare the lowest point of every curve; a diverging or still-falling curve "
                  "does not reach the lowest one")
 def choice_rate_reaches_the_lowest(student, expect):
@@ -355,7 +356,8 @@ def choice_rate_reaches_the_lowest(student, expect):
 
 
 @suite.test(function="my_choice", points=2, hidden=True,
-            case="the epoch you chose, against its run's validation curve",
+            case="ordinary inputs of another size: the epoch you chose, against its run's "
+                 "validation curve",
             hint="keep the weights of an epoch near the lowest validation loss of your rate, not "
                  "the last epoch and not the lowest training loss")
 def choice_epoch_near_the_minimum(student, expect):

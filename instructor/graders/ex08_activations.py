@@ -319,7 +319,7 @@ def classifier_reference(X, labels, params):
 
 
 @suite.test(function="classifier_backward", points=3, hidden=True,
-            case="a classifier checked against a numerical gradient",
+            case="checked against a numerical gradient: a classifier",
             hint="every parameter must pass the notebook's gradient check; the output layer's "
                  "bias gradient sums the deltas, the hidden layer uses the ReLU's slope")
 def classifier_numerical_check(student, expect):
@@ -356,7 +356,7 @@ def classifier_one_example(student, expect):
 
 
 @suite.test(function="classifier_backward", points=1, hidden=True,
-            case="a wide network with many classes and very large scores",
+            case="very large inputs: a wide network with many classes and very large scores",
             hint="the bias gradients are sums of the deltas over the examples; before np.exp, "
                  "subtract each row's largest score, as softmax does")
 def classifier_many_classes(student, expect):

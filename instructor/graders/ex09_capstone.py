@@ -64,7 +64,8 @@ def require_accuracy(expect, value, least):
 # --- init_params ------------------------------------------------------------------------------
 
 @suite.test(function="init_params", points=1, hidden=True,
-            case="the same seed twice, and another seed",
+            case="ordinary inputs of another size: "
+                 "the same seed twice, and another seed",
             hint="draw every weight from one Generator made from the seed, nothing else")
 def init_params_seeded(student, expect):
     first, again, other = (student.init_params(6, 5, 4, s) for s in (7, 7, 8))
@@ -77,7 +78,8 @@ def init_params_seeded(student, expect):
 
 
 @suite.test(function="init_params", points=1, hidden=True,
-            case="a layer much wider than the other",
+            case="ordinary inputs of another size: "
+                 "a layer much wider than the other",
             hint="each weight matrix's spread depends on ITS number of inputs")
 def init_params_wide_hidden(student, expect):
     got = student.init_params(10, 2000, 3, 1)
@@ -91,7 +93,8 @@ def init_params_wide_hidden(student, expect):
 
 # --- forward ----------------------------------------------------------------------------------
 
-@suite.test(function="forward", points=1, hidden=True, case="very large scores",
+@suite.test(function="forward", points=1, hidden=True, case="very large inputs: "
+                 "very large scores",
             hint="subtract each row's largest score before exponentiating; then no exponent "
                  "is positive")
 def forward_large_scores(student, expect):
@@ -127,7 +130,8 @@ def forward_leaves_inputs_alone(student, expect):
 # --- cross_entropy ----------------------------------------------------------------------------
 
 @suite.test(function="cross_entropy", points=1, hidden=True,
-            case="a probability of exactly 0 at the label",
+            case="a value exactly at a boundary: "
+                 "a probability of exactly 0 at the label",
             hint="clip the picked probabilities to at least 1e-12 before the log")
 def cross_entropy_zero_probability(student, expect):
     P = np.array([[1.0, 0.0], [0.5, 0.5]])
@@ -137,7 +141,8 @@ def cross_entropy_zero_probability(student, expect):
 
 
 @suite.test(function="cross_entropy", points=1, hidden=True,
-            case="a large batch of ten classes",
+            case="ordinary inputs of another size: "
+                 "a large batch of ten classes",
             hint="a mean over the examples, not a sum, and of the label's column only")
 def cross_entropy_many(student, expect):
     rng = np.random.default_rng(26)
@@ -150,7 +155,8 @@ def cross_entropy_many(student, expect):
 # --- backward ---------------------------------------------------------------------------------
 
 @suite.test(function="backward", points=3, hidden=True,
-            case="a network checked against a numerical gradient",
+            case="checked against a numerical gradient: "
+                 "a 6-5-4 network",
             hint="every gradient must agree with a gradient check: compare yours with "
                  "numerical ones, parameter by parameter, as the notebook's check cell does")
 def backward_gradient_check(student, expect):
@@ -184,7 +190,8 @@ def backward_one_example(student, expect):
 
 
 @suite.test(function="backward", points=1, hidden=True,
-            case="digits through a 64-32-10 network",
+            case="ordinary inputs of another size: "
+                 "digits through a 64-32-10 network",
             hint="the mean is over the n examples of the batch: divide P - Y by n, once")
 def backward_digits(student, expect):
     X, y = data.digits()
@@ -225,7 +232,8 @@ def minibatches_remainder(student, expect):
 
 
 @suite.test(function="minibatches", points=1, hidden=True,
-            case="a batch size larger than the data",
+            case="a value exactly at a boundary: "
+                 "a batch size larger than the data",
             hint="slicing past the end is fine: one batch with every example")
 def minibatches_one_batch(student, expect):
     X, y = np.arange(8.0).reshape(4, 2), np.arange(4)
@@ -234,7 +242,8 @@ def minibatches_one_batch(student, expect):
                 "4 examples in batches of 10 make one batch of 4")
 
 
-@suite.test(function="minibatches", points=1, hidden=True, case="batch sizes of 0 and of 1",
+@suite.test(function="minibatches", points=1, hidden=True, case="an argument that must be refused: "
+                 "a batch size of 0 (and one of 1)",
             hint="a batch of one example is fine; refuse a batch size below 1 with a ValueError "
                  "that names batch_size")
 def minibatches_refuses_zero(student, expect):
@@ -257,7 +266,8 @@ def sgd_update_leaves_inputs_alone(student, expect):
 
 
 @suite.test(function="sgd_update", points=1, hidden=True,
-            case="random parameters and a small rate",
+            case="ordinary inputs of another size: "
+                 "random parameters and a small rate",
             hint="every entry moves against its gradient, by the rate times the gradient")
 def sgd_update_random(student, expect):
     params, grads = network(36, 4, 3, 2), network(37, 4, 3, 2)
@@ -269,7 +279,8 @@ def sgd_update_random(student, expect):
 
 # --- accuracy ---------------------------------------------------------------------------------
 
-@suite.test(function="accuracy", points=1, hidden=True, case="digits through a random network",
+@suite.test(function="accuracy", points=1, hidden=True, case="ordinary inputs of another size: "
+                 "digits through a random network",
             hint="the share of rows whose largest probability is in the label's column")
 def accuracy_random_net(student, expect):
     X, y = data.digits()
@@ -281,7 +292,8 @@ def accuracy_random_net(student, expect):
 # --- train ------------------------------------------------------------------------------------
 
 @suite.test(function="train", points=2, hidden=True,
-            case="training that must learn the digits",
+            case="ordinary inputs of another size: "
+                 "training that must learn the digits",
             hint="one update per batch with your backward and sgd_update, and return the "
                  "parameters of the best epoch")
 def train_learns_digits(student, expect):
@@ -304,7 +316,8 @@ def train_learns_digits(student, expect):
 
 
 @suite.test(function="train", points=1, hidden=True,
-            case="a validation loss that soon rises or stays flat (early stopping)",
+            case="a value exactly at a boundary: "
+                 "a validation loss that soon rises or stays flat (early stopping)",
             hint="count the epochs since the best one and stop at patience; an equal loss is "
                  "no improvement")
 def train_stops_early(student, expect):
@@ -337,7 +350,8 @@ def capstone_train_leaves_inputs_alone(student, expect):
 # --- save_weights and load_weights ------------------------------------------------------------
 
 @suite.test(function="save_weights", points=1, hidden=True,
-            case="a file read back with numpy itself",
+            case="ordinary inputs of another size: "
+                 "a 3-2-2 network saved and read back",
             hint="np.savez with one keyword argument per array, named W1, b1, W2, b2")
 def save_weights_names(student, expect):
     params = network(39, 3, 2, 2)
@@ -349,14 +363,16 @@ def save_weights_names(student, expect):
 
 
 @suite.test(function="load_weights", points=2, hidden=True,
-            case="your saved network on the test digits (80% or more)",
+            case="ordinary inputs of another size: "
+                 "your saved network on the test digits (80% or more)",
             hint="train until the validation accuracy is high, save, and load the same file")
 def held_out_accuracy_80(student, expect):
     require_accuracy(expect, held_out_accuracy(student, expect), 0.80)
 
 
 @suite.test(function="load_weights", points=2, hidden=True,
-            case="your saved network on the test digits (90% or more)",
+            case="ordinary inputs of another size: "
+                 "your saved network on the test digits (90% or more)",
             hint="more hidden neurons, more epochs or another learning rate; watch the "
                  "validation accuracy")
 def held_out_accuracy_90(student, expect):
@@ -364,7 +380,8 @@ def held_out_accuracy_90(student, expect):
 
 
 @suite.test(function="load_weights", points=3, hidden=True,
-            case="your saved network on the test digits (95% or more)",
+            case="ordinary inputs of another size: "
+                 "your saved network on the test digits (95% or more)",
             hint="lesson 09's network reaches 96%: 64 hidden ReLU neurons, early stopping")
 def held_out_accuracy_95(student, expect):
     require_accuracy(expect, held_out_accuracy(student, expect), 0.95)

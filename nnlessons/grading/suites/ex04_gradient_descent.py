@@ -133,10 +133,21 @@ def check_rate_pair(expect, got, want, inputs, hint=None):
                       "factors of the smallest and the largest eigenvalue equal in size")
 
 
-@suite.test(function="rate_limits", points=3)
+@suite.test(function="rate_limits", points=3,
+            case="ordinary inputs of another size: three examples with two inputs")
 def rate_limits_small(student, expect):
     """Three examples with two inputs."""
     X = np.array([[1.0, 0.5], [0.2, -1.0], [-0.4, 0.3]])
     check_rate_pair(expect, student.rate_limits(X), (1.1811023622047243, 2.0503958888837017),
                     "X = [[1, 0.5], [0.2, -1], [-0.4, 0.3]]",
                     hint="the Hessian is (2 / n) X.T X: with n = 3 examples, a mean, not a sum")
+
+
+@suite.test(function="rate_limits", points=1,
+            case="a value exactly at a boundary: a single input, so the smallest and the "
+                 "largest eigenvalue are the same")
+def rate_limits_one_input_by_hand(student, expect):
+    """One input: the Hessian (2 / 3) X.T X = [[4]], worked by hand."""
+    X = np.array([[1.0], [2.0], [-1.0]])
+    check_rate_pair(expect, student.rate_limits(X), (0.25, 0.5), "X = [[1], [2], [-1]]",
+                    hint="one eigenvalue, 4: the best rate is 2 / (4 + 4), the limit 2 / 4")

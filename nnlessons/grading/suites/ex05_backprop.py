@@ -201,7 +201,8 @@ suite.forbidden["backprop_tanh"] = (NO_SIGMOID_PRIME + NO_NETWORK + NO_NUMERICAL
 suite.hidden_counts["backprop_tanh"] = 4
 
 
-@suite.test(function="backprop_tanh", points=3)
+@suite.test(function="backprop_tanh", points=3,
+            case="ordinary inputs of another size: a 2-3-2 network with a tanh hidden layer")
 def tanh_network(student, expect):
     """A 2-3-2 network with a tanh hidden layer and a linear output."""
     X = np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])
@@ -220,3 +221,16 @@ def tanh_network(student, expect):
         "3 examples, a 2-3-2 network, tanh hidden layer, linear output",
         hint="the output layer is as in linear_output; if only W1 and b1 are wrong, check "
              "your tanh slope with a gradient check (it is not the sigmoid's a (1 - a))")
+
+
+@suite.test(function="backprop_tanh", points=1, case="your function changed its input")
+def tanh_keeps_its_inputs(student, expect):
+    """X, the targets and the weights are the caller's: the gradients are new arrays."""
+    X = np.array([[0.5, -1.0], [1.5, 0.2]])
+    T = np.array([[0.2], [-0.4]])
+    params = arrays({"W1": [[0.4, -0.9], [0.7, 0.3]], "b1": [0.05, 0.1], "W2": [[1.0], [-0.8]],
+                     "b2": [0.2]})
+    _, changed = student.backprop_tanh.call_checking_inputs(X, T, params["W1"], params["b1"],
+                                                            params["W2"], params["b2"])
+    expect.unchanged(changed, inputs="2 examples, a 2-2-1 tanh network",
+                     hint="build new arrays; do not change X, the targets or the weights in place")

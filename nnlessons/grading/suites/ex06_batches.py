@@ -275,7 +275,8 @@ def check_settled(expect, got, lowest, learning_rate, epochs, inputs):
                      "rate that shrinks very fast freezes before the walk arrives")
 
 
-@suite.test(function="settle", points=3)
+@suite.test(function="settle", points=3,
+            case="ordinary inputs of another size: the notebook's data, batches of 1")
 def settle_sgd_on_the_bowl(student, expect):
     """The notebook's data: SGD with batches of 1 for 50 epochs, from 0.1."""
     X, y = noisy_bowl(48, 0, 1)

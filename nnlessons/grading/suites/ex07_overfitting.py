@@ -207,7 +207,9 @@ def checked_choice(expect, got):
     return float(rate), epoch, why
 
 
-@suite.test(function="my_choice", points=2)
+@suite.test(function="my_choice", points=2,
+            case="the type of the answer: a rate of the runs, an epoch they ran, and a "
+                 "justification")
 def choice_is_justified(student, expect):
     """A rate of the runs, an epoch they ran, and a few sentences about the validation loss."""
     _, _, why = checked_choice(expect, student.my_choice())

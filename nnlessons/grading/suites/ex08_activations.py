@@ -235,7 +235,8 @@ def check_classifier_gradients(expect, got, want, inputs, hint=None):
                      what=f"the gradient {name}", hint=hint)
 
 
-@suite.test(function="classifier_backward", points=3)
+@suite.test(function="classifier_backward", points=3,
+            case="ordinary inputs of another size: a 3-4-3 classifier on three examples")
 def classifier_small_net(student, expect):
     """A 3-4-3 classifier on three examples: all four gradients."""
     X = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [-0.7, 0.4, 0.1]])
@@ -264,3 +265,16 @@ def classifier_small_net(student, expect):
         "3 examples, a 3-4-3 network (ReLU, softmax, mean cross-entropy)",
         hint="run the notebook's gradient check on your function: it names the parameters "
              "whose gradients are still off")
+
+
+@suite.test(function="classifier_backward", points=1, case="your function changed its input")
+def classifier_keeps_its_inputs(student, expect):
+    """X, the labels and the weights are the caller's: the gradients are new arrays."""
+    X, labels = np.array([[0.5, -1.0], [1.5, 0.2], [-0.7, 0.4]]), np.array([1, 0, 1])
+    params = {"W1": np.array([[0.4, -0.9, 0.2], [0.7, 0.3, -0.5]]),
+              "b1": np.array([0.05, 0.1, -0.1]),
+              "W2": np.array([[1.0, -0.5], [-0.8, 0.6], [0.3, 1.1]]), "b2": np.array([0.2, -0.1])}
+    _, changed = student.classifier_backward.call_checking_inputs(
+        X, labels, params["W1"], params["b1"], params["W2"], params["b2"])
+    expect.unchanged(changed, inputs="3 examples, a 2-3-2 classifier",
+                     hint="work on new arrays; never write into X, the labels or the weights")

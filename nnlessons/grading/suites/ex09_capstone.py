@@ -105,7 +105,8 @@ def check_history(expect, history, epochs, patience, inputs):
 
 # --- init_params(n_inputs, n_hidden, n_outputs, seed) -----------------------------------------
 
-@suite.test(function="init_params", points=1)
+@suite.test(function="init_params", points=1,
+            case="the type of the answer: four arrays shaped for a 5-4-3 network, biases zero")
 def init_params_shapes(student, expect):
     """The four arrays, shaped for a 5-4-3 network, biases zero."""
     got = student.init_params(5, 4, 3, 0)
@@ -114,7 +115,8 @@ def init_params_shapes(student, expect):
     expect.close(got["b2"], [0.0] * 3, what="b2", hint="biases start at zero")
 
 
-@suite.test(function="init_params", points=1)
+@suite.test(function="init_params", points=1,
+            case="ordinary inputs of another size: a 400-300-10 network")
 def init_params_spread(student, expect):
     """Standard deviation sqrt(2 / fan-in) in each layer (a 400-300-10 network)."""
     got = student.init_params(400, 300, 10, 0)
@@ -129,7 +131,8 @@ def init_params_spread(student, expect):
 
 # --- forward(X, params) -> (A1, P) ------------------------------------------------------------
 
-@suite.test(function="forward", points=2)
+@suite.test(function="forward", points=2,
+            case="ordinary inputs of another size: a small network")
 def forward_small(student, expect):
     """Hidden ReLU activations and softmax probabilities of a small network."""
     got = student.forward(np.array(SMALL_X), arrays(SMALL))
@@ -144,9 +147,31 @@ def forward_small(student, expect):
                  hint="softmax along each row: every row of P sums to 1")
 
 
+@suite.test(function="forward", points=1, case="a batch of one example")
+def forward_one_example_small(student, expect):
+    """The first example of forward_small alone: the same rows, one example."""
+    got = student.forward(np.array(SMALL_X[:1]), arrays(SMALL))
+    inputs = "1 example, a 3-4-3 network (ReLU hidden layer, softmax output)"
+    check_forward_pair(expect, got, 1, 4, 3, inputs)
+    expect.close(got[0], [[0.0, 0.9500000000000001, 0.7000000000000001, 0.0]], inputs=inputs,
+                 what="A1", hint="keep X two-dimensional: one row per example")
+    expect.close(got[1], [[0.1437810382210587, 0.7050661120902059, 0.15115284968873538]],
+                 inputs=inputs, what="P",
+                 hint="take each row's largest score along axis 1, not over the whole array")
+
+
+@suite.test(function="forward", points=1, case="your function changed its input")
+def forward_keeps_its_inputs(student, expect):
+    """X and the parameters are the caller's: A1 and P are new arrays."""
+    _, changed = student.forward.call_checking_inputs(np.array(SMALL_X), arrays(SMALL))
+    expect.unchanged(changed, inputs=SMALL_INPUTS,
+                     hint="build new arrays; do not write into X or the parameters")
+
+
 # --- cross_entropy(P, labels) -> float --------------------------------------------------------
 
-@suite.test(function="cross_entropy", points=2)
+@suite.test(function="cross_entropy", points=2,
+            case="ordinary inputs of another size: three examples, three classes")
 def cross_entropy_small(student, expect):
     """Three examples, three classes."""
     P = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.25, 0.5, 0.25]])
@@ -156,9 +181,20 @@ def cross_entropy_small(student, expect):
                  hint="minus the mean of the log of each row's probability at its label")
 
 
+@suite.test(function="cross_entropy", points=1,
+            case="a value exactly at a boundary: a probability of exactly 0 at the label")
+def cross_entropy_zero_at_the_label(student, expect):
+    """A probability 0 at the label: clipped to 1e-12, the loss is -log(1e-12), finite."""
+    got = student.cross_entropy(np.array([[0.0, 1.0]]), np.array([0]))
+    expect.finite(got, inputs="P = [[0, 1]], labels = [0]")
+    expect.close(got, 27.631021115928547, rtol=1e-9, inputs="P = [[0, 1]], labels = [0]",
+                 hint="clip the picked probabilities to at least 1e-12 before the log")
+
+
 # --- backward(X, labels, params) -> dict ------------------------------------------------------
 
-@suite.test(function="backward", points=3)
+@suite.test(function="backward", points=3,
+            case="ordinary inputs of another size: a small network")
 def backward_small_net(student, expect):
     """The gradients of a small network, computed once by a numerically checked backprop."""
     got = student.backward(np.array(SMALL_X), np.array(SMALL_LABELS), arrays(SMALL))
@@ -183,9 +219,19 @@ def backward_small_net(student, expect):
                           "ReLU slope (1 where A1 > 0)")
 
 
+@suite.test(function="backward", points=1, case="your function changed its input")
+def backward_keeps_its_inputs(student, expect):
+    """X, the labels and the parameters are the caller's: the gradients are new arrays."""
+    _, changed = student.backward.call_checking_inputs(np.array(SMALL_X),
+                                                       np.array(SMALL_LABELS), arrays(SMALL))
+    expect.unchanged(changed, inputs=SMALL_INPUTS,
+                     hint="work on a copy of P when you subtract the one-hot labels")
+
+
 # --- minibatches(X, y, batch_size, rng) -> [(X_batch, y_batch), ...] -------------------------
 
-@suite.test(function="minibatches", points=2)
+@suite.test(function="minibatches", points=2,
+            case="a batch size that does not divide the data: 10 examples in batches of 4")
 def minibatches_deal(student, expect):
     """10 examples in batches of 4, 4 and 2, in the order rng.permutation(10)."""
     X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
@@ -201,9 +247,37 @@ def minibatches_deal(student, expect):
                      hint="take the same rows of X and y, so that each pair stays together")
 
 
+@suite.test(function="minibatches", points=1,
+            case="a value exactly at a boundary: a batch size equal to the number of examples")
+def minibatches_all_in_one(student, expect):
+    """3 examples in batches of 3: one batch, in the order rng.permutation(3)."""
+    X, y = np.arange(6.0).reshape(3, 2), np.arange(3)
+    got = student.minibatches(X, y, 3, 5)
+    inputs = "X = arange(6).reshape(3, 2), y = arange(3), batch_size=3, rng=5"
+    expect.true(isinstance(got, list) and len(got) == 1, "3 examples in batches of 3 make one "
+                "batch", inputs=inputs)
+    rows = [1, 2, 0]  # np.random.default_rng(5).permutation(3)
+    expect.close(got[0][1], rows, inputs=inputs, what="the y of the batch",
+                 hint="cut rng.permutation(n) into consecutive slices of batch_size")
+    expect.close(got[0][0], X[rows], inputs=inputs, what="the X of the batch")
+
+
+@suite.test(function="minibatches", points=1,
+            case="an argument that must be refused: a batch size of 0")
+def minibatches_refuses_zero_batch(student, expect):
+    """A batch size below 1 is refused with a ValueError naming batch_size."""
+    X, y = np.arange(6.0).reshape(3, 2), np.arange(3)
+    message = expect.raises(lambda: student.minibatches(X, y, 0, 5), "ValueError",
+                            inputs="3 examples, batch_size=0",
+                            hint="refuse a batch size below 1 with a ValueError")
+    expect.true("batch_size" in message, "the ValueError should say that batch_size is wrong",
+                inputs="3 examples, batch_size=0")
+
+
 # --- sgd_update(params, grads, learning_rate) -> dict -----------------------------------------
 
-@suite.test(function="sgd_update", points=1)
+@suite.test(function="sgd_update", points=1,
+            case="ordinary inputs of another size: a 1-2-1 network")
 def sgd_update_step(student, expect):
     """Every parameter moves by -learning_rate times its gradient."""
     params = arrays({"W1": [[0.5, -0.3]], "b1": [0.1, -0.2], "W2": [[1.5], [-0.4]], "b2": [0.3]})
@@ -217,9 +291,20 @@ def sgd_update_step(student, expect):
                      hint="subtract the rate times the gradient: minus, to go downhill")
 
 
+@suite.test(function="sgd_update", points=1, case="your function changed its input")
+def sgd_update_keeps_its_inputs(student, expect):
+    """The parameters and gradients are the caller's: the update returns new arrays."""
+    params = arrays({"W1": [[0.5, -0.3]], "b1": [0.1, -0.2], "W2": [[1.5], [-0.4]], "b2": [0.3]})
+    grads = arrays({"W1": [[0.2, 0.1]], "b1": [0.05, -0.1], "W2": [[-0.3], [0.2]], "b2": [0.1]})
+    _, changed = student.sgd_update.call_checking_inputs(params, grads, 0.5)
+    expect.unchanged(changed, inputs="learning_rate = 0.5",
+                     hint="build new arrays instead of subtracting in place")
+
+
 # --- accuracy(X, labels, params) -> float -----------------------------------------------------
 
-@suite.test(function="accuracy", points=1)
+@suite.test(function="accuracy", points=1,
+            case="ordinary inputs of another size: a small network")
 def accuracy_small(student, expect):
     """The small network reads example 1 as class 1 (wrong, it is 2) and example 2 as 0 (right)."""
     got = student.accuracy(np.array(SMALL_X), np.array(SMALL_LABELS), arrays(SMALL))
@@ -230,7 +315,8 @@ def accuracy_small(student, expect):
 
 # --- train(...) -> (best_params, history) -----------------------------------------------------
 
-@suite.test(function="train", points=2)
+@suite.test(function="train", points=2,
+            case="ordinary inputs of another size: 300 training digits")
 def train_history_and_stop(student, expect):
     """300 training digits, 100 for validation: the history's form and the stopping rule."""
     from nnlessons import data
@@ -247,9 +333,37 @@ def train_history_and_stop(student, expect):
     check_history(expect, history, 40, 3, inputs)
 
 
+@suite.test(function="train", points=1,
+            case="a value exactly at a boundary: a learning rate of 0, so the validation loss "
+                 "stays flat")
+def train_flat_loss(student, expect):
+    """Nothing is learned: every epoch's validation loss equals the first, which stays best."""
+    from nnlessons import data
+    X, y = data.digits()
+    inputs = "digits 0-39 to train, 40-79 to validate, 4 hidden, rate 0, batch 20, " \
+             "at most 10 epochs, patience 3"
+    got = student.train(X[:40], y[:40], X[40:80], y[40:80], n_hidden=4, learning_rate=0.0,
+                        batch_size=20, epochs=10, patience=3, seed=4)
+    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
+                "train should return the pair (best_params, history)", inputs=inputs)
+    check_history(expect, got[1], 10, 3, inputs)
+
+
+@suite.test(function="train", points=1, case="your function changed its input")
+def train_keeps_its_inputs(student, expect):
+    """The digits are the caller's: shuffle an index order, not X or y."""
+    from nnlessons import data
+    X, y = data.digits()
+    _, changed = student.train.call_checking_inputs(X[:40], y[:40], X[40:60], y[40:60], 4, 0.1,
+                                                    10, 2, 2, 1)
+    expect.unchanged(changed, inputs="40 training digits, 20 validation digits",
+                     hint="shuffle through an index order; never shuffle X or y themselves")
+
+
 # --- save_weights(params, path) and load_weights(path) ----------------------------------------
 
-@suite.test(function="save_weights", points=1)
+@suite.test(function="save_weights", points=1,
+            case="ordinary inputs of another size: a small network saved and loaded back")
 def save_then_load(student, expect):
     """Saving a small network and loading it back gives the same arrays (the check writes the
     file check_weights.npz next to the notebook)."""
@@ -263,7 +377,8 @@ def save_then_load(student, expect):
                      hint="store each array under its own name, and read the same names back")
 
 
-@suite.test(function="load_weights", points=1)
+@suite.test(function="load_weights", points=1,
+            case="the type of the answer: the notebook's trained network")
 def trained_weights_load(student, expect):
     """The notebook saved the trained network as digits_weights.npz: 64 inputs, 10 classes."""
     got = student.load_weights(WEIGHTS_FILE)
