@@ -228,8 +228,8 @@ ZYGOTE_PROBE = UNHOOK + (
     "    status = open('/proc/self/status').read()\n"
     "    caps = {k: status.split(k + ':')[1].split()[0] for k in\n"
     "            ('CapEff', 'CapPrm', 'CapBnd', 'CapInh', 'CapAmb', 'NoNewPrivs')}\n"
-    "    seen = {'views': sorted(os.listdir('/opt/nnlessons-views'))\n"
-    "            if os.path.isdir('/opt/nnlessons-views') else None,\n"
+    f"    seen = {{'views': sorted(os.listdir({isolation.VIEWS_INSIDE!r}))\n"
+    f"            if os.path.isdir({isolation.VIEWS_INSIDE!r}) else None,\n"
     "            'tmp': sorted(os.listdir('/tmp')), 'pid': os.getpid(),\n"
     "            'comms': sorted(open(f'/proc/{p}/comm').read().strip()\n"
     "                            for p in os.listdir('/proc') if p.isdigit())}\n"
@@ -238,7 +238,7 @@ ZYGOTE_PROBE = UNHOOK + (
     "    seen['unshare_user'] = libc.unshare(0x10000000)\n"
     "    seen['unshare_mount'] = libc.unshare(0x00020000)\n"
     "    seen['umount_tmp'] = libc.umount2(b'/tmp', 2)\n"
-    "    seen['umount_views'] = libc.umount2(b'/opt/nnlessons-views', 2)\n"
+    f"    seen['umount_views'] = libc.umount2({isolation.VIEWS_INSIDE.encode()!r}, 2)\n"
     "    raise ValueError(repr({'caps': caps, **seen}))\n")
 
 HIDE_AND_LINGER = UNHOOK + (

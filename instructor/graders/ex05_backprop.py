@@ -90,14 +90,8 @@ def agrees_with_numerical_gradient(student, expect):
         A1 = activations.sigmoid(X @ values["W1"] + values["b1"])
         return np.mean((activations.sigmoid(A1 @ values["W2"] + values["b2"]) - T) ** 2)
 
-    for name in NAMES:
-        trial = {key: value.copy() for key, value in params.items()}
-        numerical = calculus.numerical_gradient(lambda p: loss({**trial, name: p}), trial[name])
-        expect.shape(got[name], numerical.shape, what=f"the gradient {name}")
-        error = calculus.relative_error(got[name], numerical)
-        expect.true(error < 1e-6, f"the gradient {name} disagrees with a numerical gradient "
-                    f"check (relative error {error:.1e}; below 1e-6 means right)",
-                    inputs="6 examples, a 2-3-2 network")
+    expect.agrees_numerically(got, {name: params[name] for name in NAMES}, loss,
+                              "6 examples, a 2-3-2 network")
 
 
 @suite.test(function="backprop", points=1, hidden=True,
@@ -234,14 +228,8 @@ def tanh_agrees_with_numerical_gradient(student, expect):
         A1 = np.tanh(X @ values["W1"] + values["b1"])
         return np.mean((A1 @ values["W2"] + values["b2"] - T) ** 2)
 
-    for name in NAMES:
-        trial = {key: value.copy() for key, value in params.items()}
-        numerical = calculus.numerical_gradient(lambda p: loss({**trial, name: p}), trial[name])
-        expect.shape(got[name], numerical.shape, what=f"the gradient {name}")
-        error = calculus.relative_error(got[name], numerical)
-        expect.true(error < 1e-6, f"the gradient {name} disagrees with a numerical gradient "
-                    f"check (relative error {error:.1e}; below 1e-6 means right)",
-                    inputs="7 examples, a 4-5-3 tanh network")
+    expect.agrees_numerically(got, {name: params[name] for name in NAMES}, loss,
+                              "7 examples, a 4-5-3 tanh network")
 
 
 @suite.test(function="backprop_tanh", points=1, hidden=True, case="a batch of one example",

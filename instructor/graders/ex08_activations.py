@@ -335,13 +335,8 @@ def classifier_numerical_check(student, expect):
         return losses.categorical_cross_entropy_from_logits(A1 @ values["W2"] + values["b2"],
                                                             labels)
 
-    for name in CLASSIFIER_NAMES:
-        trial = {key: value.copy() for key, value in params.items()}
-        numerical = calculus.numerical_gradient(lambda p: loss({**trial, name: p}), trial[name])
-        expect.shape(got[name], numerical.shape, what=f"the gradient {name}")
-        error = calculus.relative_error(got[name], numerical)
-        expect.true(error < 1e-6, f"the gradient {name} disagrees with a numerical gradient "
-                    f"check (relative error {error:.1e})", inputs="9 examples, a 5-7-4 network")
+    expect.agrees_numerically(got, {name: params[name] for name in CLASSIFIER_NAMES}, loss,
+                              "9 examples, a 5-7-4 network")
 
 
 @suite.test(function="classifier_backward", points=1, hidden=True, case="a batch of one example",

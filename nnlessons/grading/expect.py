@@ -208,6 +208,22 @@ class Expect:
                 where = ""
             self.fail(f"{what} is not right{where}", inputs, wanted, show(got), hint)
 
+    def agrees_numerically(self, got, params, loss, inputs, check_shapes=True):
+        """Each gradient `got[name]` agrees with a central-difference gradient of `loss(params)`
+        (a function of the dict of parameters) nudged in `params[name]` alone: relative error
+        below 1e-6, computed here in the grader."""
+        from .. import calculus
+        for name in params:
+            trial = {key: value.copy() for key, value in params.items()}
+            numerical = calculus.numerical_gradient(lambda p: loss({**trial, name: p}),
+                                                    trial[name])
+            if check_shapes:
+                self.shape(got[name], numerical.shape, what=f"the gradient {name}")
+            error = calculus.relative_error(got[name], numerical)
+            self.true(error < 1e-6, f"the gradient {name} disagrees with a numerical gradient "
+                      f"check (relative error {error:.1e}; below 1e-6 means right)",
+                      inputs=inputs)
+
     def unchanged(self, changed, inputs=None, hint=None):
         """`changed` is the list `call_checking_inputs` returned: it must be empty."""
         if changed:

@@ -155,7 +155,7 @@ class Zygote:
         except OSError:
             raise ZygoteGone("it is gone") from None
         reply = self._receive(time.monotonic() + seconds)
-        if reply.get("id") != message.get("id") and message["op"] != "ping":
+        if reply.get("id") != message.get("id"):
             raise ZygoteGone("it answered something else")
         return reply
 

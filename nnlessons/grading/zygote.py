@@ -281,8 +281,6 @@ class Zygote:
                     status = self.reap(spawn_id, 5.0)
                 self.statuses.pop(spawn_id, None)
                 self.reply({"event": "killed", "id": spawn_id, "status": status})
-            elif op == "ping":
-                self.reply({"event": "pong"})
             else:
                 self.reply({"event": "error", "id": spawn_id, "message": f"unknown op {op!r}"})
 
