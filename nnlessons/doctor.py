@@ -302,7 +302,7 @@ def check_jupyter_command():
     starts kernels that do not have nnlessons. A note, not a problem: `python -m jupyter lab`
     works without it."""
     name = "jupyter command"
-    start = f"{python_command()} -m jupyter lab"
+    start = lab_command()
     found = shutil.which("jupyter")
     here = Path(sysconfig.get_path("scripts"))
     if found is None:
@@ -315,6 +315,17 @@ def check_jupyter_command():
                                    f"Activate this environment, or start JupyterLab with",
                        start)]
     return [Result(name, OK, f"{found} belongs to this environment")]
+
+
+def lab_command():
+    """How to start JupyterLab with this Python, the way the README does: at the course folder
+    (so the file browser reaches exercises/ too) with lesson 01 open. Where the package was not
+    installed from a course folder (no lessons/ beside it), just JupyterLab."""
+    course = Path(__file__).resolve().parents[1]
+    if (course / "lessons" / "01_neuron.ipynb").is_file():
+        return (f"cd {_quote(str(course))} && {python_command()} -m jupyter lab "
+                f"--notebook-dir=. lessons/01_neuron.ipynb")
+    return f"{python_command()} -m jupyter lab"
 
 
 @dataclass

@@ -273,7 +273,15 @@ def test_no_jupyter_on_path_is_a_note_not_a_failure(monkeypatch):
     monkeypatch.setattr(doctor.shutil, "which", lambda name: None)
     [result] = doctor.check_jupyter_command()
     assert result.status == "note" and result.ok
-    assert result.fix == f"{doctor.python_command()} -m jupyter lab"
+    assert result.fix == doctor.lab_command()
+    # from a course folder, as the README's command: at its root, lesson 01 open
+    assert result.fix.endswith(f"{doctor.python_command()} -m jupyter lab --notebook-dir=. "
+                               f"lessons/01_neuron.ipynb")
+
+
+def test_the_lab_command_without_a_course_folder(monkeypatch, tmp_path):
+    monkeypatch.setattr(doctor, "__file__", str(tmp_path / "site-packages" / "nnlessons" / "x.py"))
+    assert doctor.lab_command() == f"{doctor.python_command()} -m jupyter lab"
 
 
 def test_a_check_that_crashes_is_a_problem_not_a_traceback(monkeypatch, capsys):
