@@ -173,10 +173,10 @@ def _entry(artist, label):
         return [label, "line", _linestyle(artist), "None" if marker in (None, "", " ") else
                 str(marker)]
     if isinstance(artist, matplotlib.container.BarContainer):
-        patch = artist.patches[0] if artist.patches else None
-        return [label, "bars", str(patch.get_hatch()) if patch else "None", "None"]
+        artist = artist.patches[0] if artist.patches else matplotlib.patches.Patch()
     if isinstance(artist, matplotlib.patches.Patch):
-        return [label, "patch", str(artist.get_hatch()), "None"]
+        return [label, "patch", f"hatch {artist.get_hatch()}, line {artist.get_linestyle()}",
+                "None"]
     kind = type(artist).__name__
     styles = getattr(artist, "get_linestyle", lambda: None)()
     return [label, kind, str(styles[0] if isinstance(styles, list) and styles else styles),
