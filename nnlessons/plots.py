@@ -1,11 +1,17 @@
 """The one look of every figure in the course.
 
 Colours are the Okabe-Ito palette, which people with the common kinds of colour blindness can tell
-apart; fonts are large enough to read on a projector from the back of a room. Lessons call
-`use_style()` once; widgets draw on figures from `new_figure()`, which do not depend on pyplot's
-global state, so a widget can redraw the same figure for as long as it lives.
+apart, and each colour of the cycle comes with its own line style, so two curves never differ by
+colour alone; fonts are large enough to read on a projector from the back of a room. Lessons call
+`use_style()` once and end every figure cell with `show(fig, caption)`, which shows the figure
+with a caption that states what it shows (the text a screen reader finds); `present()` makes
+fonts and lines bigger for a room. Widgets draw on figures from `new_figure()`, which do not
+depend on pyplot's global state, so a widget can redraw the same figure for as long as it lives.
 """
+import base64
 import io
+import numbers
+import re
 import struct
 import zlib
 
@@ -20,6 +26,9 @@ COLORS = {
     "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
 }
 CYCLE = [COLORS[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black")]
+# One line style per colour of the cycle: a reader who cannot tell the colours apart (or a
+# grey-scale print) still tells the curves apart.
+LINESTYLES = ["-", "--", ":", "-.", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (9, 2.5)), (0, (1, 3))]
 # Diverging map for heat maps of outputs in [0, 1] (centred on 0.5) and of weights (centred on 0).
 DIVERGING = "RdBu_r"
 SEQUENTIAL = "viridis"
@@ -34,7 +43,7 @@ STYLE = {
     "xtick.labelsize": 11,
     "ytick.labelsize": 11,
     "legend.fontsize": 11,
-    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "axes.prop_cycle": matplotlib.cycler(color=CYCLE) + matplotlib.cycler(linestyle=LINESTYLES),
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
@@ -49,9 +58,35 @@ STYLE = {
 }
 
 
+# What `present` enlarges, and their values in the normal style.
+_PRESENTED = ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize",
+              "ytick.labelsize", "legend.fontsize", "lines.linewidth", "lines.markersize")
+_NORMAL = {key: STYLE[key] for key in _PRESENTED}
+
+
 def use_style():
     """Apply the course style to every figure made after this call (lessons call it once)."""
     matplotlib.rcParams.update(STYLE)
+
+
+def present(scale=1.25):
+    """Projector mode: fonts, line widths and markers of everything drawn after this call are
+    `scale` times their normal size, in lesson figures and widgets alike.
+
+    `present()` enlarges by a quarter; `present(False)` (or `present(1)`) goes back to the
+    normal style. The figures keep their size: a wider figure would only be shrunk to fit the
+    notebook, and its letters with it.
+    """
+    if scale is False or scale is None:
+        scale = 1
+    if (isinstance(scale, bool) or not isinstance(scale, numbers.Real)
+            or not 0.5 <= scale <= 3):
+        raise ValueError(f"scale must be a number from 0.5 to 3 (1 is the normal size), or "
+                         f"False to go back to normal; got {scale!r}")
+    for key, normal in _NORMAL.items():
+        STYLE[key] = normal if scale == 1 else round(normal * scale, 2)
+    matplotlib.rcParams.update({key: STYLE[key] for key in _PRESENTED})
+    return scale
 
 
 def new_figure(nrows=1, ncols=1, figsize=None, width_ratios=None, **subplot_kw):
@@ -118,3 +153,102 @@ def label(ax, title, xlabel, ylabel, legend=True):
         if handles:
             ax.legend(loc="best", framealpha=0.9)
     return ax
+
+
+# ---- static figures: a caption for every figure, and a record of what it holds ---------------
+def _linestyle(line):
+    """A line's style as text: "-", "None", or its dash pattern (named dashes and dash tuples
+    both report "--" through the public API, which would hide two different patterns)."""
+    style = line.get_linestyle()
+    if style in ("-", "None"):
+        return style
+    offset, dashes = getattr(line, "_unscaled_dash_pattern", (0, None))
+    return "dashes " + " ".join(f"{d:g}" for d in dashes) if dashes else style
+
+
+def _entry(artist, label):
+    """[label, kind, style, marker] of a labelled artist: what tells it apart besides colour."""
+    if isinstance(artist, matplotlib.lines.Line2D):
+        marker = artist.get_marker()
+        return [label, "line", _linestyle(artist), "None" if marker in (None, "", " ") else
+                str(marker)]
+    if isinstance(artist, matplotlib.container.BarContainer):
+        artist = artist.patches[0] if artist.patches else matplotlib.patches.Patch()
+    if isinstance(artist, matplotlib.patches.Patch):
+        return [label, "patch", f"hatch {artist.get_hatch()}, line {artist.get_linestyle()}",
+                "None"]
+    kind = type(artist).__name__
+    styles = getattr(artist, "get_linestyle", lambda: None)()
+    return [label, kind, str(styles[0] if isinstance(styles, list) and styles else styles),
+            "None"]
+
+
+def _axis_label(ax, axis):
+    """The label that names an axis's numbers: its own, or the one of an axes it shares them
+    with (stacked plots with a shared x label it once, at the bottom)."""
+    own = getattr(ax, f"get_{axis}label")()
+    if own:
+        return own
+    shared = getattr(ax, f"get_shared_{axis}_axes")().get_siblings(ax)
+    return next((text for other in shared if (text := getattr(other, f"get_{axis}label")())),
+                "")
+
+
+def describe(fig):
+    """What a drawn figure holds, for a test to check without running the lesson again.
+
+    Returns {"width_px", "height_px", "fonts_pt" (the smallest font of any text shown),
+    "axes": [{"kind", "title", "xlabel", "ylabel", ("zlabel"), "axis_on", "legend",
+    "entries": [[label, kind, style, marker], ...]}, ...]}. Draw the figure first.
+    """
+    sizes = [text.get_fontsize() for text in fig.findobj(matplotlib.text.Text)
+             if text.get_visible() and text.get_text().strip()]
+    width, height = fig.canvas.get_width_height()
+    axes = []
+    for ax in fig.axes:
+        if hasattr(ax, "_colorbar"):
+            axes.append({"kind": "colorbar", "label": ax.get_ylabel() or ax.get_xlabel()})
+            continue
+        handles, labels = ax.get_legend_handles_labels()
+        record = {"kind": getattr(ax, "name", "rectilinear"),
+                  "title": ax.get_title() or ax.get_title("left") or ax.get_title("right")
+                  or (fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""),
+                  "xlabel": _axis_label(ax, "x"), "ylabel": _axis_label(ax, "y"),
+                  "axis_on": bool(ax.axison),
+                  "legend": ax.get_legend() is not None or bool(fig.legends),
+                  "entries": [_entry(h, label) for h, label in zip(handles, labels)]}
+        if hasattr(ax, "get_zlabel"):
+            record["zlabel"] = ax.get_zlabel()
+        axes.append(record)
+    return {"width_px": int(width), "height_px": int(height),
+            "fonts_pt": float(min(sizes)) if sizes else None, "axes": axes}
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~])")
+
+
+def show(fig, caption):
+    """Show a figure in a notebook with its caption right under it, then close it.
+
+    The figure goes out as a PNG of its own size (`figsize` times `dpi`, no tight crop that
+    could widen it), with `caption` as its alt text (which nbconvert and other renderers use)
+    and a record of what it holds (`describe`) in the output's metadata; the caption follows
+    as a line of text, the alternative a screen reader finds in JupyterLab, which does not read
+    an image's alt text. A caption states what the figure shows, with its key numbers.
+    """
+    if not isinstance(caption, str) or not caption.strip():
+        raise ValueError(f"caption must be a sentence saying what the figure shows, got "
+                         f"{caption!r}")
+    from IPython.display import display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    png = buffer.getvalue()
+    record = describe(fig)
+    import matplotlib.pyplot as plt  # a figure made with plt.subplots stays open until closed
+    plt.close(fig)
+    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": caption},
+            raw=True, metadata={"image/png": {"alt": caption}, "nnlessons": record})
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", caption)
+    display({"text/markdown": f"*Figure: {escaped}*",
+             "text/plain": f"Figure: {caption}"}, raw=True)

@@ -78,7 +78,7 @@ def test_the_explorer_follows_its_question_and_answer(lesson):
     import nbformat
     cells = nbformat.read(lesson.path, as_version=4).cells
     where = {key: next(i for i, c in enumerate(cells) if key in c.source)
-             for key in ("half true", "for w1, color in zip((1.0, 2.0, 4.0)", "It does both",
+             for key in ("half true", "in zip((1.0, 2.0, 4.0)", "It does both",
                          "## Try it: the neuron explorer", "widgets.neuron_explorer()")}
     order = list(where.values())
     assert order == sorted(order) and len(set(order)) == len(order)
