@@ -35,20 +35,6 @@ KNOWN_GAPS = {
     "07_overfitting": {
         "my_choice": ["ordinary inputs of another size"],
     },
-    "08_activations": {
-        "relu": ["integer inputs", "your function changed its input"],
-        "relu_prime": ["integer inputs", "your function changed its input"],
-        "leaky_relu": ["integer inputs", "your function changed its input"],
-        "leaky_relu_prime": ["integer inputs"],
-        "elu": ["integer inputs", "very large inputs", "your function changed its input"],
-        "elu_prime": ["a value exactly at a boundary", "very large inputs"],
-        "softmax": ["integer inputs", "very large inputs", "your function changed its input"],
-        "softmax_cross_entropy_gradient": [
-            "a batch of one example", "checked against a numerical gradient", "very large inputs",
-            "your function changed its input"],
-        "classifier_backward": [
-            "a batch of one example", "checked against a numerical gradient", "very large inputs"],
-    },
     "09_capstone": {
         "forward": ["very large inputs"],
         "backward": ["a batch of one example", "checked against a numerical gradient"],
