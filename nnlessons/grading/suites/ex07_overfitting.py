@@ -176,7 +176,8 @@ def penalty_counts_weights_only(student, expect):
 def penalty_zero(student, expect):
     """lam = 0, biases only, or no parameters at all: the penalty is 0."""
     expect.close(student.l2_penalty(small_network(), 0.0), 0.0,
-                 inputs="a 2-3-1 network, lam = 0", hint="lam times anything is 0")
+                 inputs="the 2-3-1 network of penalty_counts_weights_only, lam = 0",
+                 hint="lam times anything is 0")
     expect.close(student.l2_penalty({"b1": np.array([1.0, 2.0]), "b2": np.array([0.5])}, 0.2),
                  0.0, inputs='params = {"b1": [1, 2], "b2": [0.5]} (no weights), lam = 0.2',
                  hint="biases are not penalised, so without weights the penalty is 0")
