@@ -29,81 +29,17 @@ KINDS = [
     "the type of the answer",
     "your function changed its input",
 ]
-# Kinds of hidden tests that no public test of the function reproduces yet (issue 16 follow-up):
-# the test below fails both when a new gap appears and when one listed here is closed.
+# Kinds of hidden tests that no public test of the function reproduces: the test below fails
+# both when a new gap appears and when one listed here is closed. The two left are graded on
+# the learner's own result, not on inputs a public test could show: my_choice's rate and epoch
+# against validation curves the grader retrains (four runs of 300 epochs, too slow for a
+# self-check, and a public copy of the curves' lowest points would be the answer itself), and
+# load_weights' saved network measured on the held-out test digits (which must stay unseen).
 KNOWN_GAPS = {
-    "02_loss": {
-        "squared_error": ["a 2-D array"],
-        "mse": ["ordinary inputs of another size"],
-        "binary_cross_entropy": [
-            "a 2-D array", "a value exactly at a boundary", "your function changed its input"],
-        "binary_cross_entropy_gradient": [
-            "a value exactly at a boundary", "checked against a numerical gradient"],
-    },
-    "03_derivative": {
-        "central_difference": ["another value of an optional argument", "integer inputs"],
-        "crowd_loss_derivative": ["a 2-D array", "your function changed its input"],
-        "weight_derivative": ["a value exactly at a boundary"],
-        "numerical_gradient": ["a 2-D array", "integer inputs", "your function changed its input"],
-    },
-    "04_gradient_descent": {
-        "bowl_gradient": ["a batch of one example", "your function changed its input"],
-        "gradient_descent": [
-            "a value exactly at a boundary", "integer inputs", "nothing to do",
-            "your function changed its input"],
-        "steps_to_converge": ["a value exactly at a boundary", "nothing to do"],
-    },
-    "05_backprop": {
-        "sigmoid_prime_from_output": ["a 2-D array", "your function changed its input"],
-        "backprop": [
-            "a batch of one example", "checked against a numerical gradient", "very large inputs",
-            "your function changed its input"],
-        "update": ["your function changed its input"],
-        "backprop_tanh": [
-            "a batch of one example", "checked against a numerical gradient", "very large inputs"],
-    },
-    "06_batches": {
-        "updates_per_epoch": [
-            "a batch of one example", "a value exactly at a boundary",
-            "an argument that must be refused", "the type of the answer"],
-        "minibatches": [
-            "a 2-D array", "a batch of one example", "a value exactly at a boundary",
-            "an argument that must be refused", "another value of an optional argument",
-            "integer inputs", "your function changed its input"],
-        "sgd_epoch": [
-            "a batch of one example", "integer inputs", "your function changed its input"],
-        "train": [
-            "a batch of one example", "a batch size that does not divide the data",
-            "nothing to do", "your function changed its input"],
-    },
     "07_overfitting": {
-        "standardize": [
-            "a batch of one example", "a value exactly at a boundary", "integer inputs",
-            "your function changed its input"],
-        "l2_penalty": ["integer inputs", "nothing to do", "your function changed its input"],
-        "decay_step": ["integer inputs", "your function changed its input"],
-        "early_stopping": [
-            "an argument that must be refused", "integer inputs", "very large inputs",
-            "your function changed its input"],
         "my_choice": ["ordinary inputs of another size"],
     },
-    "08_activations": {
-        "relu": ["integer inputs", "your function changed its input"],
-        "relu_prime": ["integer inputs", "your function changed its input"],
-        "leaky_relu": ["integer inputs", "your function changed its input"],
-        "leaky_relu_prime": ["integer inputs"],
-        "elu": ["integer inputs", "very large inputs", "your function changed its input"],
-        "elu_prime": ["a value exactly at a boundary", "very large inputs"],
-        "softmax": ["integer inputs", "very large inputs", "your function changed its input"],
-        "softmax_cross_entropy_gradient": [
-            "a batch of one example", "checked against a numerical gradient", "very large inputs",
-            "your function changed its input"],
-        "classifier_backward": [
-            "a batch of one example", "checked against a numerical gradient", "very large inputs"],
-    },
     "09_capstone": {
-        "forward": ["very large inputs"],
-        "backward": ["a batch of one example", "checked against a numerical gradient"],
         "load_weights": ["ordinary inputs of another size"],
     },
 }

@@ -70,6 +70,24 @@ def largest_in_the_middle(student, expect):
     expect.close(student.sigmoid_prime_from_output(a), [0.0, 0.25, 0.0], inputs="a = [0, 0.5, 1]")
 
 
+@suite.test(function="sigmoid_prime_from_output", points=1, case="a 2-D array: activations")
+def slope_of_a_grid(student, expect):
+    """A (2, 2) array of activations gives a (2, 2) array of slopes."""
+    inputs = "a = [[0.2, 0.5], [0.9, 1]]"
+    got = student.sigmoid_prime_from_output(np.array([[0.2, 0.5], [0.9, 1.0]]))
+    expect.shape(got, (2, 2), inputs=inputs, hint="a * (1 - a), elementwise, keeps the shape of a")
+    expect.close(got, [[0.16000000000000003, 0.25], [0.08999999999999998, 0.0]], inputs=inputs)
+
+
+@suite.test(function="sigmoid_prime_from_output", points=1, case="your function changed its input")
+def activations_left_alone(student, expect):
+    """The caller's activations are the same after the call."""
+    _, changed = student.sigmoid_prime_from_output.call_checking_inputs(
+        np.array([0.3, 0.7, 0.99]))
+    expect.unchanged(changed, inputs="a = [0.3, 0.7, 0.99]",
+                     hint="a * (1 - a) makes a new array; a *= ... writes into the caller's a")
+
+
 # --- backprop(X, targets, W1, b1, W2, b2, output="sigmoid") -> dict --------------------------
 
 def xor_network_inputs():
@@ -142,6 +160,77 @@ def linear_output(student, expect):
              "no sigmoid slope at the output (the hidden layer still has one)")
 
 
+@suite.test(function="backprop", points=1, case="a batch of one example")
+def single_example(student, expect):
+    """One example through a 2-2-1 network: every array stays two-dimensional."""
+    X, T = np.array([[0.5, -1.0]]), np.array([[1.0]])
+    params = arrays({"W1": [[0.3, -0.2], [0.6, 0.4]], "b1": [0.1, 0.0], "W2": [[0.7], [-0.5]],
+                     "b2": [0.2]})
+    check_gradients(expect, student.backprop(X, T, **params), {
+        "W1": [[-0.01765145246716312, 0.01221856087257715],
+               [0.03530290493432624, -0.0244371217451543]],
+        "b1": [-0.03530290493432624, 0.0244371217451543],
+        "W2": [[-0.0859720593914542], [-0.07851797063744137]], "b2": [-0.20797221895959903]},
+        "X = [[0.5, -1]], T = [[1]], W1 = [[0.3, -0.2], [0.6, 0.4]], b1 = [0.1, 0], "
+        "W2 = [[0.7], [-0.5]], b2 = [0.2]",
+        hint="keep every array two-dimensional; dL/db sums delta over the examples (axis=0), "
+             "even when there is only one")
+
+
+@suite.test(function="backprop", points=1,
+            case="checked against a numerical gradient: a two-layer network")
+def sigmoid_network_numerically(student, expect):
+    """The expected values are a numerical gradient (central differences, h = 1e-5) of the mean
+    squared error, nudging one weight at a time: what a gradient check compares with."""
+    X, T = np.array([[1.0, 0.0], [-0.5, 2.0], [0.3, -1.2]]), np.array([[0.9], [0.1], [0.5]])
+    params = arrays({"W1": [[0.5, -1.0], [0.8, 0.2]], "b1": [0.0, 0.3], "W2": [[-0.6], [1.1]],
+                     "b2": [-0.1]})
+    check_gradients(expect, student.backprop(X, T, **params), {
+        "W1": [[0.013440456278490663, -0.024118403589568068],
+               [-0.013732243980824064, 0.027236546387698898]],
+        "b1": [0.0014624933791784753, -0.00013168864193557894],
+        "W2": [[0.01903138391323722], [0.038789490353074996]], "b2": [0.01364718691526656]},
+        "X = [[1, 0], [-0.5, 2], [0.3, -1.2]], T = [[0.9], [0.1], [0.5]], "
+        "W1 = [[0.5, -1], [0.8, 0.2]], b1 = [0, 0.3], W2 = [[-0.6], [1.1]], b2 = [-0.1]; "
+        "expected: a numerical gradient of the loss",
+        hint="go back layer by layer: delta1 = (delta2 @ W2.T) * A1 (1 - A1); run a gradient "
+             "check on your own network to find the layer that is off")
+
+
+@suite.test(function="backprop", points=1,
+            case="very large inputs: very large weighted sums (saturated neurons)")
+def saturated_hidden_layer(student, expect):
+    """Hidden weighted sums in the hundreds: the slopes there are (almost) 0, never NaN."""
+    X, T = np.array([[20.0, -30.0], [-25.0, 10.0]]), np.array([[1.0], [0.0]])
+    params = arrays({"W1": [[15.0, -12.0], [8.0, 20.0]], "b1": [0.5, -0.5],
+                     "W2": [[0.7], [-0.4]], "b2": [0.1]})
+    inputs = ("X = [[20, -30], [-25, 10]], T = [[1], [0]], W1 = [[15, -12], [8, 20]], "
+              "b1 = [0.5, -0.5], W2 = [[0.7], [-0.4]], b2 = [0.1] (hidden sums -840 to 500)")
+    got = student.backprop(X, T, **params)
+    for name in NAMES if isinstance(got, dict) else ():
+        expect.finite(got.get(name), what=f"the gradient {name}", inputs=inputs,
+                      hint="take the slopes from the activations, A (1 - A), which stay "
+                           "finite; do not compute e^z again")
+    check_gradients(expect, got, {
+        "W1": [[-2.2933807771220759e-128, 0.0], [9.173523108488303e-129, 0.0]],
+        "b1": [9.173523108488303e-130, 0.0],
+        "W2": [[-0.06631746465553921], [0.10403106386758482]], "b2": [0.037713599212045604]},
+        inputs)
+
+
+@suite.test(function="backprop", points=1, case="your function changed its input")
+def backprop_inputs_left_alone(student, expect):
+    """X, the targets and the weights are the caller's: the gradients are new arrays."""
+    X, T = np.array([[0.2, -0.7], [1.0, 0.4], [-0.6, 0.1]]), np.array([[0.0], [1.0], [0.5]])
+    params = arrays({"W1": [[0.9, -0.3], [0.2, 0.5]], "b1": [-0.1, 0.2], "W2": [[0.4], [-1.2]],
+                     "b2": [0.3]})
+    _, changed = student.backprop.call_checking_inputs(X, T, params["W1"], params["b1"],
+                                                       params["W2"], params["b2"])
+    expect.unchanged(changed, inputs="3 examples, a 2-2-1 network",
+                     hint="build new arrays; do not change X, the targets or the weights in "
+                          "place (A -= ..., delta *= ...)")
+
+
 # --- update(params, grads, learning_rate) -> dict ---------------------------------------------
 
 @suite.test(function="update", points=2, case="ordinary inputs of another size")
@@ -161,6 +250,17 @@ def one_step_downhill(student, expect):
     for name in NAMES:
         expect.close(got[name], want[name], inputs="learning_rate = 0.5", what=f"the new {name}",
                      hint="w - learning_rate * grad: minus, to step downhill")
+
+
+@suite.test(function="update", points=1, case="your function changed its input")
+def params_left_alone(student, expect):
+    """The caller's parameters and gradients are the same after the step."""
+    params = arrays({"W1": [[0.1, 0.2]], "b1": [0.0, -0.3], "W2": [[0.5], [0.5]], "b2": [1.0]})
+    grads = arrays({"W1": [[1.0, -1.0]], "b1": [0.5, 0.5], "W2": [[0.2], [-0.2]], "b2": [0.3]})
+    _, changed = student.update.call_checking_inputs(params, grads, 0.1)
+    expect.unchanged(changed, inputs="a 1-2-1 network's params and grads, learning_rate = 0.1",
+                     hint="build new arrays (w - lr * g) instead of changing w in place "
+                          "(w -= ...)")
 
 
 # --- relative_error(analytic, numerical) -> float ---------------------------------------------
@@ -234,3 +334,61 @@ def tanh_keeps_its_inputs(student, expect):
                                                             params["W2"], params["b2"])
     expect.unchanged(changed, inputs="2 examples, a 2-2-1 tanh network",
                      hint="build new arrays; do not change X, the targets or the weights in place")
+
+
+@suite.test(function="backprop_tanh", points=1, case="a batch of one example")
+def tanh_single_example(student, expect):
+    """One example through a 3-2-2 tanh network."""
+    X, T = np.array([[0.4, -0.8, 1.0]]), np.array([[0.5, -0.2]])
+    params = arrays({"W1": [[0.2, -0.5], [0.7, 0.1], [-0.3, 0.6]], "b1": [0.05, -0.1],
+                     "W2": [[0.9, -0.4], [0.3, 0.8]], "b2": [0.0, 0.1]})
+    check_gradients(expect, student.backprop_tanh(X, T, **params), {
+        "W1": [[-0.2900370262028393, 0.10644879986827452],
+               [0.5800740524056786, -0.21289759973654904],
+               [-0.7250925655070981, 0.2661219996706863]],
+        "b1": [-0.7250925655070981, 0.2661219996706863],
+        "W2": [[0.620450591138271, -0.45012769814510684],
+               [-0.21560942096630023, 0.1564214358792214]],
+        "b2": [-0.9958033961672164, 0.7224405890233674]},
+        "X = [[0.4, -0.8, 1]], T = [[0.5, -0.2]], W1 = [[0.2, -0.5], [0.7, 0.1], [-0.3, 0.6]], "
+        "b1 = [0.05, -0.1], W2 = [[0.9, -0.4], [0.3, 0.8]], b2 = [0, 0.1]",
+        hint="keep every array two-dimensional; the bias gradients sum over axis 0")
+
+
+@suite.test(function="backprop_tanh", points=1,
+            case="checked against a numerical gradient: a tanh network")
+def tanh_network_numerically(student, expect):
+    """The expected values are a numerical gradient (central differences, h = 1e-5) of the mean
+    squared error of a 2-3-1 tanh network, nudging one weight at a time."""
+    X, T = np.array([[1.0, -0.5], [0.2, 0.9], [-1.3, 0.4]]), np.array([[0.3], [-0.7], [1.1]])
+    params = arrays({"W1": [[0.6, -0.4, 0.9], [0.1, 0.8, -0.7]], "b1": [0.1, -0.2, 0.0],
+                     "W2": [[0.5], [-1.0], [0.7]], "b2": [0.2]})
+    check_gradients(expect, student.backprop_tanh(X, T, **params), {
+        "W1": [[1.067095681084318, -1.8703343641179868, 0.5126880970207637],
+               [-0.29534535890274327, 0.4771528737235186, -0.0706688302543057]],
+        "b1": [-0.08955644730246347, 0.4576824165880566, 0.1134931101098857],
+        "W2": [[1.549904390030221], [-1.5825975939298684], [2.193401159233943]],
+        "b2": [-0.3279079008322583]},
+        "X = [[1, -0.5], [0.2, 0.9], [-1.3, 0.4]], T = [[0.3], [-0.7], [1.1]], "
+        "W1 = [[0.6, -0.4, 0.9], [0.1, 0.8, -0.7]], b1 = [0.1, -0.2, 0], "
+        "W2 = [[0.5], [-1], [0.7]], b2 = [0.2]; expected: a numerical gradient of the loss",
+        hint="if only W1 and b1 are off, the tanh slope you derived is: check it with a "
+             "gradient check")
+
+
+@suite.test(function="backprop_tanh", points=1,
+            case="very large inputs: very large weighted sums (saturated neurons)")
+def tanh_saturated_hidden_layer(student, expect):
+    """Hidden weighted sums in the hundreds: tanh is +-1 there and its slope 0, never NaN."""
+    X, T = np.array([[25.0, -20.0], [-30.0, 15.0]]), np.array([[0.5], [-1.0]])
+    params = arrays({"W1": [[15.0, -12.0], [8.0, 20.0]], "b1": [0.5, -0.5],
+                     "W2": [[18.0], [-16.0]], "b2": [0.1]})
+    inputs = ("X = [[25, -20], [-30, 15]], T = [[0.5], [-1]], W1 = [[15, -12], [8, 20]], "
+              "b1 = [0.5, -0.5], W2 = [[18], [-16]], b2 = [0.1] (hidden sums -700 to 660)")
+    got = student.backprop_tanh(X, T, **params)
+    for name in NAMES if isinstance(got, dict) else ():
+        expect.finite(got.get(name), what=f"the gradient {name}", inputs=inputs,
+                      hint="write the slope with tanh's output, which stays between -1 and 1; "
+                           "exponentials of huge sums overflow")
+    check_gradients(expect, got, {"W1": [[0.0, 0.0], [0.0, 0.0]], "b1": [0.0, 0.0],
+                                  "W2": [[66.5], [-66.5]], "b2": [0.7000000000000028]}, inputs)

@@ -43,6 +43,45 @@ def last_smaller_batch_counts(student, expect):
                      hint=CEIL_HINT)
 
 
+@suite.test(function="updates_per_epoch", points=1,
+            case="a batch of one example: batches of one example")
+def batches_of_one_example(student, expect):
+    """Batches of one example (SGD): one update per example."""
+    for n, want in ((30, 30), (3, 3)):
+        expect.equal(student.updates_per_epoch(n, 1), want, inputs=f"n={n}, batch_size=1",
+                     hint="with batches of one example an epoch has n updates")
+
+
+@suite.test(function="updates_per_epoch", points=1,
+            case="a value exactly at a boundary: a batch size of n or more")
+def batch_size_of_all_examples(student, expect):
+    """A batch size of n, or more than n, deals all the examples as one batch."""
+    for n, size in ((20, 20), (20, 64)):
+        expect.equal(student.updates_per_epoch(n, size), 1, inputs=f"n={n}, batch_size={size}",
+                     hint="a batch size of n or more is one batch of all n examples: one update")
+
+
+@suite.test(function="updates_per_epoch", points=1, case="the type of the answer")
+def count_is_an_int(student, expect):
+    """A number of updates is a whole number: an int, not a float like 5.0."""
+    got = student.updates_per_epoch(30, 7)
+    expect.true(isinstance(got, int) and not isinstance(got, bool),
+                f"updates_per_epoch should return a whole number (an int); got "
+                f"{type(got).__name__} {got!r}", inputs="n=30, batch_size=7",
+                hint="np.ceil gives a float; integer division that rounds up gives an int")
+    expect.equal(got, 5, inputs="n=30, batch_size=7", hint=CEIL_HINT)
+
+
+@suite.test(function="updates_per_epoch", points=1,
+            case="an argument that must be refused: a batch size of 0")
+def no_empty_batches(student, expect):
+    """batch_size = 0 has no answer: a ValueError that says so."""
+    expect.raises(lambda: student.updates_per_epoch(5, 0), "ValueError",
+                  inputs="n=5, batch_size=0",
+                  hint="check batch_size before dividing: raise a ValueError saying it must be "
+                       "at least 1")
+
+
 # --- minibatches(X, y, batch_size, rng) -> yields (X_batch, y_batch) ---------------------------
 
 def numbered(n, k=None, dtype=float):
@@ -130,6 +169,93 @@ def order_is_rng_permutation(student, expect):
     check_order(expect, batches, ORDER_10_4_3, inputs)
 
 
+@suite.test(function="minibatches", points=1,
+            case="another value of an optional argument: the same seed twice, and another seed")
+def seed_decides_the_order(student, expect):
+    """rng=1 twice deals one order twice; rng=2 another one."""
+    X, y = numbered(8)
+    runs = [dealt_rows(expect, student.minibatches(X, y, 8, seed), X, y, f"8 examples, rng={seed}")
+            for seed in (1, 1, 2)]
+    first, again, other = ([int(i) for i in np.concatenate(rows)] for rows in runs)
+    expect.equal(first, [5, 0, 1, 4, 2, 6, 3, 7], inputs="8 examples, batch_size=8, rng=1",
+                 what="the order of the examples",
+                 hint="draw the order from the rng you are given: rng.permutation(len(X))")
+    expect.true(first == again, "two calls with the same seed dealt different orders",
+                inputs="8 examples, batch_size=8, rng=1 twice",
+                hint="draw the order from the rng you are given, not from np.random's global "
+                     "generator or a new unseeded one")
+    expect.equal(other, [6, 5, 7, 2, 3, 4, 0, 1], inputs="8 examples, batch_size=8, rng=2",
+                 what="the order of the examples")
+
+
+@suite.test(function="minibatches", points=1,
+            case="a batch of one example: batches of one example, and a data set of one")
+def batches_of_single_examples(student, expect):
+    """batch_size=1 makes every example a batch of its own; one example makes one batch."""
+    X, y = numbered(5)
+    inputs = "5 examples, batch_size=1, rng=4"
+    batches = dealt_rows(expect, student.minibatches(X, y, 1, 4), X, y, inputs)
+    check_deal(expect, batches, [1, 1, 1, 1, 1], inputs)
+    check_order(expect, batches, [[2], [4], [0], [1], [3]], inputs)
+    X, y = numbered(1)
+    inputs = "1 example, batch_size=2, rng=0"
+    batches = dealt_rows(expect, student.minibatches(X, y, 2, 0), X, y, inputs)
+    check_deal(expect, batches, [1], inputs)
+
+
+@suite.test(function="minibatches", points=1,
+            case="a value exactly at a boundary: a batch size of n or more")
+def one_shuffled_batch(student, expect):
+    """batch_size = n, or more: all the examples in one shuffled batch."""
+    X, y = numbered(5)
+    for size in (5, 9):
+        inputs = f"5 examples, batch_size={size}, rng=2"
+        batches = dealt_rows(expect, student.minibatches(X, y, size, 2), X, y, inputs)
+        check_deal(expect, batches, [5], inputs)
+        check_order(expect, batches, [[2, 4, 3, 0, 1]], inputs)
+
+
+@suite.test(function="minibatches", points=1, case="a 2-D array: targets with several columns")
+def targets_of_two_columns(student, expect):
+    """y of shape (6, 2): each batch keeps both columns of its examples' targets."""
+    X, y = numbered(6, k=2)
+    inputs = "6 examples, y of shape (6, 2) (row i is [10 i + 5, 10 i + 6]), batch_size=4, rng=5"
+    batches = dealt_rows(expect, student.minibatches(X, y, 4, 5), X, y, inputs)
+    check_deal(expect, batches, [4, 2], inputs)
+
+
+@suite.test(function="minibatches", points=1, case="integer inputs: inputs and targets")
+def integer_examples(student, expect):
+    """Integer X and y are dealt as they are."""
+    X, y = numbered(7, dtype=np.int64)
+    inputs = "7 examples with integer X and y, batch_size=2, rng=6"
+    batches = dealt_rows(expect, student.minibatches(X, y, 2, 6), X, y, inputs)
+    check_deal(expect, batches, [2, 2, 2, 1], inputs)
+
+
+@suite.test(function="minibatches", points=1, case="your function changed its input")
+def examples_left_in_place(student, expect):
+    """The caller's X and y are in their original order after the call."""
+    X, y = numbered(9)
+    _, changed = student.minibatches.call_checking_inputs(X, y, 4, 13)
+    expect.unchanged(changed, inputs="9 examples, batch_size=4, rng=13",
+                     hint="shuffle an order of row numbers and index with it (X[rows]); "
+                          "shuffling X itself changes the caller's data")
+
+
+@suite.test(function="minibatches", points=1,
+            case="an argument that must be refused: a batch size of 0")
+def refuses_empty_batches(student, expect):
+    """batch_size = 0: a ValueError whose message names batch_size."""
+    X, y = numbered(4)
+    inputs = "4 examples, batch_size=0, rng=1"
+    message = expect.raises(lambda: student.minibatches(X, y, 0, 1), "ValueError",
+                            inputs=inputs, hint="check batch_size before dealing")
+    expect.true("batch_size" in message, f"the ValueError should say that batch_size is wrong; "
+                f"its message is {message!r}", inputs=inputs,
+                hint="name batch_size in the message and say it must be at least 1")
+
+
 # --- sgd_epoch(X, y, weights, learning_rate, batch_size, rng) -> (weights, losses) -------------
 
 # Noisy examples of y = 4 x1 + 3 x2 (rounded to two decimals) and a starting point away from the
@@ -189,6 +315,45 @@ def mini_batches_in_order(student, expect):
                 + MEAN_HINT)
 
 
+@suite.test(function="sgd_epoch", points=1,
+            case="a batch of one example: batches of one example (SGD)")
+def one_step_per_example(student, expect):
+    """batch_size = 1: five updates, each loss that of one example before its step."""
+    X, y, w = examples(5)
+    inputs = "the first 5 examples, learning_rate=0.05, batch_size=1 (SGD), rng=7"
+    check_epoch(expect, student.sgd_epoch(X, y, w, 0.05, 1, 7),
+                ([1.010255744103169, 0.20721505378148136],
+                 [20.443057959999997, 6.7986233701703265, 15.647012127863022,
+                  0.981278005405158, 5.250505754364433]), inputs,
+                "one update per example, in the order your minibatches deals; " + MEAN_HINT)
+
+
+@suite.test(function="sgd_epoch", points=1, case="integer inputs: integer data and weights")
+def integer_data_and_weights(student, expect):
+    """Integer X, y and weights: the new weights are floats."""
+    X, y = np.array([[2, 1], [1, 3], [0, 2], [3, 0]]), np.array([11, 13, 6, 12])
+    w = np.array([0, 2])
+    inputs = ("X = [[2, 1], [1, 3], [0, 2], [3, 0]], y = [11, 13, 6, 12], weights = [0, 2] "
+              "(all integers), learning_rate=0.02, batch_size=2, rng=5")
+    got = student.sgd_epoch(X, y, w, 0.02, 2, 5)
+    weights, _ = epoch_parts(expect, got, 2, inputs)
+    expect.dtype(weights, "f", inputs=inputs, what="the new weights array",
+                 hint="start from a float copy of the weights: an integer array cannot hold "
+                      "the fractions of a step")
+    check_epoch(expect, got, ([1.1344, 2.6036], [96.5, 24.2026]), inputs)
+
+
+@suite.test(function="sgd_epoch", points=1, case="your function changed its input")
+def epoch_inputs_left_alone(student, expect):
+    """X, y and the caller's weights are the same after the epoch."""
+    X, y, w = examples(6)
+    _, changed = student.sgd_epoch.call_checking_inputs(X, y, w, 0.1, 2, 6)
+    expect.unchanged(changed, inputs="the first 6 examples, learning_rate=0.1, batch_size=2, "
+                                     "rng=6",
+                     hint="w = w - step makes a new array; w -= step overwrites the caller's "
+                          "weights")
+
+
 # --- train(X, y, weights, learning_rate, batch_size, epochs, seed) -> dict ---------------------
 
 def check_run(expect, got, want, inputs, hint=None):
@@ -238,6 +403,58 @@ def full_batch_training(student, expect):
             "update_loss": [10.225955485, 5.8899845148287735, 3.4209306929200167,
                             2.007611463908244, 1.1942474533088692]}
     check_run(expect, student.train(X, y, w, 0.3, 10, 5, 0), want, inputs)
+
+
+@suite.test(function="train", points=1,
+            case="a batch size that does not divide the data: several epochs")
+def uneven_batches_every_epoch(student, expect):
+    """7 examples in batches of 3: three updates per epoch, the last of one example."""
+    X, y, w = examples(7)
+    inputs = "the first 7 examples, learning_rate=0.1, batch_size=3, epochs=2, seed=4"
+    want = {"weights": [1.7094003636708028, 0.16402989222632242],
+            "epoch_loss": [8.626445798571428, 5.964597698881566, 4.157326923583877],
+            "update_loss": [9.875346426666665, 8.073737553320152, 2.1583257231371826,
+                            6.317627040663123, 6.2846188486731025, 1.0442719737345638]}
+    check_run(expect, student.train(X, y, w, 0.1, 3, 2, 4), want, inputs,
+              "update_loss holds every batch's loss of every epoch, the last, smaller batch "
+              "included")
+
+
+@suite.test(function="train", points=1, case="nothing to do: zero epochs")
+def zero_epochs(student, expect):
+    """epochs = 0: the starting weights, their loss, and no updates."""
+    X, y, w = examples(6)
+    inputs = "the first 6 examples, learning_rate=0.1, batch_size=2, epochs=0, seed=1"
+    check_run(expect, student.train(X, y, w, 0.1, 2, 0, 1),
+              {"weights": [0.39, -0.68], "epoch_loss": [9.653631723333334], "update_loss": []},
+              inputs, "with no epochs nothing is trained: the starting weights, their loss "
+                      "over all examples, no updates")
+
+
+@suite.test(function="train", points=1,
+            case="a batch of one example: several epochs of batches of one example")
+def sgd_over_two_epochs(student, expect):
+    """Two epochs of batches of one: eight updates, two orders from one Generator."""
+    X, y, w = examples(4)
+    inputs = "the first 4 examples, learning_rate=0.05, batch_size=1, epochs=2, seed=5"
+    want = {"weights": [0.8807199293541473, 0.684604001940444],
+            "epoch_loss": [9.5555192225, 6.395482182419816, 4.4222826867509495],
+            "update_loss": [8.596037610000002, 1.1499273291874497, 17.78916044122794,
+                            6.513031016767724, 13.778166768313595, 3.988646845001931,
+                            5.209395936803411, 0.1288802222600911]}
+    check_run(expect, student.train(X, y, w, 0.05, 1, 2, 5), want, inputs,
+              "one rng for the whole run, passed to every epoch, and one loss per update")
+
+
+@suite.test(function="train", points=1, case="your function changed its input")
+def training_inputs_left_alone(student, expect):
+    """X, y and the caller's starting weights are the same after training."""
+    X, y, w = examples(6)
+    _, changed = student.train.call_checking_inputs(X, y, w, 0.1, 2, 2, 3)
+    expect.unchanged(changed, inputs="the first 6 examples, learning_rate=0.1, batch_size=2, "
+                                     "epochs=2, seed=3",
+                     hint="train a copy of the weights; do not change X, y or the weights in "
+                          "place")
 
 
 # --- settle(X, y, weights, learning_rate, batch_size, epochs, seed) -> dict -------------------

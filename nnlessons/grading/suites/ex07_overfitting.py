@@ -69,6 +69,68 @@ def training_statistics_only(student, expect):
                     "from both together; np.std divides by n (not n - 1)")
 
 
+@suite.test(function="standardize", points=1,
+            case="a value exactly at a boundary: a feature that never changes in the training set")
+def constant_training_column(student, expect):
+    """The first column of X_train is 2 everywhere (std 0): it is divided by 1, not by 0."""
+    X_train = np.array([[2.0, -1.0], [2.0, 1.0], [2.0, 3.0]])
+    X_test = np.array([[3.0, 0.0]])
+    inputs = "X_train = [[2, -1], [2, 1], [2, 3]], X_test = [[3, 0]]"
+    got = student.standardize(X_train, X_test)
+    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
+                "standardize should return two arrays: (Z_train, Z_test)", inputs=inputs)
+    for name, value in zip(("Z_train", "Z_test"), got):
+        expect.finite(value, inputs=inputs, what=name,
+                      hint="a std of 0 gives 0 / 0 = NaN: divide by 1 where the std is 0")
+    check_pair(expect, got, [[0.0, -1.224744871391589], [0.0, 0.0], [0.0, 1.224744871391589]],
+               [[1.0, -0.6123724356957945]], inputs,
+               hint="where the std is 0, divide by 1: the column becomes x - mean")
+
+
+@suite.test(function="standardize", points=1, case="integer inputs")
+def integer_columns(student, expect):
+    """Integer inputs give float answers (an integer array cannot hold -1.22)."""
+    X_train, X_test = np.array([[2, 10], [4, 30], [6, 20]]), np.array([[5, 10]])
+    inputs = "integer arrays X_train = [[2, 10], [4, 30], [6, 20]], X_test = [[5, 10]]"
+    got = student.standardize(X_train, X_test)
+    expect.true(isinstance(got, (tuple, list)) and len(got) == 2,
+                "standardize should return two arrays: (Z_train, Z_test)", inputs=inputs)
+    for name, value in zip(("Z_train", "Z_test"), got):
+        expect.dtype(value, "f", inputs=inputs, what=name,
+                     hint="convert first, to floats: an integer array cannot hold the rescaled "
+                          "values")
+    check_pair(expect, got, [[-1.224744871391589, -1.224744871391589], [0.0, 1.224744871391589],
+                             [1.224744871391589, 0.0]], [[0.6123724356957945, -1.224744871391589]],
+               inputs)
+
+
+@suite.test(function="standardize", points=1,
+            case="a batch of one example: a test set of a single example, and more test rows than "
+                 "training rows")
+def single_test_row(student, expect):
+    """One test row, then more test rows than training rows: always X_train's statistics."""
+    check_pair(expect, student.standardize(np.array([[1.0, 4.0], [3.0, 8.0]]),
+                                           np.array([[2.0, 2.0]])),
+               [[-1.0, -1.0], [1.0, 1.0]], [[0.0, -2.0]],
+               "X_train = [[1, 4], [3, 8]], X_test = [[2, 2]]",
+               hint="a single test row must not be standardised by its own statistics (that "
+                    "gives NaN or 0)")
+    check_pair(expect, student.standardize(np.array([[0.0, 1.0], [2.0, 3.0]]),
+                                           np.array([[1.0, 1.0], [4.0, 0.0], [2.0, 2.0]])),
+               [[-1.0, -1.0], [1.0, 1.0]], [[0.0, -1.0], [3.0, -2.0], [1.0, 0.0]],
+               "X_train = [[0, 1], [2, 3]], X_test = [[1, 1], [4, 0], [2, 2]]",
+               hint="the statistics come from X_train, whatever the number of test rows")
+
+
+@suite.test(function="standardize", points=1, case="your function changed its input")
+def standardize_inputs_left_alone(student, expect):
+    """X_train and X_test are the same after the call."""
+    _, changed = student.standardize.call_checking_inputs(
+        np.array([[1.0, 2.0], [3.0, 5.0], [2.0, 8.0]]), np.array([[0.0, 1.0]]))
+    expect.unchanged(changed, inputs="X_train = [[1, 2], [3, 5], [2, 8]], X_test = [[0, 1]]",
+                     hint="(X - mean) / std makes a new array; X -= mean changes the caller's")
+
+
 # --- l2_penalty(params, lam) -> float ---------------------------------------------------------
 
 def small_network():
@@ -106,6 +168,40 @@ def penalty_counts_weights_only(student, expect):
     expect.close(student.l2_penalty(doubled, 0.1), 1.5080000000000002,
                  inputs="the same network with every weight doubled and every bias + 10",
                  hint="the penalty grows with the square of the weights and ignores the biases")
+
+
+@suite.test(function="l2_penalty", points=1,
+            case="nothing to do: a penalty that must be 0 (no strength, no weights, no "
+                 "parameters)")
+def penalty_zero(student, expect):
+    """lam = 0, biases only, or no parameters at all: the penalty is 0."""
+    expect.close(student.l2_penalty(small_network(), 0.0), 0.0,
+                 inputs="the 2-3-1 network of penalty_counts_weights_only, lam = 0",
+                 hint="lam times anything is 0")
+    expect.close(student.l2_penalty({"b1": np.array([1.0, 2.0]), "b2": np.array([0.5])}, 0.2),
+                 0.0, inputs='params = {"b1": [1, 2], "b2": [0.5]} (no weights), lam = 0.2',
+                 hint="biases are not penalised, so without weights the penalty is 0")
+    expect.close(student.l2_penalty({}, 2.0), 0.0, inputs="params = {}, lam = 2",
+                 hint="the sum of no squares is 0")
+
+
+@suite.test(function="l2_penalty", points=1, case="integer inputs: integer weights")
+def penalty_of_integers(student, expect):
+    """Integer weights and lam = 2: squares 1 + 4 + 0 + 9 + 1 + 1 = 16, times 2 / 2."""
+    params = {"W1": np.array([[1, 2], [0, -3]]), "b1": np.array([2, 2]),
+              "W2": np.array([[-1], [1]]), "b2": np.array([5])}
+    expect.close(student.l2_penalty(params, 2), 16.0,
+                 inputs="W1 = [[1, 2], [0, -3]], b1 = [2, 2], W2 = [[-1], [1]], b2 = [5] "
+                        "(integers), lam = 2",
+                 hint="lam / 2 times the sum of the squared weights, whatever their dtype")
+
+
+@suite.test(function="l2_penalty", points=1, case="your function changed its input")
+def penalty_params_left_alone(student, expect):
+    """The arrays in params are the same after the call."""
+    _, changed = student.l2_penalty.call_checking_inputs(small_network(), 0.2)
+    expect.unchanged(changed, inputs="a 2-3-1 network, lam = 0.2",
+                     hint="square copies (np.square(W)); do not change the arrays in params")
 
 
 # --- decay_step(params, grads, learning_rate, lam) -> dict -------------------------------------
@@ -150,6 +246,31 @@ def weights_shrink_without_gradient(student, expect):
                "(0.9 means a factor 2 too many); the biases do not decay")
 
 
+@suite.test(function="decay_step", points=1, case="integer inputs: integer parameters")
+def decay_of_integers(student, expect):
+    """Integer parameters and gradients: the new values are floats."""
+    params = {"W1": np.array([[3, -1]]), "b1": np.array([2])}
+    grads = {"W1": np.array([[2, 0]]), "b1": np.array([1])}
+    check_step(expect, student.decay_step(params, grads, 0.25, 0.2),
+               {"W1": [[2.35, -0.95]], "b1": [1.75]},
+               "integer arrays W1 = [[3, -1]], b1 = [2], grads [[2, 0]] and [1], "
+               "learning_rate = 0.25, lam = 0.2",
+               hint="the new values are not whole numbers: build new float arrays, do not "
+                    "write into integer ones")
+
+
+@suite.test(function="decay_step", points=1, case="your function changed its input")
+def decay_inputs_left_alone(student, expect):
+    """The caller's parameters and gradients are the same after the step."""
+    params = small_network()
+    grads = {name: np.full_like(value, 0.5) for name, value in params.items()}
+    _, changed = student.decay_step.call_checking_inputs(params, grads, 0.2, 0.1)
+    expect.unchanged(changed, inputs="a 2-3-1 network, all gradients 0.5, learning_rate = 0.2, "
+                                     "lam = 0.1",
+                     hint="return new arrays (w - lr * g) instead of changing w in place "
+                          "(w -= ...)")
+
+
 # --- early_stopping(val_losses, patience) -> (stop_epoch, best_epoch) -------------------------
 
 def check_stop(expect, got, want, inputs, hint=None):
@@ -182,6 +303,47 @@ def a_new_best_resets_the_wait(student, expect):
                f"val_losses = {losses}, patience = 3",
                hint="the wait counts epochs in a row without a new lowest loss: a new best "
                     "(0.7 at epoch 5) sets it back to 0")
+
+
+@suite.test(function="early_stopping", points=1,
+            case="an argument that must be refused: an empty list of losses")
+def no_history_refused(student, expect):
+    """No epochs at all: a ValueError with a message, not an answer."""
+    expect.raises(lambda: student.early_stopping([], 1), "ValueError",
+                  inputs="val_losses = [], patience = 1",
+                  hint="there is no answer without any epoch: raise a ValueError saying so")
+
+
+@suite.test(function="early_stopping", points=1,
+            case="integer inputs: losses given as a NumPy array of integers")
+def integer_loss_array(student, expect):
+    """Integer losses in an array: the equal loss of epoch 3 is no new best."""
+    check_stop(expect, student.early_stopping(np.array([4, 2, 2, 3, 1, 5]), 2), (4, 2),
+               "val_losses = np.array([4, 2, 2, 3, 1, 5]) (integers), patience = 2",
+               hint="the same rule as for a list of floats: a strictly lower loss is a new "
+                    "best, epochs count from 1")
+
+
+@suite.test(function="early_stopping", points=1, case="your function changed its input")
+def losses_left_alone(student, expect):
+    """The caller's list of losses is the same after the call."""
+    losses = [0.9, 0.5, 0.6, 0.4, 0.45]
+    _, changed = student.early_stopping.call_checking_inputs(losses, 1)
+    expect.unchanged(changed, inputs=f"val_losses = {losses}, patience = 1",
+                     hint="do not sort or pop the caller's list: go through it with a loop")
+
+
+@suite.test(function="early_stopping", points=1,
+            case="very large inputs: losses that are never below infinity (inf and NaN)")
+def infinite_losses(student, expect):
+    """NaN and inf are never a new best; a finite loss after them is."""
+    check_stop(expect, student.early_stopping([np.nan, np.inf, 0.5, np.inf], 3), (4, 3),
+               "val_losses = [nan, inf, 0.5, inf], patience = 3",
+               hint="start from best_loss = inf: a NaN is below nothing and inf is not below "
+                    "inf, so both count as waits")
+    check_stop(expect, student.early_stopping([np.inf, np.inf], 1), (1, 0),
+               "val_losses = [inf, inf], patience = 1",
+               hint="when no loss is below infinity, there is no best epoch: best_epoch is 0")
 
 
 # --- my_choice() -> {"learning_rate", "epoch", "why"} -----------------------------------------

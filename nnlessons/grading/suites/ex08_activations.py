@@ -61,7 +61,24 @@ def relu_keeps_shape(student, expect):
                  inputs=f"z={z.tolist()}")
 
 
-@suite.test(function="relu_prime", points=2, case="a value exactly at a boundary")
+@suite.test(function="relu", points=1, case="integer inputs")
+def relu_of_integers(student, expect):
+    """Integer z: the answer is floats."""
+    got = student.relu(np.array([-4, 0, 2, 7]))
+    inputs = "z=np.array([-4, 0, 2, 7]) (integers)"
+    expect.shape(got, (4,), inputs=inputs)
+    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
+    expect.close(got, [0.0, 0.0, 2.0, 7.0], inputs=inputs)
+
+
+@suite.test(function="relu", points=1, case="your function changed its input")
+def relu_input_left_alone(student, expect):
+    """The caller's z is the same after the call."""
+    _, changed = student.relu.call_checking_inputs(np.array([-1.5, 0.0, 2.5]))
+    expect.unchanged(changed, inputs="z=[-1.5, 0, 2.5]", hint=COPY_HINT)
+
+
+@suite.test(function="relu_prime", points=2, case="ordinary inputs of another size")
 def relu_prime_values(student, expect):
     """1 where z > 0, else 0."""
     z = np.array([-2.0, -0.5, 0.5, 3.0])
@@ -70,6 +87,31 @@ def relu_prime_values(student, expect):
     expect.close(got, [0.0, 0.0, 1.0, 1.0], inputs="z=[-2, -0.5, 0.5, 3]",
                  hint="the slope of ReLU is 1 where z > 0 and 0 where z < 0 (the slope, not the "
                       "value max(0, z))")
+
+
+@suite.test(function="relu_prime", points=1, case="a value exactly at a boundary: z exactly 0")
+def relu_prime_of_zero(student, expect):
+    """At exactly z = 0 the slope is taken as 0 (the z <= 0 side)."""
+    got = student.relu_prime(np.array([[0.0, 4.0], [-0.25, 0.0]]))
+    expect.close(got, [[0.0, 1.0], [0.0, 0.0]], inputs="z=[[0, 4], [-0.25, 0]]",
+                 hint="at exactly z = 0 the slope is 0: test z > 0, not z >= 0")
+
+
+@suite.test(function="relu_prime", points=1, case="integer inputs")
+def relu_prime_of_integers(student, expect):
+    """Integer z: the slopes are floats (1.0 and 0.0), not booleans or integers."""
+    got = student.relu_prime(np.array([[3, -2], [0, 1]]))
+    inputs = "z=np.array([[3, -2], [0, 1]]) (integers)"
+    expect.shape(got, (2, 2), inputs=inputs)
+    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
+    expect.close(got, [[1.0, 0.0], [0.0, 1.0]], inputs=inputs)
+
+
+@suite.test(function="relu_prime", points=1, case="your function changed its input")
+def relu_prime_input_left_alone(student, expect):
+    """The caller's z is the same after the call."""
+    _, changed = student.relu_prime.call_checking_inputs(np.array([-2.0, 0.5, 1.0]))
+    expect.unchanged(changed, inputs="z=[-2, 0.5, 1]", hint=COPY_HINT)
 
 
 # --- leaky_relu(z, slope=0.01), leaky_relu_prime(z, slope=0.01) ----------------------------------
@@ -95,7 +137,24 @@ def leaky_relu_other_slope(student, expect):
                  hint="use the argument slope, not a fixed 0.01")
 
 
-@suite.test(function="leaky_relu_prime", points=2, case="a value exactly at a boundary")
+@suite.test(function="leaky_relu", points=1, case="integer inputs")
+def leaky_relu_of_integers(student, expect):
+    """Integer z: -20 * 0.05 = -1.0, as floats."""
+    got = student.leaky_relu(np.array([-20, 0, 3]), slope=0.05)
+    inputs = "z=np.array([-20, 0, 3]) (integers), slope=0.05"
+    expect.shape(got, (3,), inputs=inputs)
+    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
+    expect.close(got, [-1.0, 0.0, 3.0], inputs=inputs)
+
+
+@suite.test(function="leaky_relu", points=1, case="your function changed its input")
+def leaky_relu_input_left_alone(student, expect):
+    """The caller's z is the same after the call."""
+    _, changed = student.leaky_relu.call_checking_inputs(np.array([-2.0, 1.0, -0.5]))
+    expect.unchanged(changed, inputs="z=[-2, 1, -0.5], default slope", hint=COPY_HINT)
+
+
+@suite.test(function="leaky_relu_prime", points=2, case="ordinary inputs of another size")
 def leaky_relu_prime_values(student, expect):
     """1 where z > 0, else the slope."""
     z = np.array([-3.0, -0.5, 0.5, 3.0])
@@ -110,6 +169,25 @@ def leaky_relu_prime_default_slope(student, expect):
     z = np.array([-1.0, 2.0])
     expect.close(student.leaky_relu_prime(z), [0.01, 1.0], inputs="z=[-1, 2], default slope",
                  hint="the default slope is 0.01")
+
+
+@suite.test(function="leaky_relu_prime", points=1,
+            case="a value exactly at a boundary: z exactly 0")
+def leaky_relu_prime_of_zero(student, expect):
+    """At exactly z = 0 the slope is taken from the z <= 0 side: the argument slope."""
+    got = student.leaky_relu_prime(np.array([0.0, -2.0, 3.0]), slope=0.3)
+    expect.close(got, [0.3, 0.3, 1.0], inputs="z=[0, -2, 3], slope=0.3",
+                 hint="at exactly z = 0 the slope is the argument slope: test z > 0 for the 1")
+
+
+@suite.test(function="leaky_relu_prime", points=1, case="integer inputs")
+def leaky_relu_prime_of_integers(student, expect):
+    """Integer z: the slopes are floats."""
+    got = student.leaky_relu_prime(np.array([[-3, 5], [0, 2]]), slope=0.5)
+    inputs = "z=np.array([[-3, 5], [0, 2]]) (integers), slope=0.5"
+    expect.shape(got, (2, 2), inputs=inputs)
+    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
+    expect.close(got, [[0.5, 1.0], [0.5, 1.0]], inputs=inputs)
 
 
 # --- elu(z, alpha=1.0), elu_prime(z, alpha=1.0) --------------------------------------------------
@@ -135,6 +213,34 @@ def elu_alpha(student, expect):
                  hint="alpha multiplies (e^z - 1) for z <= 0; positive z pass unchanged")
 
 
+@suite.test(function="elu", points=1, case="integer inputs")
+def elu_of_integers(student, expect):
+    """Integer z: e^-2 - 1 as a float."""
+    got = student.elu(np.array([-2, 0, 3]))
+    inputs = "z=np.array([-2, 0, 3]) (integers), alpha=1"
+    expect.shape(got, (3,), inputs=inputs)
+    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
+    expect.close(got, [-0.8646647167633873, 0.0, 3.0], inputs=inputs)
+
+
+@suite.test(function="elu", points=1, case="very large inputs: positive and negative")
+def elu_of_huge_numbers(student, expect):
+    """z of -700 and 800: finite, about -1 and 800."""
+    got = student.elu(np.array([-700.0, -30.0, 30.0, 800.0]))
+    inputs = "z=[-700, -30, 30, 800]"
+    expect.finite(got, inputs=inputs,
+                  hint="e^800 is infinite, and infinity times 0 is NaN: take e^z only of the "
+                       "z <= 0 side (np.minimum(z, 0))")
+    expect.close(got, [-1.0, -0.9999999999999064, 30.0, 800.0], inputs=inputs)
+
+
+@suite.test(function="elu", points=1, case="your function changed its input")
+def elu_input_left_alone(student, expect):
+    """The caller's z is the same after the call."""
+    _, changed = student.elu.call_checking_inputs(np.array([-1.0, 0.5, -2.0]))
+    expect.unchanged(changed, inputs="z=[-1, 0.5, -2]", hint=COPY_HINT)
+
+
 @suite.test(function="elu_prime", points=2, case="ordinary inputs of another size")
 def elu_prime_values(student, expect):
     """1 where z > 0, else alpha e^z."""
@@ -156,9 +262,26 @@ def elu_prime_alpha(student, expect):
                  hint="alpha stays in the derivative: d/dz alpha (e^z - 1) = alpha e^z")
 
 
+@suite.test(function="elu_prime", points=1, case="a value exactly at a boundary: z exactly 0")
+def elu_prime_of_zero(student, expect):
+    """At exactly z = 0 the slope is taken from the z <= 0 side: alpha e^0 = alpha."""
+    got = student.elu_prime(np.array([-0.5, 0.0, 0.5]), alpha=3.0)
+    expect.close(got, [1.8195919791379003, 3.0, 1.0], inputs="z=[-0.5, 0, 0.5], alpha=3",
+                 hint="at exactly z = 0 the slope is alpha e^0 = alpha: test z > 0 for the 1")
+
+
+@suite.test(function="elu_prime", points=1, case="very large inputs: positive and negative")
+def elu_prime_of_huge_numbers(student, expect):
+    """z of -900 and 900: slopes 0 and 1, never NaN."""
+    got = student.elu_prime(np.array([-900.0, 900.0, -30.0]))
+    inputs = "z=[-900, 900, -30]"
+    expect.finite(got, inputs=inputs, hint="e^900 is infinite: take e^z only of np.minimum(z, 0)")
+    expect.close(got, [0.0, 1.0, 9.357622968840175e-14], inputs=inputs)
+
+
 # --- softmax(z) ----------------------------------------------------------------------------------
 
-@suite.test(function="softmax", points=2, case="a batch of one example")
+@suite.test(function="softmax", points=2, case="ordinary inputs of another size")
 def softmax_three_scores(student, expect):
     """Two examples with three scores each."""
     z = np.array([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]])
@@ -191,6 +314,57 @@ def softmax_rows_sum_to_one(student, expect):
                         0.0677722062717803]], inputs=f"z={z.tolist()}")
 
 
+@suite.test(function="softmax", points=1,
+            case="a batch of one example: one row, and a 1-D array (the scores of one example)")
+def softmax_of_one_example(student, expect):
+    """One example, as a (1, 3) row and as a 1-D array: normalised along its scores."""
+    got = student.softmax(np.array([[3.0, 1.0, -1.0]]))
+    expect.shape(got, (1, 3), inputs="z=[[3, 1, -1]] (one example)")
+    expect.close(got, [[0.8668133321973347, 0.11731042782619835, 0.015876239976466762]],
+                 inputs="z=[[3, 1, -1]] (one example)",
+                 hint="normalise along the row; over axis=0 every entry of a single example "
+                      "becomes 1")
+    got = student.softmax(np.array([2.0, -1.0, 0.0]))
+    expect.shape(got, (3,), inputs="z=[2, -1, 0] (1-D)",
+                 hint="work along axis=-1 (the last axis) so that one row of shape (k,) works")
+    expect.close(got, [0.8437947344813396, 0.04201006613406606, 0.1141951993845945],
+                 inputs="z=[2, -1, 0] (1-D)")
+
+
+@suite.test(function="softmax", points=1,
+            case="very large inputs: very large and very negative scores")
+def softmax_of_huge_scores(student, expect):
+    """Scores of 500 and -900: finite probabilities, rows summing to 1."""
+    got = student.softmax(np.array([[500.0, 502.0, -800.0], [-900.0, -901.0, -899.0]]))
+    inputs = "z=[[500, 502, -800], [-900, -901, -899]]"
+    expect.shape(got, (2, 3), inputs=inputs)
+    expect.finite(got, inputs=inputs,
+                  hint="subtract each ROW's largest score before np.exp: e^502 overflows to "
+                       "infinity, and e^-900 underflows to 0, so 0/0 = NaN")
+    expect.close(got, [[0.11920292202211755, 0.8807970779778823, 0.0],
+                       [0.24472847105479764, 0.09003057317038046, 0.6652409557748218]],
+                 inputs=inputs)
+
+
+@suite.test(function="softmax", points=1, case="integer inputs")
+def softmax_of_integers(student, expect):
+    """Integer scores: subtracting the row's largest must not stay in integers."""
+    got = student.softmax(np.array([[2, 0, 1], [4, 4, 0]]))
+    inputs = "z=np.array([[2, 0, 1], [4, 4, 0]]) (integers)"
+    expect.shape(got, (2, 3), inputs=inputs)
+    expect.dtype(got, "f", inputs=inputs, hint=INT_HINT)
+    expect.close(got, [[0.6652409557748218, 0.09003057317038046, 0.24472847105479764],
+                       [0.4954626425778431, 0.4954626425778431, 0.009074714844313747]],
+                 inputs=inputs)
+
+
+@suite.test(function="softmax", points=1, case="your function changed its input")
+def softmax_input_left_alone(student, expect):
+    """The caller's scores are the same after the call."""
+    _, changed = student.softmax.call_checking_inputs(np.array([[1.0, 3.0], [-2.0, 0.5]]))
+    expect.unchanged(changed, inputs="z=[[1, 3], [-2, 0.5]]", hint=COPY_HINT)
+
+
 # --- softmax_cross_entropy_gradient(scores, labels) ----------------------------------------------
 
 @suite.test(function="softmax_cross_entropy_gradient", points=2,
@@ -208,6 +382,56 @@ def xent_gradient_values(student, expect):
                  inputs=inputs,
                  hint="softmax(scores) minus 1 at each example's right class, divided by the "
                       "number of examples (the loss is a mean, not a sum)")
+
+
+@suite.test(function="softmax_cross_entropy_gradient", points=1,
+            case="checked against a numerical gradient: a batch of scores")
+def xent_gradient_numerically(student, expect):
+    """The expected values are a numerical gradient (central differences, h = 1e-5) of the mean
+    cross-entropy, nudging one score at a time."""
+    inputs = ("scores=[[0.3, -1.2, 0.8], [1, 0, -0.5]], labels=[2, 0]; expected: a numerical "
+              "gradient of the mean cross-entropy")
+    got = student.softmax_cross_entropy_gradient(np.array([[0.3, -1.2, 0.8], [1.0, 0.0, -0.5]]),
+                                                 np.array([2, 0]))
+    expect.shape(got, (2, 3), inputs=inputs)
+    expect.close(got, [[0.17410371394022126, 0.038847789574081304, -0.21295150351985367],
+                       [-0.18573414039546596, 0.11561194881437585, 0.07012219158664124]],
+                 rtol=1e-5, atol=1e-8, inputs=inputs,
+                 hint="the loss is the mean cross-entropy over the batch: divide by the number "
+                      "of examples")
+
+
+@suite.test(function="softmax_cross_entropy_gradient", points=1,
+            case="very large inputs: very large and very negative scores")
+def xent_gradient_of_huge_scores(student, expect):
+    """Scores of 1200 and -900: finite slopes."""
+    inputs = "scores=[[800, -900, 0], [1200, 1200, 1199]], labels=[0, 2]"
+    got = student.softmax_cross_entropy_gradient(
+        np.array([[800.0, -900.0, 0.0], [1200.0, 1200.0, 1199.0]]), np.array([0, 2]))
+    expect.finite(got, inputs=inputs, hint="use your stable softmax, which stays finite")
+    expect.close(got, [[0.0, 0.0, 0.0],
+                       [0.2111593991257591, 0.2111593991257591, -0.4223187982515182]],
+                 inputs=inputs)
+
+
+@suite.test(function="softmax_cross_entropy_gradient", points=1, case="a batch of one example")
+def xent_gradient_single_example(student, expect):
+    """One example: softmax of its row minus 1 at its class, divided by 1."""
+    inputs = "scores=[[1, -0.5, 0.25]], labels=[1]"
+    got = student.softmax_cross_entropy_gradient(np.array([[1.0, -0.5, 0.25]]), np.array([1]))
+    expect.shape(got, (1, 3), inputs=inputs, hint="keep the shape (1, k)")
+    expect.close(got, [[0.5897976636568125, -0.8683983528530855, 0.278600689196273]],
+                 inputs=inputs)
+
+
+@suite.test(function="softmax_cross_entropy_gradient", points=1,
+            case="your function changed its input")
+def xent_gradient_inputs_left_alone(student, expect):
+    """The caller's scores and labels are the same after the call."""
+    _, changed = student.softmax_cross_entropy_gradient.call_checking_inputs(
+        np.array([[0.1, 0.9], [2.0, -1.0], [0.0, 0.0]]), np.array([1, 0, 1]))
+    expect.unchanged(changed, inputs="scores=[[0.1, 0.9], [2, -1], [0, 0]], labels=[1, 0, 1]",
+                     hint=COPY_HINT)
 
 
 # --- classifier_backward(X, labels, W1, b1, W2, b2) -> dict -----------------------------------
@@ -278,3 +502,70 @@ def classifier_keeps_its_inputs(student, expect):
         X, labels, params["W1"], params["b1"], params["W2"], params["b2"])
     expect.unchanged(changed, inputs="3 examples, a 2-3-2 classifier",
                      hint="work on new arrays; never write into X, the labels or the weights")
+
+
+def classifier_233():
+    """A 2-3-3 classifier whose hidden sums are never exactly 0 on the examples below."""
+    return {"W1": np.array([[0.6, -0.4, 0.9], [0.2, 0.7, -0.3]]), "b1": np.array([0.1, 0.05, -0.2]),
+            "W2": np.array([[0.5, -0.8, 0.3], [1.1, 0.2, -0.6], [-0.4, 0.9, 0.7]]),
+            "b2": np.array([0.0, 0.1, -0.1])}
+
+
+CLASSIFIER_233 = ("W1 = [[0.6, -0.4, 0.9], [0.2, 0.7, -0.3]], b1 = [0.1, 0.05, -0.2], "
+                  "W2 = [[0.5, -0.8, 0.3], [1.1, 0.2, -0.6], [-0.4, 0.9, 0.7]], "
+                  "b2 = [0, 0.1, -0.1]")
+
+
+@suite.test(function="classifier_backward", points=1,
+            case="checked against a numerical gradient: a classifier")
+def classifier_numerically(student, expect):
+    """The expected values are a numerical gradient (central differences, h = 1e-5) of the mean
+    cross-entropy, nudging one weight at a time: what the notebook's gradient check does."""
+    X, labels = np.array([[1.0, -0.5], [0.3, 0.8], [-1.2, 0.4]]), np.array([0, 1, 2])
+    check_classifier_gradients(expect, student.classifier_backward(X, labels, **classifier_233()), {
+        "W1": [[-0.07842039632111053, -0.4481671482703397, 0.3087945915525303],
+               [0.3441390670988475, 0.25358331171565496, -0.15439729578181627]],
+        "b1": [0.14626403340711747, 0.5181868767190068, 0.3087945915525303],
+        "W2": [[-0.07301259804526339, -0.04636772596988691, 0.1193803239818436],
+               [0.2460043450613902, -0.044403581567209464, -0.2016007634830785],
+               [-0.22138599157228708, 0.09475406048675693, 0.1266319310633257]],
+        "b2": [0.11801129389255037, -0.04503001724831534, -0.0729812766664395]},
+        "X = [[1, -0.5], [0.3, 0.8], [-1.2, 0.4]], labels = [0, 1, 2], " + CLASSIFIER_233
+        + "; expected: a numerical gradient of the loss",
+        hint="run the notebook's gradient check on your function: it names the parameters "
+             "whose gradients are still off")
+
+
+@suite.test(function="classifier_backward", points=1, case="a batch of one example")
+def classifier_single_example(student, expect):
+    """One example (its second hidden neuron is off): nothing to average, biases still summed."""
+    X, labels = np.array([[0.6, -0.2]]), np.array([2])
+    check_classifier_gradients(expect, student.classifier_backward(X, labels, **classifier_233()), {
+        "W1": [[-0.17535462436224186, 0.0, -0.15756977962596838],
+               [0.05845154145408063, 0.0, 0.052523259875322796]],
+        "b1": [-0.2922577072704031, 0.0, -0.26261629937661396],
+        "W2": [[0.12468237412197396, 0.13425882897996735, -0.2589412031019413], [0.0, 0.0, 0.0],
+               [0.11874511821140381, 0.12786555140949277, -0.24661066962089656]],
+        "b2": [0.29686279552850947, 0.31966387852373185, -0.6165266740522413]},
+        "X = [[0.6, -0.2]], labels = [2], " + CLASSIFIER_233,
+        hint="the mean is over the examples: with one example nothing is divided, and the bias "
+             "gradients still sum over axis 0")
+
+
+@suite.test(function="classifier_backward", points=1,
+            case="very large inputs: very large scores")
+def classifier_huge_scores(student, expect):
+    """W2 400 times larger: scores in the hundreds, finite gradients."""
+    X, labels = np.array([[1.0, 2.0], [-1.0, 0.5]]), np.array([0, 2])
+    params = classifier_233()
+    params["W2"] = params["W2"] * 400.0
+    got = student.classifier_backward(X, labels, **params)
+    inputs = ("X = [[1, 2], [-1, 0.5]], labels = [0, 2], the network of classifier_numerically "
+              "with W2 times 400 (scores from -232 to 666)")
+    for name in CLASSIFIER_NAMES if isinstance(got, dict) else ():
+        expect.finite(got.get(name), what=f"the gradient {name}", inputs=inputs,
+                      hint="before np.exp, subtract each row's largest score, as softmax does")
+    check_classifier_gradients(expect, got, {
+        "W1": [[0.0, -340.0, 0.0], [0.0, 170.0, 0.0]], "b1": [0.0, 340.0, 0.0],
+        "W2": [[0.0, 0.0, 0.0], [0.4, 3.704065445041361e-126, -0.4], [0.0, 0.0, 0.0]],
+        "b2": [0.5, 4.630081806301701e-126, -0.5]}, inputs)

@@ -168,6 +168,30 @@ def forward_keeps_its_inputs(student, expect):
                      hint="build new arrays; do not write into X or the parameters")
 
 
+# A 2-3-2 network and its inputs as text, used by the tests below.
+NET_232 = {"W1": [[0.6, -0.4, 0.9], [0.2, 0.7, -0.3]], "b1": [0.1, 0.05, -0.2],
+           "W2": [[0.5, -0.8], [1.1, 0.2], [-0.4, 0.9]], "b2": [0.0, 0.1]}
+NET_232_TEXT = ("W1 = [[0.6, -0.4, 0.9], [0.2, 0.7, -0.3]], b1 = [0.1, 0.05, -0.2], "
+                "W2 = [[0.5, -0.8], [1.1, 0.2], [-0.4, 0.9]], b2 = [0, 0.1]")
+
+
+@suite.test(function="forward", points=1, case="very large inputs: very large scores")
+def forward_huge_scores(student, expect):
+    """W1 times 50 and W2 times 60: scores in the thousands, probabilities 0 and 1, never NaN."""
+    params = arrays(NET_232)
+    params["W1"], params["W2"] = params["W1"] * 50.0, params["W2"] * 60.0
+    inputs = ("X = [[2, -1], [-1.5, 3]], the network " + NET_232_TEXT + " with W1 times 50 and "
+              "W2 times 60 (scores from -1012 to 8913)")
+    got = student.forward(np.array([[2.0, -1.0], [-1.5, 3.0]]), params)
+    check_forward_pair(expect, got, 2, 3, 2, inputs)
+    expect.finite(got[1], what="P", inputs=inputs,
+                  hint="subtract each row's largest score before exponentiating; then no "
+                       "exponent is positive")
+    expect.close(got[0], [[50.1, 0.0, 104.8], [0.0, 135.05, 0.0]], inputs=inputs, what="A1")
+    expect.close(got[1], [[0.0, 1.0], [1.0, 0.0]], rtol=1e-6, atol=1e-12, inputs=inputs,
+                 what="P")
+
+
 # --- cross_entropy(P, labels) -> float --------------------------------------------------------
 
 @suite.test(function="cross_entropy", points=2,
@@ -226,6 +250,48 @@ def backward_keeps_its_inputs(student, expect):
                                                        np.array(SMALL_LABELS), arrays(SMALL))
     expect.unchanged(changed, inputs=SMALL_INPUTS,
                      hint="work on a copy of P when you subtract the one-hot labels")
+
+
+@suite.test(function="backward", points=1,
+            case="checked against a numerical gradient: a 2-3-2 network")
+def backward_numerically(student, expect):
+    """The expected values are a numerical gradient (central differences, h = 1e-5) of the mean
+    cross-entropy, nudging one parameter at a time: what the notebook's check cell does."""
+    X, labels = np.array([[1.0, -0.5], [0.3, 0.8], [-1.2, 0.4]]), np.array([0, 1, 1])
+    inputs = ("X = [[1, -0.5], [0.3, 0.8], [-1.2, 0.4]], labels = [0, 1, 1], " + NET_232_TEXT
+              + "; expected: a numerical gradient of the loss")
+    got = student.backward(X, labels, arrays(NET_232))
+    check_params(expect, got, [(2, 3), (3,), (3, 2), (2,)], inputs, what="the gradients")
+    want = {"W1": [[-0.16925782717613913, -0.1705893353576293, 0.26202760338156494],
+                   [0.3783998715478631, 0.2495388008116883, -0.13101380168523136]],
+            "b1": [0.04720498393284699, 0.4097629031196703, 0.26202760338156494],
+            "W2": [[-0.016272479685941477, 0.016272479685941477],
+                   [0.29266782208825504, -0.2926678220771528],
+                   [-0.17132574066103243, 0.17132574066103243]],
+            "b2": [0.2537324196527635, -0.2537324196527635]}
+    for name in ("W2", "b2", "W1", "b1"):
+        expect.close(got[name], want[name], rtol=1e-5, atol=1e-8, inputs=inputs,
+                     what=f"the gradient {name}",
+                     hint="compare yours with numerical ones, parameter by parameter, as the "
+                          "notebook's check cell does")
+
+
+@suite.test(function="backward", points=1, case="a batch of one example")
+def backward_single_example(student, expect):
+    """One example (its second hidden neuron is off): the bias gradients still sum over axis 0."""
+    inputs = "X = [[0.6, -0.2]], labels = [1], " + NET_232_TEXT
+    got = student.backward(np.array([[0.6, -0.2]]), np.array([1]), arrays(NET_232))
+    check_params(expect, got, [(2, 3), (3,), (3, 2), (2,)], inputs, what="the gradients")
+    want = {"W1": [[0.37557658128611116, 0.0, -0.37557658128611116],
+                   [-0.12519219376203705, 0.0, 0.12519219376203705]],
+            "b1": [0.6259609688101853, 0.0, -0.6259609688101853],
+            "W2": [[0.20223354376944444, -0.20223354376944444], [0.0, 0.0],
+                   [0.19260337501851857, -0.19260337501851857]],
+            "b2": [0.48150843754629635, -0.48150843754629635]}
+    for name in ("W2", "b2", "W1", "b1"):
+        expect.close(got[name], want[name], rtol=1e-6, atol=1e-10, inputs=inputs,
+                     what=f"the gradient {name}",
+                     hint="keep every array two-dimensional; the bias gradients sum over axis 0")
 
 
 # --- minibatches(X, y, batch_size, rng) -> [(X_batch, y_batch), ...] -------------------------
