@@ -235,17 +235,26 @@ def show(fig, caption):
     and a record of what it holds (`describe`) in the output's metadata; the caption follows
     as a line of text, the alternative a screen reader finds in JupyterLab, which does not read
     an image's alt text. A caption states what the figure shows, with its key numbers.
+    Outside IPython (a script, the grader) it only closes the figure.
     """
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError(f"caption must be a sentence saying what the figure shows, got "
                          f"{caption!r}")
-    from IPython.display import display
-
+    import matplotlib.pyplot as plt  # a figure made with plt.subplots stays open until closed
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        # Not in a notebook (a script, or the grader running an exercise's cells): like
+        # plt.show with a non-interactive backend, show nothing, and do not pay for drawing.
+        plt.close(fig)
+        return
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi)
     png = buffer.getvalue()
     record = describe(fig)
-    import matplotlib.pyplot as plt  # a figure made with plt.subplots stays open until closed
     plt.close(fig)
     display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": caption},
             raw=True, metadata={"image/png": {"alt": caption}, "nnlessons": record})

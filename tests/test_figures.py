@@ -1,6 +1,7 @@
-"""Every static figure of the lessons reads on a projector and to a screen reader.
+"""Every static figure of the lessons and solutions reads on a projector and to a screen reader.
 
-The stored outputs are checked, not re-run: `plots.show` records in each image output's metadata
+The stored outputs are checked (the exercises, released from the solutions, keep none: their
+figure cells are the solutions' own), not re-run: `plots.show` records in each image output's metadata
 what the figure holds (`plots.describe`), and puts a caption right under it. For every figure:
 
 - it was shown with `plots.show` (so it has that record and alt text) and a caption follows it
@@ -29,6 +30,7 @@ from nnlessons import plots  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 MAX_WIDTH_PX = 1100   # shown at >= 850 / 1100 = 77% of its natural width
 SHOWN_WIDTH_PX = 850  # an output area at 1280x720 with the file browser open
 
@@ -104,12 +106,29 @@ def figures(path):
                 yield number, output.get("metadata", {}).get("nnlessons"), width, after
 
 
+def figure_report(path):
+    found = list(figures(path))
+    return found, [f"cell {number}: {problem}" for number, record, width, after in found
+                   for problem in figure_problems(record, width) + caption_problems(after)]
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_lesson_figure_reads_on_a_projector_and_to_a_screen_reader(path):
-    found = list(figures(path))
+    found, problems = figure_report(path)
     assert found, f"{path.name} has no figure"
-    problems = [f"cell {number}: {problem}" for number, record, width, after in found
-                for problem in figure_problems(record, width) + caption_problems(after)]
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_every_solution_figure_reads_on_a_projector_and_to_a_screen_reader(path):
+    """The same checks on the solutions' stored figures, the ones a learner's exercise draws
+    once it is written; a solution without a figure has nothing to check (01 and 02 today)."""
+    found, problems = figure_report(path)
+    code = "".join(cell.source for cell in nbformat.read(path, as_version=4).cells
+                   if cell.cell_type == "code")
+    assert "plt.show()" not in code, f"{path.name}: a figure ends in plt.show(), not plots.show"
+    assert len(found) >= code.count("plots.show("), \
+        f"{path.name}: fewer stored figures than plots.show calls: run it again"
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
