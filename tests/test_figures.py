@@ -6,6 +6,7 @@ what the figure holds (`plots.describe`), and puts a caption right under it. For
 
 - it was shown with `plots.show` (so it has that record and alt text) and a caption follows it
   that states at least one number;
+- no text runs off its edge (a title longer than the figure is cut);
 - it fits the projector: at 1280x720 with JupyterLab's file browser open an output is about
   850 px wide, so a figure is at most 1100 px wide (shown at >= 77%), and its smallest font is
   11 pt if it is wider than 850 px (11 pt at 77% is about 11.8 px on screen), else 10 pt;
@@ -57,6 +58,8 @@ def figure_problems(record, png_width):
     if record["fonts_pt"] is not None and record["fonts_pt"] < smallest:
         problems.append(f"a {record['fonts_pt']:g} pt font on a {png_width} px figure: at least "
                         f"{smallest} pt")
+    problems += [f"text runs off the figure's edge: {text[:60]!r}"
+                 for text in record.get("clipped", [])]  # absent in records made before it
     for number, ax in enumerate(record["axes"], start=1):
         where = f"axes {number}"
         if ax["kind"] == "colorbar":
@@ -188,6 +191,13 @@ def test_the_checker_finds_a_figure_too_wide_and_fonts_too_small():
     fig, ax = good_figure(figsize=(10, 4))
     ax.tick_params(labelsize=9)
     assert any("a 9 pt font" in p for p in figure_problems(*drawn(fig)))
+
+
+def test_the_checker_finds_a_title_longer_than_its_figure():
+    fig, ax = good_figure(figsize=(4, 3))
+    ax.set_title("A title far too long for a figure only four inches wide, cut at its edge")
+    assert any("runs off the figure's edge" in p for p in figure_problems(*drawn(fig)))
+    assert figure_problems(*drawn(good_figure(figsize=(4, 3))[0])) == []
 
 
 def test_the_checker_wants_a_record_a_caption_and_a_number_in_it():
