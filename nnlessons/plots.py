@@ -208,7 +208,8 @@ def describe(fig):
     renderer = fig.canvas.get_renderer()
     # Text that runs off the figure's edge, such as a title longer than the figure. Tick labels
     # are left out: matplotlib keeps labels of ticks outside the axis range, placed but not drawn.
-    ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+    ticks = {id(label) for ax in fig.axes
+             for axis in (ax.xaxis, ax.yaxis) + ((ax.zaxis,) if hasattr(ax, "zaxis") else ())
              for tick in axis.get_major_ticks() + axis.get_minor_ticks()
              for label in (tick.label1, tick.label2)}
     clipped = []
