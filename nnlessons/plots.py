@@ -198,12 +198,27 @@ def describe(fig):
     """What a drawn figure holds, for a test to check without running the lesson again.
 
     Returns {"width_px", "height_px", "fonts_pt" (the smallest font of any text shown),
-    "axes": [{"kind", "title", "xlabel", "ylabel", ("zlabel"), "axis_on", "legend",
+    "clipped" (the texts that run off the figure's edge), "axes": [{"kind", "title", "xlabel", "ylabel", ("zlabel"), "axis_on", "legend",
     "entries": [[label, kind, style, marker], ...]}, ...]}. Draw the figure first.
     """
-    sizes = [text.get_fontsize() for text in fig.findobj(matplotlib.text.Text)
+    texts = [text for text in fig.findobj(matplotlib.text.Text)
              if text.get_visible() and text.get_text().strip()]
+    sizes = [text.get_fontsize() for text in texts]
     width, height = fig.canvas.get_width_height()
+    renderer = fig.canvas.get_renderer()
+    # Text that runs off the figure's edge, such as a title longer than the figure. Tick labels
+    # are left out: matplotlib keeps labels of ticks outside the axis range, placed but not drawn.
+    ticks = {id(label) for ax in fig.axes
+             for axis in (ax.xaxis, ax.yaxis) + ((ax.zaxis,) if hasattr(ax, "zaxis") else ())
+             for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+             for label in (tick.label1, tick.label2)}
+    clipped = []
+    for text in texts:
+        if id(text) in ticks:
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+            clipped.append(text.get_text())
     axes = []
     for ax in fig.axes:
         if hasattr(ax, "_colorbar"):
@@ -221,7 +236,7 @@ def describe(fig):
             record["zlabel"] = ax.get_zlabel()
         axes.append(record)
     return {"width_px": int(width), "height_px": int(height),
-            "fonts_pt": float(min(sizes)) if sizes else None, "axes": axes}
+            "fonts_pt": float(min(sizes)) if sizes else None, "clipped": clipped, "axes": axes}
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~])")
@@ -235,17 +250,26 @@ def show(fig, caption):
     and a record of what it holds (`describe`) in the output's metadata; the caption follows
     as a line of text, the alternative a screen reader finds in JupyterLab, which does not read
     an image's alt text. A caption states what the figure shows, with its key numbers.
+    Outside IPython (a script, the grader) it only closes the figure.
     """
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError(f"caption must be a sentence saying what the figure shows, got "
                          f"{caption!r}")
-    from IPython.display import display
-
+    import matplotlib.pyplot as plt  # a figure made with plt.subplots stays open until closed
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        # Not in a notebook (a script, or the grader running an exercise's cells): like
+        # plt.show with a non-interactive backend, show nothing, and do not pay for drawing.
+        plt.close(fig)
+        return
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi)
     png = buffer.getvalue()
     record = describe(fig)
-    import matplotlib.pyplot as plt  # a figure made with plt.subplots stays open until closed
     plt.close(fig)
     display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": caption},
             raw=True, metadata={"image/png": {"alt": caption}, "nnlessons": record})

@@ -1,10 +1,12 @@
-"""Every static figure of the lessons reads on a projector and to a screen reader.
+"""Every static figure of the lessons and solutions reads on a projector and to a screen reader.
 
-The stored outputs are checked, not re-run: `plots.show` records in each image output's metadata
+The stored outputs are checked (the exercises, released from the solutions, keep none: their
+figure cells are the solutions' own), not re-run: `plots.show` records in each image output's metadata
 what the figure holds (`plots.describe`), and puts a caption right under it. For every figure:
 
 - it was shown with `plots.show` (so it has that record and alt text) and a caption follows it
   that states at least one number;
+- no text runs off its edge (a title longer than the figure is cut);
 - it fits the projector: at 1280x720 with JupyterLab's file browser open an output is about
   850 px wide, so a figure is at most 1100 px wide (shown at >= 77%), and its smallest font is
   11 pt if it is wider than 850 px (11 pt at 77% is about 11.8 px on screen), else 10 pt;
@@ -29,6 +31,7 @@ from nnlessons import plots  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 MAX_WIDTH_PX = 1100   # shown at >= 850 / 1100 = 77% of its natural width
 SHOWN_WIDTH_PX = 850  # an output area at 1280x720 with the file browser open
 
@@ -55,6 +58,8 @@ def figure_problems(record, png_width):
     if record["fonts_pt"] is not None and record["fonts_pt"] < smallest:
         problems.append(f"a {record['fonts_pt']:g} pt font on a {png_width} px figure: at least "
                         f"{smallest} pt")
+    problems += [f"text runs off the figure's edge: {text[:60]!r}"
+                 for text in record.get("clipped", [])]  # absent in records made before it
     for number, ax in enumerate(record["axes"], start=1):
         where = f"axes {number}"
         if ax["kind"] == "colorbar":
@@ -104,12 +109,29 @@ def figures(path):
                 yield number, output.get("metadata", {}).get("nnlessons"), width, after
 
 
+def figure_report(path):
+    found = list(figures(path))
+    return found, [f"cell {number}: {problem}" for number, record, width, after in found
+                   for problem in figure_problems(record, width) + caption_problems(after)]
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_lesson_figure_reads_on_a_projector_and_to_a_screen_reader(path):
-    found = list(figures(path))
+    found, problems = figure_report(path)
     assert found, f"{path.name} has no figure"
-    problems = [f"cell {number}: {problem}" for number, record, width, after in found
-                for problem in figure_problems(record, width) + caption_problems(after)]
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_every_solution_figure_reads_on_a_projector_and_to_a_screen_reader(path):
+    """The same checks on the solutions' stored figures, the ones a learner's exercise draws
+    once it is written; a solution without a figure has nothing to check (01 and 02 today)."""
+    found, problems = figure_report(path)
+    code = "".join(cell.source for cell in nbformat.read(path, as_version=4).cells
+                   if cell.cell_type == "code")
+    assert "plt.show()" not in code, f"{path.name}: a figure ends in plt.show(), not plots.show"
+    assert len(found) >= code.count("plots.show("), \
+        f"{path.name}: fewer stored figures than plots.show calls: run it again"
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
@@ -169,6 +191,13 @@ def test_the_checker_finds_a_figure_too_wide_and_fonts_too_small():
     fig, ax = good_figure(figsize=(10, 4))
     ax.tick_params(labelsize=9)
     assert any("a 9 pt font" in p for p in figure_problems(*drawn(fig)))
+
+
+def test_the_checker_finds_a_title_longer_than_its_figure():
+    fig, ax = good_figure(figsize=(4, 3))
+    ax.set_title("A title far too long for a figure only four inches wide, cut at its edge")
+    assert any("runs off the figure's edge" in p for p in figure_problems(*drawn(fig)))
+    assert figure_problems(*drawn(good_figure(figsize=(4, 3))[0])) == []
 
 
 def test_the_checker_wants_a_record_a_caption_and_a_number_in_it():
