@@ -191,6 +191,9 @@ EXPECTATIONS = {
     "Train the digits network": {
         # neurons shown 16 at a time: the slider's last value is the last window's first neuron
         "range": [("weights of neurons from", "hidden neurons", lambda hidden: hidden - 16)],
+        # each new setting trains afresh, epoch by epoch: at 1 epoch (the left end) that is
+        # quick, so "epochs" goes there first and to its other end and back only at the end
+        "drive_first": "epochs",
     },
 }
 MIN_PX_PER_VALUE = 6.0
@@ -207,9 +210,12 @@ def slug(text, limit=40):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit] or "untitled"
 
 
-def decimals(text):
-    match = re.search(r"\.(\d+)", text)
-    return len(match.group(1)) if match else 0
+def resolution(text):
+    """Half the last shown digit of a readout: "0.25" -> 0.005, "3.2e+1" -> 0.5."""
+    match = re.fullmatch(r"\s*[-+]?\d*(?:\.(\d+))?(?:[eE]([-+]?\d+))?\s*", text)
+    digits = len(match.group(1) or "") if match else 0
+    exponent = int(match.group(2) or 0) if match else 0
+    return 0.5 * 10.0 ** (exponent - digits)
 
 
 def word_label(label):
@@ -231,6 +237,7 @@ class Explorer:
         self.max_height = 0.0
         self.message_seen = False
         self.current = None
+        self.reported = set()  # range problems already reported (each once)
         self.timings = []  # (seconds, action): what the run spends its time on
 
     # ---- reading --------------------------------------------------------------------------
@@ -291,8 +298,12 @@ class Explorer:
             want = rule(int(shown))
             seen = {"model max": slider["max"], "slider's own max": slider["ariaMax"],
                     "value": slider["value"]}
+            key = (slider_name, shown, tuple(seen.values()))
+            if key in self.reported:
+                continue
             if (float(slider["max"]) != want or slider["ariaMax"] is None
                     or float(slider["ariaMax"]) != want or float(slider["value"]) > want):
+                self.reported.add(key)
                 self.problem(f"{what}: with {other_name!r} = {shown}, the slider {slider_name!r} "
                              f"must run to {want}; seen {seen}")
 
@@ -309,7 +320,7 @@ class Explorer:
                 self.problem(f"{what}: slider {self.name(c)!r}: readout {readout!r} is no number")
                 return
             expected = value
-            ok = abs(shown - value) <= 0.5 * 10 ** -decimals(readout) + 0.005 * abs(value) + 1e-9
+            ok = abs(shown - value) <= resolution(readout) * 1.001 + 1e-9
             position = np.log(value) / np.log(c["base"]) if c["base"] else value
         if not ok:
             self.problem(f"{what}: slider {self.name(c)!r}: its readout shows {readout!r}, its "
@@ -370,7 +381,9 @@ class Explorer:
         self.check_keyboard_and_labels()
         self.timings.append((time.monotonic() - mark, "(widget: Tab through the controls)"))
         order = {"checkbox": 0, "toggle": 0, "toggles": 1, "dropdown": 2, "button": 3, "slider": 4}
-        controls = sorted(self.current["controls"], key=lambda c: (order[c["kind"]], c["i"]))
+        first = self.expect.get("drive_first")
+        controls = sorted(self.current["controls"], key=lambda c: (
+            c["description"] != first, order[c["kind"]], c["i"]))
         buttons = [c for c in controls if c["kind"] == "button"]
         for c in controls:
             if c["kind"] in ("checkbox", "toggle"):
@@ -383,6 +396,9 @@ class Explorer:
                 self.drive_slider(c["i"], has_buttons=len(buttons) >= 2)
             elif c is buttons[0]:
                 self.drive_buttons([b["i"] for b in buttons])
+        for i, parts in getattr(self, "slider_parts", {}).items():
+            if parts[0] == first:
+                self.slider_high(i)
         if self.expect.get("message_expected") and not self.message_seen:
             self.problem("no action made a message appear (expected one, e.g. a learning rate "
                          "at its maximum): the check that a message does not move the figure "
@@ -485,8 +501,11 @@ class Explorer:
         _, _, after = self.act(f"pressed {key} in {self.name(c)!r}", i,
                                lambda: self.page.keyboard.press(key))
         if after["controls"][i]["selected"] != options[k1]:
-            self.problem(f"{key} in {self.name(c)!r} (at {start!r}): it shows "
-                         f"{after['controls'][i]['selected']!r}, expected {options[k1]!r}")
+            focus = self.page.evaluate("() => { const a = document.activeElement; return a ? "
+                                       "a.tagName + '.' + a.className : null; }")
+            self.problem(f"{key} in {self.name(c)!r} (focused, at {start!r}): it shows "
+                         f"{after['controls'][i]['selected']!r}, expected {options[k1]!r}; the "
+                         f"focus is now on {focus}")
         for k in [*[k for k in range(len(options)) if k != k1 and k != k0], k0]:
             if self.current["controls"][i]["selected"] == options[k]:
                 continue
@@ -538,32 +557,37 @@ class Explorer:
         home = handle.bounding_box()
         home_x = home["x"] + home["width"] / 2
 
-        def drag_to(x):
-            def do():
-                box, rail = handle.bounding_box(), track.bounding_box()
-                y = box["y"] + box["height"] / 2
-                self.page.mouse.move(box["x"] + box["width"] / 2, y)
-                self.page.mouse.down()
-                self.page.mouse.move(x(rail), y, steps=DRAG_MOVES)
-                self.page.mouse.up()
-            return do
+        self.slider_parts = getattr(self, "slider_parts", {})
+        self.slider_parts[i] = (name, handle, track, home_x, lo, hi, step)
+        self.slider_low(i)
+        if name != self.expect.get("drive_first"):
+            self.slider_high(i)
 
-        for end, x, want in (("left end", lambda r: r["x"] - 30, lo),
-                             ("right end", lambda r: r["x"] + r["width"] + 30, hi)):
-            what = f"dragged slider {name!r} to its {end}"
-            _, immediate, after = self.act(what, i, drag_to(x))
-            a = after["controls"][i]
-            if a["ariaNow"] is None or abs(float(a["ariaNow"]) - want) > 1e-6:
-                self.problem(f"{what}: its handle is at {a['ariaNow']} (slider units), expected "
-                             f"{want:g}")
-            if immediate["controls"][i]["readout"] != a["readout"]:
-                self.problem(f"{what}: its readout showed {immediate['controls'][i]['readout']!r} "
-                             f"on release and {a['readout']!r} once the kernel was idle")
-        what = f"dragged slider {name!r} back to where it was"
-        self.act(what, i, drag_to(lambda r: home_x))
-        # the keyboard: one step each way, from wherever the drag back left it
-        at = float(self.current["controls"][i]["ariaNow"])
-        keys = ("ArrowRight", "ArrowLeft") if at + step <= hi + 1e-9 else ("ArrowLeft", "ArrowRight")
+    def drag(self, i, what, x, want=None):
+        name, handle, track, home_x, lo, hi, step = self.slider_parts[i]
+
+        def do():
+            handle.scroll_into_view_if_needed()
+            box, rail = handle.bounding_box(), track.bounding_box()
+            y = box["y"] + box["height"] / 2
+            self.page.mouse.move(box["x"] + box["width"] / 2, y)
+            self.page.mouse.down()
+            self.page.mouse.move(x(rail), y, steps=DRAG_MOVES)
+            self.page.mouse.up()
+
+        _, immediate, after = self.act(what, i, do)
+        a = after["controls"][i]
+        if want is not None and (a["ariaNow"] is None or abs(float(a["ariaNow"]) - want) > 1e-6):
+            self.problem(f"{what}: its handle is at {a['ariaNow']} (slider units), expected {want:g}")
+        if immediate["controls"][i]["readout"] != a["readout"]:
+            self.problem(f"{what}: its readout showed {immediate['controls'][i]['readout']!r} on "
+                         f"release and {a['readout']!r} once the kernel was idle")
+
+    def slider_low(self, i):
+        """Drag to the left end, then one step right and back with the arrow keys."""
+        name, handle, track, home_x, lo, hi, step = self.slider_parts[i]
+        self.drag(i, f"dragged slider {name!r} to its left end", lambda r: r["x"] - 30, lo)
+        keys = ("ArrowRight", "ArrowLeft") if lo + step <= hi + 1e-9 else ()
         for key in keys:
             handle.focus()
             before, _, after = self.act(f"pressed {key} on slider {name!r}", i,
@@ -572,6 +596,13 @@ class Explorer:
             if abs(abs(now - was) - step) > 1e-6 * max(1.0, step) or (now > was) != (key == "ArrowRight"):
                 self.problem(f"pressed {key} on slider {name!r}: it went from {was:g} to {now:g} "
                              f"(slider units), expected one step of {step:g}")
+
+    def slider_high(self, i):
+        """Drag to the right end, then back to where the slider stood at the start."""
+        name, handle, track, home_x, lo, hi, step = self.slider_parts[i]
+        self.drag(i, f"dragged slider {name!r} to its right end",
+                  lambda r: r["x"] + r["width"] + 30, hi)
+        self.drag(i, f"dragged slider {name!r} back to where it was", lambda r: home_x)
 
 
 def measure_static_figures(page, path, stem, artifacts, problems):
