@@ -81,6 +81,10 @@ class LabServer:
         workspace = re.sub(r"\W", "-", relpath)
         return f"{self.base}/lab/workspaces/{workspace}/tree/{relpath}?reset&token={self.token}"
 
+    def notebook7_url(self, relpath):
+        """The page of `relpath` in Notebook 7's own interface, served by the same server."""
+        return f"{self.base}/notebooks/{relpath}?token={self.token}"
+
     def _environment(self):
         dirs = {name: self.workdir / sub for name, sub in [
             ("HOME", "home"), ("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
@@ -106,6 +110,8 @@ class LabServer:
                    f"--IdentityProvider.token={self.token}",
                    f"--ServerApp.root_dir={self.root}",
                    "--LabApp.expose_app_in_browser=True",
+                   # the same server serves Notebook 7 (/tree, /notebooks/...): expose its app too
+                   "--JupyterNotebookApp.expose_app_in_browser=True",
                    f"--LabApp.app_settings_dir={app_settings}",
                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                    "--LabApp.news_url=None",
