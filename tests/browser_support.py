@@ -81,6 +81,10 @@ class LabServer:
         workspace = re.sub(r"\W", "-", relpath)
         return f"{self.base}/lab/workspaces/{workspace}/tree/{relpath}?reset&token={self.token}"
 
+    def notebook7_url(self, relpath):
+        """The page of `relpath` in Notebook 7's own interface, served by the same server."""
+        return f"{self.base}/notebooks/{relpath}?token={self.token}"
+
     def _environment(self):
         dirs = {name: self.workdir / sub for name, sub in [
             ("HOME", "home"), ("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
@@ -106,6 +110,8 @@ class LabServer:
                    f"--IdentityProvider.token={self.token}",
                    f"--ServerApp.root_dir={self.root}",
                    "--LabApp.expose_app_in_browser=True",
+                   # the same server serves Notebook 7 (/tree, /notebooks/...): expose its app too
+                   "--JupyterNotebookApp.expose_app_in_browser=True",
                    f"--LabApp.app_settings_dir={app_settings}",
                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                    "--LabApp.news_url=None",
@@ -317,3 +323,202 @@ def stderr_problems(page):
     texts = page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
                          ).all_inner_texts()
     return [t for t in texts if re.search(r"Error|Traceback", t)]
+
+
+# ---- the widgets of a notebook, as the page holds them (ipywidgets 8 in JupyterLab 4) ----------
+
+# Finds every explorer (a VBox whose model holds an Image) among the notebook's outputs and keeps
+# it in `window.__nnl[path]`: its DOM node, its parts (title, message, image, readout: by the
+# CSS classes `nnlessons-*` where the widgets carry them, else by their place in the column) and
+# its controls, each with its DOM element and its model (the browser's copy of the kernel's
+# widget). Returns what a test needs to know of each, in notebook order.
+JS_SCAN_WIDGETS = """
+async (path) => {
+  const app = window.jupyterapp;
+  const panel = Array.from(app.shell.widgets('main')).find(
+      w => w.context && w.context.path === path && w.content);
+  if (!panel) return {error: 'no notebook panel open on ' + path};
+  const CONTROL = /^(IntSlider|FloatSlider|FloatLogSlider|SelectionSlider|Dropdown|Select|RadioButtons|ToggleButtons|Checkbox|Button|ToggleButton)Model$/;
+  const KIND = m => {
+    const n = m.get('_model_name');
+    if (/Slider/.test(n)) return 'slider';
+    if (/Dropdown|Select/.test(n)) return 'dropdown';
+    if (n === 'ToggleButtonsModel') return 'toggles';
+    if (n === 'CheckboxModel') return 'checkbox';
+    if (n === 'ToggleButtonModel') return 'toggle';
+    return 'button';
+  };
+  const DOM = {slider: '.widget-slider', dropdown: '.widget-dropdown, .widget-select',
+               toggles: '.widget-toggle-buttons', checkbox: '.widget-checkbox',
+               toggle: 'button.widget-toggle-button', button: 'button.widget-button'};
+  const ALL = Object.values(DOM).join(', ');
+  const list = [];
+  window.__nnl = window.__nnl || {};
+  window.__nnl[path] = list;
+  const cells = Array.from(panel.content.widgets);
+  for (const [cellIndex, cell] of cells.entries()) {
+    if (cell.model.type !== 'code' || !cell.outputArea) continue;
+    const areaWidgets = Array.from(cell.outputArea.widgets);
+    for (const [j, child] of areaWidgets.entries()) {
+      const output = cell.model.outputs.get(j);
+      const data = output && output.data['application/vnd.jupyter.widget-view+json'];
+      if (!data) continue;
+      const renderer = (child.widgets ? Array.from(child.widgets) : []).find(k => k._manager);
+      if (!renderer) continue;
+      const manager = await renderer._manager.promise;
+      const root = await manager.get_model(data.model_id);
+      const controls = [];
+      let image = null;
+      const walk = async (model) => {
+        const name = model.get('_model_name');
+        if (name === 'ImageModel' && !image) image = model;
+        if (CONTROL.test(name)) controls.push(model);
+        for (const c of (model.get('children') || [])) await walk(await c);
+      };
+      await walk(root);
+      if (!image) continue;
+      const first = (root.get('children') || [])[0];
+      const titleHtml = first ? ((await first).get('value') || '') : '';
+      const node = renderer.node.querySelector('.nnlessons-explorer') ||
+                   renderer.node.querySelector('.widget-vbox');
+      if (!node) continue;
+      const img = node.querySelector('.nnlessons-figure img, img.nnlessons-figure') ||
+                  node.querySelector('img.widget-image, .widget-image img');
+      const direct = Array.from(node.children);
+      const htmls = direct.filter(e => e.classList.contains('widget-html'));
+      const imgBox = direct.find(e => e === img || e.contains(img));
+      const before = htmls.filter(e => imgBox.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_PRECEDING);
+      const after = htmls.filter(e => imgBox.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const title = node.querySelector('.nnlessons-title') || htmls[0];
+      const message = node.querySelector('.nnlessons-message') || before[before.length - 1];
+      const readout = node.querySelector('.nnlessons-readout') || after[0];
+      const els = Array.from(node.querySelectorAll(ALL)).filter(
+          e => !Array.from(node.querySelectorAll(ALL)).some(o => o !== e && o.contains(e)));
+      const entry = {node, img, title, message, readout, image, cell: cellIndex, titleHtml,
+                     controls: controls.map((m, i) => ({model: m, kind: KIND(m), el: els[i]}))};
+      const mismatch = els.length !== controls.length ||
+          entry.controls.some(c => !c.el || !c.el.matches(DOM[c.kind]));
+      node.setAttribute('data-nnl-widget', String(list.length));
+      entry.controls.forEach((c, i) => c.el && c.el.setAttribute('data-nnl-control', String(i)));
+      list.push(entry);
+      entry.mismatch = mismatch ? ('models ' + controls.map(m => m.get('_model_name')).join(',') +
+                                   ' but DOM controls ' + els.map(e => e.className).join(' | ')) : null;
+    }
+  }
+  const plain = html => { const d = document.createElement('div'); d.innerHTML = html || '';
+                          return d.textContent.trim(); };
+  return list.map((e, n) => ({n, cell: e.cell, title: plain(e.titleHtml),
+                              mismatch: e.mismatch, hasClasses: !!e.node.querySelector('.nnlessons-figure'),
+                              controls: e.controls.map(c => ({kind: c.kind, model: c.model.get('_model_name'),
+                                                              description: c.model.get('description') || '',
+                                                              continuous: c.model.get('continuous_update')}))}));
+}
+"""
+
+# Everything the test compares before and after an action on explorer `n`: the picture (a hash
+# of the image model's bytes and the <img>'s src), the message, the readout, the box sizes and
+# each control as the learner sees it (readouts, selected buttons, ticks) and as its model holds
+# it, with what is still in flight (messages not yet answered by the kernel).
+JS_WIDGET_STATE = """
+([path, n]) => {
+  const w = window.__nnl[path][n];
+  const app = window.jupyterapp;
+  const panel = Array.from(app.shell.widgets('main')).find(
+      p => p.context && p.context.path === path && p.sessionContext);
+  const kernel = panel && panel.sessionContext.session ? panel.sessionContext.session.kernel : null;
+  let hash = 2166136261;
+  const value = w.image.get('value');
+  let bytes = new Uint8Array(0);
+  if (value instanceof DataView) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  else if (value && value.buffer) bytes = new Uint8Array(value.buffer);
+  for (let i = 0; i < bytes.length; i++) { hash ^= bytes[i]; hash = Math.imul(hash, 16777619) >>> 0; }
+  const box = w.node.getBoundingClientRect();
+  const ibox = w.img.getBoundingClientRect();
+  let pending = 0;
+  const text = el => el ? (el.innerText || el.textContent || '').trim() : '';
+  const controls = w.controls.map((c, i) => {
+    const m = c.model, el = c.el;
+    if (m._pending_msgs) pending += m._pending_msgs;
+    if (m._msg_buffer) pending += 1;
+    const handle = el.querySelector('.noUi-handle');
+    const track = el.querySelector('.noUi-target');
+    const noui = track ? track.noUiSlider : null;
+    const label = [text(el.querySelector('.widget-label')), text(el.querySelector('.widget-label-basic')),
+                   el.getAttribute('aria-label') || '', el.getAttribute('title') || '',
+                   c.kind === 'button' || c.kind === 'toggle' ? text(el) : '',
+                   (el.querySelector('[aria-label]') || {getAttribute: () => ''}).getAttribute('aria-label') || '',
+                   (el.querySelector('[title]') || {getAttribute: () => ''}).getAttribute('title') || '']
+                  .filter(Boolean);
+    const select = el.querySelector('select');
+    const input = el.querySelector('input[type=checkbox]');
+    return {
+      i, kind: c.kind, model: m.get('_model_name'), description: m.get('description') || '',
+      label: label.join(' / '),
+      value: m.get('value'), index: m.get('index'), min: m.get('min'), max: m.get('max'),
+      step: m.get('step'), base: m.get('base'), options: m.get('_options_labels') || null,
+      continuous: m.get('continuous_update'), disabled: !!m.get('disabled'),
+      readout: text(el.querySelector('.widget-readout')),
+      // where the slider itself stands, in its own units (the exponent of a log slider, the
+      // index of a selection slider); its aria-value* attributes are rounded to 0.1
+      ariaNow: noui ? Number(noui.get()) : null,
+      ariaMin: noui ? Number(noui.options.range.min) : null,
+      ariaMax: noui ? Number(noui.options.range.max) : null,
+      trackWidth: track ? track.getBoundingClientRect().width : null,
+      active: Array.from(el.querySelectorAll('button')).filter(b => b.classList.contains('mod-active'))
+                  .map(b => text(b)),
+      buttons: c.kind === 'toggles' ? Array.from(el.querySelectorAll('button')).map(b => text(b)) : null,
+      checked: input ? input.checked : (c.kind === 'toggle' ? el.classList.contains('mod-active') : null),
+      selected: select ? (select.selectedIndex >= 0 ? select.options[select.selectedIndex].text : null) : null,
+      selectOptions: select ? Array.from(select.options).map(o => o.text) : null,
+    };
+  });
+  const src = w.img.getAttribute('src') || '';
+  return {
+    status: kernel ? kernel.status : null, pending,
+    hash, bytes: bytes.length, src, complete: w.img.complete && w.img.naturalWidth > 0,
+    title: text(w.title), message: text(w.message), readoutText: text(w.readout),
+    traceback: /Traceback|hit an error/.test(w.node.innerText),
+    height: box.height, top: box.top, imgTop: ibox.top - box.top, imgWidth: ibox.width,
+    imgHeight: ibox.height, naturalWidth: w.img.naturalWidth, naturalHeight: w.img.naturalHeight,
+    controls,
+  };
+}
+"""
+
+# Which control of explorer `n` holds the keyboard focus: its index, -1 inside the explorer but
+# in no control, -2 outside it.
+JS_FOCUSED_CONTROL = """
+([path, n]) => {
+  const w = window.__nnl[path][n];
+  const a = document.activeElement;
+  if (!a || !w.node.contains(a)) return -2;
+  return w.controls.findIndex(c => c.el.contains(a));
+}
+"""
+
+# The static figures (image outputs, not widgets) of the notebook: drawn size, natural size and
+# the smallest font the figure's record (`nnlessons.plots.show`'s metadata) names.
+JS_STATIC_FIGURES = """
+(path) => {
+  const panel = Array.from(window.jupyterapp.shell.widgets('main')).find(
+      w => w.context && w.context.path === path && w.content);
+  const found = [];
+  Array.from(panel.content.widgets).forEach((cell, i) => {
+    if (cell.model.type !== 'code' || !cell.outputArea) return;
+    Array.from(cell.outputArea.widgets).forEach((child, j) => {
+      const output = cell.model.outputs.get(j);
+      if (!output || !output.data['image/png']) return;
+      const img = child.node.querySelector('.jp-RenderedImage img');
+      if (!img) return;
+      const record = (output.metadata || {}).nnlessons || null;
+      img.setAttribute('data-nnl-figure', String(found.length));
+      const box = img.getBoundingClientRect();
+      found.push({cell: i, output: j, width: box.width, height: box.height,
+                  naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight,
+                  complete: img.complete, fontsPt: record ? record.fonts_pt : null,
+                  hasRecord: !!record});
+    });
+  });
+  return found;
+}
+"""
