@@ -453,7 +453,7 @@ def test_capstone_trainer_trains_shows_and_survives_extremes(capsys):
     image = e.axes[0, 1].get_images()[0].get_array()
     change = e.state.run.net.weights[0] - e.state.run.start   # what it learned
     assert np.allclose(image[:8, :8], change[:, 0].reshape(8, 8))
-    e.set(first_unit=16)
+    e.set(first_neuron=17)
     image = e.axes[0, 1].get_images()[0].get_array()
     assert np.allclose(image[:8, :8], change[:, 16].reshape(8, 8))
     assert "17-32" in e.axes[0, 1].get_title()
@@ -462,6 +462,28 @@ def test_capstone_trainer_trains_shows_and_survives_extremes(capsys):
     e.set(learning_rate=10.0, epochs=3)
     assert e.alert.value != ""
     assert "interactive" in e._repr_mimebundle_()["text/plain"]
+
+
+def test_capstone_pages_follow_the_hidden_layer():
+    """The "weights of neurons from" slider runs over the pages the hidden layer has, counted
+    from 1 like the panel's title; a smaller layer pulls its value back into range; each of its
+    values shows other neurons; with one page it is disabled."""
+    e = capstone.capstone_trainer(hidden=16, epochs=2)
+    pages = e.controls["first_neuron"]
+    assert (pages.min, pages.max, pages.value, pages.disabled) == (1, 1, 1, True)
+    assert "neurons 1-16" in e.axes[0, 1].get_title() and "1-16 of 16" in e.readout.value
+    e.set(hidden=64)
+    assert (pages.max, pages.step, pages.disabled) == (49, 16, False)
+    pictures = set()
+    for first in range(pages.min, pages.max + 1, pages.step):
+        e.set(first_neuron=first)
+        assert f"neurons {first}-{first + 15}" in e.axes[0, 1].get_title()
+        pictures.add(e.image.value)
+    assert len(pictures) == 4
+    e.set(hidden=32)
+    assert (pages.max, pages.value) == (17, 17) and "neurons 17-32" in e.axes[0, 1].get_title()
+    e.set(hidden=16)
+    assert (pages.max, pages.value, pages.disabled) == (1, 1, True) and e.error is None
 
 
 def test_to_png_renders_png_at_own_and_other_dpi():
