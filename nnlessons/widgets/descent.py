@@ -230,6 +230,9 @@ class DescentExplorer(Explorer):
     def compute(self, w1=-2.0, w2=-2.0, learning_rate=1.0, steps=30, preset=None):
         start = np.array([np.clip(w1, *W1_RANGE), np.clip(w2, *W2_RANGE)], dtype=np.float64)
         learning_rate = float(learning_rate)
+        if preset in self._rates and _same_rate(learning_rate, self._rates[preset]):
+            # the browser's copy of a preset's rate draws exactly what the preset draws
+            learning_rate = self._rates[preset]
         steps = int(np.clip(steps, 0, 1000))
         path = run_bowl(start, learning_rate, steps)
         regime, factor, needed = rate_regime(learning_rate)
@@ -310,10 +313,20 @@ class DescentExplorer(Explorer):
                 f"w = ({end[0]:.3f}, {end[1]:.3f}), loss {state.losses[-1]:.3g}.</p>")
 
 
+def slider_position(rate):
+    """Which position of the learning-rate slider `rate` sits at: the number of steps of its
+    grid (in log10) from the slider's left end, rounded as the browser's slider rounds."""
+    return int(np.round((np.log10(rate) - RATE_SLIDER["min"]) / RATE_SLIDER["step"]))
+
+
 def _same_rate(a, b):
-    """Whether two rates are one slider position: a browser sends a preset's rate back with its
-    last digit or two changed by its own arithmetic."""
-    return b is not None and bool(np.isclose(a, b, rtol=1e-9, atol=0.0))
+    """Whether two rates are one slider position. The browser's slider puts a rate set from
+    Python on its grid and sends that back, changed by its own arithmetic (0.30000000000000004
+    for 0.3, or 10 to a rounded power): the same position is the same rate, any move of the
+    slider by a learner is at least one position away."""
+    if b is None or not (np.isfinite(a) and a > 0):
+        return False
+    return slider_position(a) == slider_position(b)
 
 
 def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
