@@ -224,7 +224,7 @@ class CapstoneTrainer(Explorer):
         done = np.arange(1, history.epochs + 1)
         ax.plot(done, history.train_loss, "o-", ms=3, label="training loss")
         if history.val_loss:
-            ax.plot(done, history.val_loss, "o-", ms=3, label="validation loss")
+            ax.plot(done, history.val_loss, "s--", ms=3, label="validation loss")
         ax.set_xlim(0.5, max(epochs, 1) + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         plots.label(ax, "Loss while training", "epoch", "cross-entropy", legend=legend)

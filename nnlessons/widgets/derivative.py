@@ -50,7 +50,7 @@ CURVE_STYLES = {
     "your guess y": dict(marker="o", ls="", color="black", ms=8),
 }
 ERROR_STYLES = {
-    "one-sided": dict(color=plots.COLORS["orange"]),
+    "one-sided": dict(color=plots.COLORS["orange"], ls="--"),
     "central": dict(color=plots.COLORS["green"]),
     "your h": dict(color="black", lw=1, ls=":"),
 }
@@ -109,7 +109,7 @@ class SlopeState:
 
 class SlopeExplorer(Explorer):
     title = "The slope of the loss curve, exact and estimated"
-    figsize = (12.5, 4.8)
+    figsize = (11.0, 4.8)
     nrows, ncols = 1, 2
 
     def __init__(self, y=350.0, h=10.0 ** 1.5):

@@ -80,7 +80,7 @@ VALLEY_STYLES = {
 }
 MINIMUM_STYLES = {
     "global": dict(marker="*", ls="", color=plots.COLORS["green"], ms=16),
-    "local": dict(marker="*", ls="", color=plots.COLORS["orange"], ms=16),
+    "local": dict(marker="X", ls="", color=plots.COLORS["orange"], ms=13),
 }
 BUMPY_LOSS_STYLE = dict(marker="o", color=plots.COLORS["blue"], ms=3)
 
@@ -178,7 +178,7 @@ class DescentState:
 
 class DescentExplorer(Explorer):
     title = "Gradient descent on the bowl"
-    figsize = (12.5, 5.2)
+    figsize = (11.0, 4.9)
     nrows, ncols = 1, 2
 
     def __init__(self, w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
@@ -398,7 +398,7 @@ class ValleyState:
 
 class LocalMinimumExplorer(Explorer):
     title = "A local minimum beside the global one"
-    figsize = (12.5, 4.8)
+    figsize = (11.0, 4.8)
     nrows, ncols = 1, 2
 
     def __init__(self, start=1.8, learning_rate=0.05, steps=60):
@@ -449,9 +449,9 @@ class LocalMinimumExplorer(Explorer):
                   for name, style in MINIMUM_STYLES.items()]
         fixed_legend(curve_ax, [curve, hilltop, *moving, *minima], loc="upper center", ncols=2,
                       fontsize=11, zorder=1.9)
-        levels = [loss_ax.axhline(float(bumpy_loss(marks[name])), color=style["color"], ls="--",
+        levels = [loss_ax.axhline(float(bumpy_loss(marks[name])), color=style["color"], ls=ls,
                                   lw=1.5, label=f"{name} minimum's loss")
-                  for name, style in MINIMUM_STYLES.items()]
+                  for (name, style), ls in zip(MINIMUM_STYLES.items(), ("--", ":"))]
         loss_ax.set_yscale("log")  # a diverging walk reaches astronomical losses in a few steps
         loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.set_ylim(*BUMPY_LOSS_RANGE)

@@ -56,7 +56,7 @@ UNDERFIT_MARGIN = 0.05
 LEGEND_DROP = 40    # points from the axes' bottom to a legend's top: room for ticks and label
 # one style per legend entry, for the line and for its legend
 LOSS_STYLES = {"training loss": {"color": plots.COLORS["blue"]},
-               "validation loss": {"color": plots.COLORS["vermillion"]},
+               "validation loss": {"color": plots.COLORS["vermillion"], "ls": "-."},
                "early stopping": {"color": "black", "ls": "--", "lw": 1.2}}
 CURVE_STYLES = {"true curve": {"color": "0.4", "lw": 1.5, "ls": ":"},
                 f"network after {EPOCHS} epochs": {"color": plots.COLORS["blue"]},
@@ -163,7 +163,7 @@ class OverfittingState:
 
 class OverfittingExplorer(Explorer):
     title = "Overfitting: training loss against validation loss"
-    figsize = (12.0, 4.6)
+    figsize = (11.0, 4.6)
     nrows, ncols = 1, 2
 
     def __init__(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
