@@ -197,7 +197,7 @@ class ActivationExplorer(Explorer):
                                style=style),
             # a new rate trains two networks: train once the slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
-                                              description="learning rate (dead units)",
+                                              description="learning rate η (dead units)",
                                               style=style, continuous_update=False),
         }
         super().__init__(controls)

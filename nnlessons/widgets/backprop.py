@@ -318,7 +318,7 @@ class BackpropStepper(Explorer):
     step. The readout and the drawing show at every step the derivative in use and this round's
     gradient check, so the wrong-derivative switch shows its effect even at the first step."""
     title = "Backpropagation, step by step"
-    figsize = (11.0, 5.3)
+    figsize = (11.0, 5.2)
     nrows, ncols = 1, 2
     width_ratios = (2.1, 1.0)  # the network's numbers need the room more than the loss curve
 
@@ -395,12 +395,11 @@ class BackpropStepper(Explorer):
         now = rounds[n]
         message = ""
         if not now.passes:
-            message = (f"Gradient check of round {n + 1}: {now.verdict}. The relative error "
-                       f"between backprop and numerical gradients is {now.check:.2g} (about "
-                       f"1e-7 or less: agree; 1e-2 or more: a bug; between: look closer). " + (
-                           "The derivative y(y - 1) has the wrong sign, so the output layer "
-                           "steps uphill and the loss climbs." if wrong else
-                           "Backprop has a bug: compare it with the formulas step by step."))
+            message = (f"Gradient check of round {n + 1}: {now.verdict} (relative error "
+                       f"{now.check:.2g}; 1e-7 or less would agree). " + (
+                           "The derivative y(y - 1) has the wrong sign: the output layer steps "
+                           "uphill and the loss climbs." if wrong else
+                           "Compare backprop with the formulas step by step."))
         losses = [r.loss for r in rounds]
         return StepperState(n, phase, PHASES[phase], hidden, learning_rate, wrong, now,
                             readonly(losses[:n + 1]), readonly([r.loss for r in right]),
@@ -414,17 +413,14 @@ class BackpropStepper(Explorer):
         hidden = ", ".join(f"{(a * (a - 1.0) if state.wrong else a * (1.0 - a)):+.4f}"
                            for a in now.h)
         rule = verdict(now.check)
-        return (f"<p>Round {state.round + 1} of {ROUNDS}, step {state.phase + 1} of 6: "
-                f"{html.escape(state.phase_name)}. The drawing shows the {state.hidden}-neuron "
-                f"network's values up to this step; the loss of this round is "
-                f"{now.loss:.4g} (target {TARGET}, output y = {y:.4f}).</p>"
-                f"<p>Sigmoid derivative in use: the <b>{name}</b>: at the output "
-                f"σ'(y) = {used:+.4f}, at the hidden neurons {hidden} (the right one is "
-                f"{y * (1.0 - y):+.4f} at the output). Gradient check of this round: relative "
-                f"error {now.check:.1e}, <b>{now.verdict}</b>"
+        return (f"Round {state.round + 1} of {ROUNDS}, step {state.phase + 1} of 6 "
+                f"({html.escape(state.phase_name)}) of the 2-{state.hidden}-1 network: output "
+                f"y = {y:.4f}, loss {now.loss:.4g}. Sigmoid derivative in use: <b>{name}</b>, "
+                f"σ'(y) = {used:+.4f} at the output, {hidden} at the hidden neurons. Gradient "
+                f"check of this round: relative error {now.check:.1e}, <b>{now.verdict}</b>"
                 + ("" if rule == now.verdict else
                    f" (both gradients ≈ 0: they differ by {now.difference:.0e} only)")
-                + ".</p>")
+                + ".")
 
     # ---- drawing ---------------------------------------------------------------------------
     # Two layers (see `_layers`): the background holds what neither the step nor the controls

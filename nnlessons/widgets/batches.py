@@ -163,7 +163,7 @@ class BatchState:
 
 class BatchExplorer(Explorer):
     title = "Full batch, stochastic and mini-batch gradient descent"
-    figsize = (11.0, 5.3)
+    figsize = (11.0, 4.9)
     nrows, ncols = 2, 2
 
     def __init__(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
@@ -181,9 +181,10 @@ class BatchExplorer(Explorer):
             # a new rate trains three networks, SGD's 1,440 updates among them: once the
             # slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=0.5, step=0.05,
-                                              description="learning rate", style=style,
+                                              description="learning rate η", style=style,
                                               continuous_update=False),
-            "epochs": w.IntSlider(epochs, 1, MAX_EPOCHS, description="epochs", style=style),
+            "epochs": w.IntSlider(epochs, 1, MAX_EPOCHS, description="epochs shown", style=style,
+                                  tooltip="how many epochs of the three runs to show"),
             "reshuffle": w.Checkbox(reshuffle, description="reshuffle every epoch", indent=False),
         }
         super().__init__(controls)

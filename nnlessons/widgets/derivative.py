@@ -119,7 +119,7 @@ class SlopeExplorer(Explorer):
                                description="guess y", style=style,
                                layout=w.Layout(width="420px")),
             "h": w.FloatLogSlider(h, base=10, min=-12, max=2, step=0.25,
-                                  description="step h", readout_format=".1e", style=style),
+                                  description="step size h", readout_format=".1e", style=style),
         }
         super().__init__(controls)
         freeze_layout(self)

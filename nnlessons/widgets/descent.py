@@ -190,15 +190,24 @@ class DescentExplorer(Explorer):
         style = {"description_width": "initial"}
         controls = {
             "w1": w.FloatSlider(w1, min=W1_RANGE[0], max=W1_RANGE[1], step=0.5,
-                                description="start w1", style=style),
+                                description="start w1", style=style,
+                                tooltip="where the walk starts: weight w1",
+                                layout=w.Layout(width="270px")),
             "w2": w.FloatSlider(w2, min=W2_RANGE[0], max=W2_RANGE[1], step=0.5,
-                                description="start w2", style=style),
+                                description="start w2", style=style,
+                                tooltip="where the walk starts: weight w2",
+                                layout=w.Layout(width="270px")),
+            "steps": w.IntSlider(steps, min=0, max=100, description="steps taken", style=style,
+                                 layout=w.Layout(width="270px")),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, **RATE_SLIDER,
-                                              description="learning rate", readout_format=".3f",
-                                              style=style),
-            "steps": w.IntSlider(steps, min=0, max=100, description="steps", style=style),
-            "preset": w.ToggleButtons(options=[CUSTOM, *PRESETS], value=preset,
-                                      description="preset", style=style),
+                                              description="learning rate η",
+                                              readout_format=".3f", style=style,
+                                              layout=w.Layout(width="360px")),
+            # a menu, not a row of buttons: five regimes' buttons would take a row of their own
+            "preset": w.Dropdown(options=[CUSTOM, *PRESETS], value=preset,
+                                 description="preset learning rate", style=style,
+                                 tooltip="one learning rate per regime, from the curvatures",
+                                 layout=w.Layout(width="300px")),
         }
         # Registered before the base class's observers, so that choosing a preset moves the
         # learning-rate slider first and the figure is drawn once, with the preset's rate.
@@ -405,11 +414,12 @@ class LocalMinimumExplorer(Explorer):
         style = {"description_width": "initial"}
         controls = {
             "start": w.FloatSlider(start, min=-2.2, max=2.2, step=0.05, description="start w",
+                                   tooltip="where the walk starts",
                                    style=style, layout=w.Layout(width="420px")),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=-0.3,
-                                              step=0.05, description="learning rate",
+                                              step=0.05, description="learning rate η",
                                               readout_format=".3f", style=style),
-            "steps": w.IntSlider(steps, min=1, max=200, description="steps", style=style),
+            "steps": w.IntSlider(steps, min=1, max=200, description="steps taken", style=style),
         }
         super().__init__(controls)
         freeze_layout(self)

@@ -64,7 +64,7 @@ class LossExplorer(Explorer):
     figsize = (9.0, 4.2)
 
     def __init__(self, guess=350):
-        controls = {"guess": w.IntSlider(guess, 0, 1000, step=10, description="guess",
+        controls = {"guess": w.IntSlider(guess, 0, 1000, step=10, description="your guess",
                                          style={"description_width": "initial"},
                                          layout=w.Layout(width="480px"))}
         super().__init__(controls)

@@ -174,11 +174,11 @@ class OverfittingExplorer(Explorer):
         controls = {
             "hidden": w.SelectionSlider(options=HIDDEN, value=hidden,
                                         description="hidden neurons", **on_release),
-            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength",
+            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength λ",
                                     **on_release),
             "n_points": w.SelectionSlider(options=POINTS, value=n_points,
                                           description="training points", **on_release),
-            "noise": w.SelectionSlider(options=NOISE, value=noise, description="noise",
+            "noise": w.SelectionSlider(options=NOISE, value=noise, description="noise in the data",
                                        **on_release),
         }
         super().__init__(controls)
