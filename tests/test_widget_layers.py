@@ -87,9 +87,9 @@ def test_least_recently_shown_background_is_drawn_over_when_all_are_kept():
 def test_other_explorers_keep_one_figure():
     from nnlessons.widgets import capstone
 
-    e = capstone.capstone_trainer(hidden=16, epochs=2)
+    e = capstone.capstone_trainer(hidden=32, epochs=2)
     fig = e.fig
-    e.set(first_unit=8)
+    e.set(first_neuron=17)
     e.set(epochs=3)  # a new run: a new background, on the same figure
     assert e.fig is fig and len(e._layers.sheets) == 1
 

@@ -150,6 +150,43 @@ def test_preset_rates_lie_on_the_slider_grid():
     assert e.controls["preset"].value == "custom"   # one slider step off is a custom rate
 
 
+def _browser_echo(rate, slider=descent_w.RATE_SLIDER):
+    """What a browser's log slider sends back for a rate set from Python: the exponent put on
+    the slider's grid by a JavaScript-like round trip (offset, divide, round, multiply, add
+    back), and 10 raised to it, with float noise of its own."""
+    exponent = np.log10(rate)
+    snapped = np.round((exponent - slider["min"]) / slider["step"]) * slider["step"] + slider["min"]
+    return float(10.0 ** snapped)
+
+
+def test_a_preset_survives_the_round_trip_through_a_browser():
+    """Clicking a preset sets the rate; the browser snaps that rate to its slider and sends it
+    back (with noise like 0.30000000000000004): the preset stays selected and the picture is
+    the preset's. A real move of the slider, even one step, is a custom rate."""
+    slider = descent_w.RATE_SLIDER
+    e = descent_w.descent_explorer()
+    first = e.image.value
+    e.controls["learning_rate"].value = _browser_echo(e.controls["learning_rate"].value)
+    assert e.controls["preset"].value == "fastest" and e.image.value == first
+    for name, rate in descent_w.preset_rates().items():
+        e.controls["preset"].value = name           # the learner clicks the preset
+        assert e.controls["learning_rate"].value == rate
+        picture, readout = e.image.value, e.readout.value
+        echoes = [_browser_echo(rate), rate * (1 + 2e-16), rate * (1 - 4e-16), rate + 1e-17,
+                  float(f"{rate:.12g}"), float(np.nextafter(rate, 0)),
+                  float(np.float32(rate))]
+        for echo in echoes:
+            e.controls["learning_rate"].value = echo   # ... and the browser sends it back
+            assert e.controls["preset"].value == name, (name, echo)
+            assert e.image.value == picture and e.readout.value == readout
+        for moved in (-1, 1, 25):                      # the learner moves the slider
+            e.controls["preset"].value = name
+            e.controls["learning_rate"].value = _browser_echo(
+                rate * 10 ** (moved * slider["step"]))
+            assert e.controls["preset"].value == "custom", (name, moved)
+    assert descent_w._same_rate(0.30000000000000004, 0.3) and not descent_w._same_rate(0.0, 0.3)
+
+
 def _across(points):
     """Signed distance from the bottom along the bowl's steepest direction, step by step."""
     _, top = descent_w.curvature()

@@ -7,7 +7,7 @@ import pytest
 from matplotlib.legend import Legend
 
 from nnlessons import data, plots
-from nnlessons.calculus import numerical_gradient, relative_error
+from nnlessons.calculus import numerical_gradient, relative_error, verdict
 from nnlessons.widgets import activations as act_w
 from nnlessons.widgets import backprop, batches, capstone, overfitting
 
@@ -113,36 +113,88 @@ def test_stepper_reads_a_check_by_the_course_rule():
 
 def test_stepper_writes_vanishing_gradients_in_powers_of_ten():
     e = backprop.backprop_stepper(hidden=3, learning_rate=5.0)
-    e.set(step=6 * 30 + 4)
+    e.set(round=31, step=5)
     texts = " ".join(t.get_text() for t in e.axes[0].texts)
     assert "0.0000" not in texts and "e-" in texts and "gradients ≈ 0" in texts
-    assert "gradient check: agree" in texts and e.alert.value == ""
+    assert "gradient check, this round:\nagree" in texts and e.alert.value == ""
 
 
 def test_backprop_stepper_every_control_and_the_ends():
     e = backprop.backprop_stepper()
     texts = lambda: " ".join(t.get_text() for t in e.axes[0].texts)  # noqa: E731
     assert "forward: hidden layer" in e.axes[0].get_title() and "L =" not in texts()
-    e.set(step=2)
-    assert "L =" in texts() and "\ng " not in texts()
     e.set(step=3)
-    assert "\ng " in texts() and "gradient check: agree" in texts() and e.alert.value == ""
-    e.set(step=5)
+    assert "L =" in texts() and "\ng " not in texts()
+    e.set(step=4)
+    assert "\ng " in texts() and "this round:\nagree" in texts() and e.alert.value == ""
+    e.set(step=6)
     assert "updated" in texts()
-    last = e.controls["step"].max
-    e.set(step=last)
+    e.set(round=e.controls["round"].max, step=e.controls["step"].max)
     assert f"Round {backprop.ROUNDS}," in e.axes[0].get_title()
     assert len(e.axes[1].get_lines()[2].get_xdata()) == backprop.ROUNDS
-    e.set(wrong=True, step=3)
-    assert "Gradient check: a bug" in e.alert.value and "gradient check: a bug" in texts()
+    e.set(wrong=True, step=4)
+    assert "Gradient check of round 40: a bug" in e.alert.value
+    assert "this round:\na bug" in texts()
     e.set(hidden=3)
     assert sorted(t.get_text() for t in e.axes[0].texts if t.get_text() in ("h1", "h2", "h3")) \
         == ["h1", "h2", "h3"]
     assert sum(t.get_text().startswith("h = ") for t in e.axes[0].texts) == 3
     for rate in (e.controls["learning_rate"].min, e.controls["learning_rate"].max):
-        e.set(learning_rate=rate, step=last)
+        e.set(learning_rate=rate)
         assert np.all(np.isfinite(e.axes[1].get_lines()[2].get_ydata()))
     assert e.update().startswith(PNG)
+
+
+def test_stepper_buttons_reach_every_step_one_click_at_a_time():
+    """Next step walks through all six steps of a round and on into the next round; previous
+    step walks back; each click changes the picture; the buttons stop at the run's ends."""
+    e = backprop.backprop_stepper()
+    assert e.previous.disabled and not e.next.disabled
+    assert e.controls["round"].max == backprop.ROUNDS and e.controls["step"].max == 6
+    seen = [(e.controls["round"].value, e.controls["step"].value)]
+    pictures = [e.image.value]
+    for _ in range(8):
+        e.next.click()
+        seen.append((e.controls["round"].value, e.controls["step"].value))
+        assert e.image.value != pictures[-1]
+        pictures.append(e.image.value)
+    assert seen == [(1, s) for s in range(1, 7)] + [(2, 1), (2, 2), (2, 3)]
+    e.previous.click()
+    e.previous.click()
+    e.previous.click()
+    assert (e.controls["round"].value, e.controls["step"].value) == (1, 6)
+    assert e.image.value == pictures[5]
+    e.go_to(10_000)
+    assert e.next.disabled and e.position() == backprop.ROUNDS * 6 - 1
+    e.next.click()
+    assert e.position() == backprop.ROUNDS * 6 - 1 and e.error is None
+    for button in (e.previous, e.next):
+        assert button.description and button.tooltip
+
+
+@pytest.mark.parametrize("hidden", [2, 3])
+def test_the_wrong_derivative_shows_at_every_step(hidden):
+    """Ticking "wrong sigmoid derivative" changes the readout, the message and the picture at
+    every one of a round's six steps, the first included: the derivative in use with its value,
+    and this round's gradient check with its relative error and verdict."""
+    right = backprop.train_rounds(hidden, 1.0, False)[0]
+    wrong = backprop.train_rounds(hidden, 1.0, True)[0]
+    y = float(right.y[0])
+    e = backprop.backprop_stepper(hidden=hidden)
+    for step in range(1, 7):
+        e.set(step=step, wrong=False)
+        picture, readout = e.image.value, e.readout.value
+        assert "right y(1 - y)" in readout and f"σ'(y) = {y * (1 - y):+.4f}" in readout
+        assert f"relative error {right.check:.1e}, <b>agree</b>" in readout
+        assert e.alert.value == ""
+        e.set(wrong=True)
+        assert e.image.value != picture and e.readout.value != readout
+        assert "wrong y(y - 1)" in e.readout.value
+        assert f"σ'(y) = {y * (y - 1):+.4f}" in e.readout.value
+        assert f"relative error {wrong.check:.1e}, <b>{verdict(wrong.check)}</b>" in e.readout.value
+        assert verdict(wrong.check) == "a bug" and "a bug" in e.alert.value
+        drawn = " ".join(t.get_text() for t in e.axes[0].texts)
+        assert "σ' used: y(y - 1)" in drawn and "this round:\na bug" in drawn
 
 
 # ---- lesson 06: batch explorer --------------------------------------------------------------
@@ -401,7 +453,7 @@ def test_capstone_trainer_trains_shows_and_survives_extremes(capsys):
     image = e.axes[0, 1].get_images()[0].get_array()
     change = e.state.run.net.weights[0] - e.state.run.start   # what it learned
     assert np.allclose(image[:8, :8], change[:, 0].reshape(8, 8))
-    e.set(first_unit=16)
+    e.set(first_neuron=17)
     image = e.axes[0, 1].get_images()[0].get_array()
     assert np.allclose(image[:8, :8], change[:, 16].reshape(8, 8))
     assert "17-32" in e.axes[0, 1].get_title()
@@ -410,6 +462,28 @@ def test_capstone_trainer_trains_shows_and_survives_extremes(capsys):
     e.set(learning_rate=10.0, epochs=3)
     assert e.alert.value != ""
     assert "interactive" in e._repr_mimebundle_()["text/plain"]
+
+
+def test_capstone_pages_follow_the_hidden_layer():
+    """The "weights of neurons from" slider runs over the pages the hidden layer has, counted
+    from 1 like the panel's title; a smaller layer pulls its value back into range; each of its
+    values shows other neurons; with one page it is disabled."""
+    e = capstone.capstone_trainer(hidden=16, epochs=2)
+    pages = e.controls["first_neuron"]
+    assert (pages.min, pages.max, pages.value, pages.disabled) == (1, 1, 1, True)
+    assert "neurons 1-16" in e.axes[0, 1].get_title() and "1-16 of 16" in e.readout.value
+    e.set(hidden=64)
+    assert (pages.max, pages.step, pages.disabled) == (49, 16, False)
+    pictures = set()
+    for first in range(pages.min, pages.max + 1, pages.step):
+        e.set(first_neuron=first)
+        assert f"neurons {first}-{first + 15}" in e.axes[0, 1].get_title()
+        pictures.add(e.image.value)
+    assert len(pictures) == 4
+    e.set(hidden=32)
+    assert (pages.max, pages.value) == (17, 17) and "neurons 17-32" in e.axes[0, 1].get_title()
+    e.set(hidden=16)
+    assert (pages.max, pages.value, pages.disabled) == (1, 1, True) and e.error is None
 
 
 def test_to_png_renders_png_at_own_and_other_dpi():
@@ -444,7 +518,8 @@ def test_sliders_that_train_wait_until_let_go_and_cheap_ones_follow_the_drag():
         for name in names:
             assert explorer.controls[name].continuous_update is False, name
     assert act_w.activation_explorer().controls["depth"].continuous_update is True
-    assert backprop.backprop_stepper().controls["step"].continuous_update is True
+    for name in ("round", "step"):
+        assert backprop.backprop_stepper().controls[name].continuous_update is True
     for name in ("batch_size", "epochs"):  # a new epoch count shows more of a run: no training
         assert batches.batch_explorer().controls[name].continuous_update is True
 

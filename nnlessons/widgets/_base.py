@@ -11,8 +11,15 @@ numbers. Its logic is split so that tests and benchmarks need no browser:
 Moving a control calls `update()`, which runs the three and renders the figure to PNG. Every
 setting is checked by `compute`, which reports impossible ones (a diverging learning rate, no data)
 through the state's `message`, never by raising. Should a callback raise all the same (a bug),
-the widget says so above its picture, with the error and its traceback: an exception in a
+the widget says so in its message line, with the error and its traceback: an exception in a
 callback would otherwise show only in the kernel's log, which the learner never sees.
+
+The widget is a column: title, controls, the picture, a message line, the readout. The message
+line sits below the picture and always keeps the height of one line (longer messages scroll
+inside it up to three lines), so a warning that appears in the middle of a drag never moves the
+picture. Its parts carry CSS classes for tests in a browser: `nnlessons-explorer` (the whole),
+`nnlessons-title`, `nnlessons-controls`, `nnlessons-figure` (the image), `nnlessons-message`
+and `nnlessons-readout`.
 
 What an explorer has computed (a trained network per setting) it keeps in `Memo`s of its own, so
 two explorers never share anything that changes.
@@ -62,6 +69,20 @@ class Memo:
         self.results.clear()
 
 
+# One line always kept (so the readout below moves little), up to three shown, more scrolled.
+MESSAGE_LAYOUT = {"min_height": "1.6em", "max_height": "4.8em", "overflow": "auto"}
+
+
+def described(control):
+    """`control` with its whole description shown (not cut at ipywidgets' 80 px) and a tooltip
+    that repeats it where none was given: a label says what the control changes."""
+    if hasattr(control, "style") and hasattr(control.style, "description_width"):
+        control.style.description_width = "initial"
+    if getattr(control, "description", "") and not getattr(control, "tooltip", None):
+        control.tooltip = control.description
+    return control
+
+
 class Explorer:
     """Base class: subclasses set `controls` (name -> ipywidgets control) and implement
     `compute`, `draw` and `describe`."""
@@ -77,21 +98,34 @@ class Explorer:
         self.fig, self.axes = plots.new_figure(self.nrows, self.ncols, figsize=self.figsize,
                                                width_ratios=self.width_ratios, **subplot_kw)
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.image.add_class("nnlessons-figure")
         self.readout = w.HTML()
-        self.alert = w.HTML()
+        self.readout.add_class("nnlessons-readout")
+        self.alert = w.HTML(layout=w.Layout(**MESSAGE_LAYOUT))
+        self.alert.add_class("nnlessons-message")
         self.error = None  # the exception of the last callback that failed, if any
         self._holding = False
         for control in controls.values():
             control.observe(self.guarded(self._changed), names="value")
-        self.widget = w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"),
-                              w.HBox(list(controls.values()),
-                                     layout=w.Layout(flex_flow="row wrap")),
-                              self.alert, self.image, self.readout])
+        for control in controls.values():
+            described(control)
+        title = w.HTML(f"<b>{html.escape(self.title)}</b>")
+        title.add_class("nnlessons-title")
+        row = w.HBox(self.control_widgets(), layout=w.Layout(flex_flow="row wrap"))
+        row.add_class("nnlessons-controls")
+        # the message line below the picture: what it says never moves the picture
+        self.widget = w.VBox([title, row, self.image, self.alert, self.readout])
+        self.widget.add_class("nnlessons-explorer")
         self.state = None
         self._layers = Layers(self.fig, self.axes, kept=self.backgrounds_kept)
         self.update()
 
     # ---- to override -----------------------------------------------------------------------
+    def control_widgets(self):
+        """What the controls' row shows, in order: the controls themselves, and any buttons
+        that move them (see the backprop stepper)."""
+        return list(self.controls.values())
+
     def compute(self, **settings):
         raise NotImplementedError
 
@@ -113,7 +147,7 @@ class Explorer:
         labels, fixed curves and contours."""
 
     def message(self, state):
-        """A warning to show above the figure (for example "diverged"), or ""."""
+        """A warning to show below the figure (for example "diverged"), or ""."""
         return getattr(state, "message", "")
 
     # ---- machinery -------------------------------------------------------------------------
@@ -153,9 +187,10 @@ class Explorer:
         return observer
 
     def show_error(self, error):
-        """Say above the picture that the last change failed, with the error and its traceback,
-        and get ready to draw the whole figure afresh on the next change."""
+        """Say in the message line that the last change failed, with the error and its
+        traceback, and get ready to draw the whole figure afresh on the next change."""
         self.error = error
+        self.alert.layout.max_height = None  # the details for a bug report may be long
         self._layers.reset(self.fig, self.axes)
         trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
         self.alert.value = (
@@ -187,6 +222,7 @@ class Explorer:
         self.image.value = png
         self.readout.value = self.describe(self.state)
         note = self.message(self.state)
+        self.alert.layout.max_height = MESSAGE_LAYOUT["max_height"]
         self.alert.value = (f'<div style="color:#D55E00;font-weight:bold">{html.escape(note)}</div>'
                             if note else "")
         self.error = None

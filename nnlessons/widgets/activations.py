@@ -42,9 +42,14 @@ Z = readonly(np.linspace(-5.0, 5.0, 201))
 # one style per legend entry, for the line and for its legend
 SHAPE_STYLES = {"f(z)": {"color": plots.COLORS["blue"]},
                 "f'(z)": {"color": plots.COLORS["vermillion"], "ls": "--"}}
-GRADIENT_STYLES = {name: {"color": plots.COLORS[color], "marker": "o", "ms": 3}
-                   for name, color in (("sigmoid", "blue"), ("tanh", "orange"),
-                                       ("relu", "green"))}
+# the curves differ in marker and line style as well as colour
+GRADIENT_STYLES = {name: {"color": plots.COLORS[color], "marker": marker, "ls": ls, "ms": 4}
+                   for name, color, marker, ls in (("sigmoid", "blue", "o", "-"),
+                                                   ("tanh", "orange", "s", "--"),
+                                                   ("relu", "green", "^", ":"))}
+DEAD_STYLES = {"relu": {"color": plots.COLORS["green"], "marker": "o", "ls": "-", "ms": 3},
+               "leaky_relu": {"color": plots.COLORS["purple"], "marker": "s", "ls": "--",
+                              "ms": 3}}
 
 
 def gradient_sizes(activation, depth, init="auto", width=WIDTH, seed=0):
@@ -172,8 +177,9 @@ class ActivationState:
 
 class ActivationExplorer(Explorer):
     title = "Activations: slopes, vanishing gradients and dying ReLUs"
-    figsize = (14.0, 4.4)
+    figsize = (11.0, 4.6)
     nrows, ncols = 1, 3
+    width_ratios = (0.8, 1.0, 1.0)
 
     def __init__(self, activation="sigmoid", depth=10, init="Xavier / He (auto)",
                  learning_rate=0.1):
@@ -184,13 +190,14 @@ class ActivationExplorer(Explorer):
         controls = {
             "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
                                      description="activation", style=style),
-            "depth": w.IntSlider(depth, MIN_DEPTH, MAX_DEPTH, description="layers",
+            "depth": w.IntSlider(depth, MIN_DEPTH, MAX_DEPTH, description="layers (depth)",
+                                 tooltip="number of layers of the networks in the middle panel",
                                  style=style),
             "init": w.Dropdown(options=list(INITS), value=init, description="starting weights",
                                style=style),
             # a new rate trains two networks: train once the slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
-                                              description="learning rate (dead units)",
+                                              description="learning rate η (dead units)",
                                               style=style, continuous_update=False),
         }
         super().__init__(controls)
@@ -237,7 +244,8 @@ class ActivationExplorer(Explorer):
         grads.yaxis.set_minor_locator(NullLocator())
         plots.label(grads, "", "layer (1 = nearest the input)", "RMS of dL/dW (log)",
                     legend=False)
-        fixed_legend(grads, GRADIENT_STYLES, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fixed_legend(grads, GRADIENT_STYLES, loc="upper left", ncols=3, columnspacing=0.8,
+                     handlelength=1.8)
         dead.set_xlim(-0.5, DEAD_EPOCHS + 0.5)
         dead.set_ylim(-3, 103)
         plots.label(dead, "", "epoch", "share of hidden units (%)", legend=False)
@@ -252,22 +260,25 @@ class ActivationExplorer(Explorer):
             shown = np.where(g > 0, g, np.nan)   # log axes cannot show 0
             grads.plot(layers, shown, **GRADIENT_STYLES[name])
         grads.set_title(f"Gradient per layer, {state.init.split(' (')[0]} start")
-        for name, color in (("relu", plots.COLORS["green"]),
-                            ("leaky_relu", plots.COLORS["purple"])):
+        for name, style in DEAD_STYLES.items():
             shares, accuracy, note = state.dead[name]
-            kind = "dead" if name == "relu" else "inactive, still learning"
-            label = f"{name} ({kind}): " + (f"accuracy {accuracy:.2f}" if accuracy is not None
+            kind = "dead" if name == "relu" else "inactive"
+            label = f"{name} ({kind})\n" + (f"accuracy {accuracy:.2f}" if accuracy is not None
                                             else "diverged")
-            dead.plot(np.arange(len(shares)), 100 * shares, "o-", ms=3, color=color, label=label)
+            dead.plot(np.arange(len(shares)), 100 * shares, label=label, **style)
         # two digits keep the longest title (a rate like 0.0158) inside the frozen layout
-        dead.set_title(f"Units with z ≤ 0 everywhere, rate {state.learning_rate:.2g}")
+        dead.set_title(f"Units with z ≤ 0, rate {state.learning_rate:.2g}")
         dead.legend(loc="best", framealpha=0.9)
 
     def describe(self, state):
         sizes = ", ".join(f"{name} {g[0] / g[-1]:.1e}" if g[-1] > 0 else f"{name} n/a"
                           for name, g in state.sizes.items())
         dead = ", ".join(f"{name} {100 * d[0][-1]:.0f}%" for name, d in state.dead.items())
-        return (f"First layer's gradient / last layer's ({state.depth} layers): {sizes}. "
+        return (f"The pictures: {state.activation} and its slope (left), the gradient's size "
+                f"per layer of {state.depth}-layer sigmoid, tanh and relu networks (middle), "
+                f"the share of hidden units with z ≤ 0 while two networks train at learning "
+                f"rate {state.learning_rate:.2g} (right). "
+                f"First layer's gradient / last layer's ({state.depth} layers): {sizes}. "
                 f"Hidden units with z ≤ 0 on every example after {DEAD_EPOCHS} epochs: {dead}. "
                 f"ReLU's are dead (slope 0: no gradient ever reaches them); leaky ReLU's are only "
                 f"inactive: through their slope of 0.01 they still learn, slowly.")

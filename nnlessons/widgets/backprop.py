@@ -20,6 +20,7 @@ switch builds the network with `derivatives={"sigmoid": wrong_sigmoid_derivative
 $a(a - 1)$ of a widely read write-up: backpropagation uses it, the loss climbs, and the gradient
 check (backprop against central differences of `MLP.loss`) fails.
 """
+import html
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -219,10 +220,13 @@ def _draw_graph(ax):
         ax.spines[side].set_visible(False)
 
 
-def _write_values(ax, now, phase, hidden, learning_rate):
+def _write_values(ax, now, phase, hidden, learning_rate, wrong=None):
     """What the round `now` has computed by its step `phase` (0 to 5, or None for everything
     up to the backward pass), written on the network: weights, gradients, the hidden and output
-    values, deltas, the loss and the gradient check."""
+    values, deltas, the loss and the gradient check. With `wrong` given (the stepper), the
+    derivative in use and this round's gradient check are written at every step: they belong to
+    the round, and the wrong derivative must show at its first step too."""
+    always = wrong is not None
     phase = 4 if phase is None else phase   # step 5 of 6 shows the whole backward pass
     params = now.new if phase == 5 else now.params
     g = now.grads
@@ -272,13 +276,19 @@ def _write_values(ax, now, phase, hidden, learning_rate):
         ax.text(2.77, 0.0, f"L = (y - t)²\n= ({now.y[0]:.3f} - {TARGET})²\n"
                            f"= {now.loss:.4g}", ha="left", va="center", fontsize=FONT + 1,
                 color=orange, fontweight="bold")
-    if phase >= 3:
+    if phase >= 3 or always:
         detail = (f"relative error {now.check:.1e}" if now.check <= AGREE or not now.passes
                   else f"gradients ≈ 0: they differ\nby {now.difference:.0e} only")
         color = {"agree": plots.COLORS["green"], "look closer": orange, "a bug": red}
-        ax.text(-0.28, -2.2, f"gradient check: {now.verdict}\n{detail}", ha="left",
-                va="bottom", fontsize=FONT, linespacing=1.1, fontweight="bold",
-                color=color[now.verdict])
+        text = f"gradient check: {now.verdict}\n{detail}"
+        if always:
+            y = float(now.y[0])
+            slope = "σ' used: " + ("y(y - 1)" if wrong else "y(1 - y)")
+            if phase >= 1:  # from the step that computes y
+                slope += f" = {y * (y - 1.0) if wrong else y * (1.0 - y):+.3f}"
+            text = f"{slope}\ngradient check, this round:\n{now.verdict}, {detail}"
+        ax.text(-0.28, -2.2, text, ha="left", va="bottom", fontsize=FONT, linespacing=1.1,
+                fontweight="bold", color=color[now.verdict])
     if phase == 5:
         ax.text(1.45, 1.72, f"updated: w ← w - {learning_rate:g} × g",
                 ha="center", va="top", fontsize=FONT + 1, color=blue)
@@ -303,8 +313,12 @@ class StepperState:
 
 
 class BackpropStepper(Explorer):
+    """Controls a hand can use: a **round** slider (40 values), a **step** slider for the six
+    steps of a round, and previous / next step buttons that walk across rounds, one click per
+    step. The readout and the drawing show at every step the derivative in use and this round's
+    gradient check, so the wrong-derivative switch shows its effect even at the first step."""
     title = "Backpropagation, step by step"
-    figsize = (12.5, 6.2)
+    figsize = (11.0, 5.2)
     nrows, ncols = 1, 2
     width_ratios = (2.1, 1.0)  # the network's numbers need the room more than the loss curve
 
@@ -312,43 +326,101 @@ class BackpropStepper(Explorer):
         self._runs = Memo(train_rounds, 64)
         style = {"description_width": "initial"}
         controls = {
-            "step": w.IntSlider(0, 0, ROUNDS * len(PHASES) - 1, description="step", style=style,
-                                continuous_update=True, layout=w.Layout(width="420px")),
+            "round": w.IntSlider(1, 1, ROUNDS, description="round", style=style,
+                                 tooltip="which round (one forward pass, backward pass and "
+                                         "update) to show",
+                                 layout=w.Layout(width="330px")),
+            "step": w.IntSlider(1, 1, len(PHASES), description="step of the round", style=style,
+                                tooltip="1 forward: hidden, 2 forward: output, 3 loss, "
+                                        "4 backward: output, 5 backward: hidden, 6 update",
+                                layout=w.Layout(width="250px")),
             "hidden": w.ToggleButtons(options=[2, 3], value=hidden, description="hidden neurons",
-                                      style=style),
+                                      tooltips=["2 hidden neurons", "3 hidden neurons"],
+                                      style={**style, "button_width": "42px"}),
             # a new rate trains twice (the right and the wrong derivative): once the slider is
             # let go
             "learning_rate": w.FloatSlider(learning_rate, min=0.1, max=5.0, step=0.1,
-                                           description="learning rate", style=style,
-                                           continuous_update=False),
+                                           description="learning rate η", style=style,
+                                           continuous_update=False,
+                                           layout=w.Layout(width="270px")),
             "wrong": w.Checkbox(wrong, description="wrong sigmoid derivative y(y - 1)",
-                                indent=False),
+                                indent=False, layout=w.Layout(width="270px")),
         }
+        self.previous = w.Button(description="◀ previous step", layout=w.Layout(width="125px"),
+                                 tooltip="one step back (across rounds)")
+        self.next = w.Button(description="next step ▶", layout=w.Layout(width="125px"),
+                             tooltip="one step on (across rounds)")
+        self.previous.on_click(self.guarded(lambda _: self.walk(-1)))
+        self.next.on_click(self.guarded(lambda _: self.walk(+1)))
         super().__init__(controls)
         freeze_layout(self)
         if hidden == 3:
             self.update()  # the middle neuron's edges were placed before the first layout
 
-    def compute(self, step=0, hidden=2, learning_rate=1.0, wrong=False):
+    def control_widgets(self):
+        c = self.controls
+        return [c["round"], c["step"], self.previous, self.next, c["hidden"],
+                c["learning_rate"], c["wrong"]]
+
+    # ---- walking: one step is a (round, step) pair, numbered 0 to ROUNDS * 6 - 1 ------------
+    def position(self):
+        """The step shown, counted from 0 across rounds (round 1 step 1 is 0)."""
+        return (self.controls["round"].value - 1) * len(PHASES) + self.controls["step"].value - 1
+
+    def go_to(self, position):
+        """Show step `position` (counted from 0 across rounds, clipped to the run)."""
+        position = int(np.clip(position, 0, ROUNDS * len(PHASES) - 1))
+        n, phase = divmod(position, len(PHASES))
+        return self.set(round=n + 1, step=phase + 1)
+
+    def walk(self, by):
+        """The previous (`by` -1) or next (+1) step, from a round's last step to the next's
+        first."""
+        return self.go_to(self.position() + by)
+
+    def update(self):
+        png = super().update()
+        at = self.position()
+        self.previous.disabled = at <= 0
+        self.next.disabled = at >= ROUNDS * len(PHASES) - 1
+        return png
+
+    def compute(self, round=1, step=1, hidden=2, learning_rate=1.0, wrong=False):
         hidden, learning_rate, wrong = int(hidden), float(learning_rate), bool(wrong)
         right = self._runs(hidden, learning_rate, False)
         buggy = self._runs(hidden, learning_rate, True)
         rounds = buggy if wrong else right
-        step = int(np.clip(step, 0, len(rounds) * len(PHASES) - 1))
-        n, phase = divmod(step, len(PHASES))
+        n = int(np.clip(round, 1, len(rounds))) - 1
+        phase = int(np.clip(step, 1, len(PHASES))) - 1
         now = rounds[n]
         message = ""
-        if phase >= 3 and not now.passes:
-            message = (f"Gradient check: {now.verdict}. The relative error between backprop and "
-                       f"numerical gradients is {now.check:.2g} (about 1e-7 or less: agree; "
-                       f"1e-2 or more: a bug; between: look closer). " + (
-                           "The derivative y(y - 1) has the wrong sign, so the output layer "
-                           "steps uphill and the loss climbs." if wrong else
-                           "Backprop has a bug: compare it with the formulas step by step."))
+        if not now.passes:
+            message = (f"Gradient check of round {n + 1}: {now.verdict} (relative error "
+                       f"{now.check:.2g}; 1e-7 or less would agree). " + (
+                           "The derivative y(y - 1) has the wrong sign: the output layer steps "
+                           "uphill and the loss climbs." if wrong else
+                           "Compare backprop with the formulas step by step."))
         losses = [r.loss for r in rounds]
         return StepperState(n, phase, PHASES[phase], hidden, learning_rate, wrong, now,
                             readonly(losses[:n + 1]), readonly([r.loss for r in right]),
                             readonly([r.loss for r in buggy]), message)
+
+    def describe(self, state):
+        now = state.now
+        y = float(now.y[0])
+        used = y * (y - 1.0) if state.wrong else y * (1.0 - y)
+        name = "wrong y(y - 1)" if state.wrong else "right y(1 - y)"
+        hidden = ", ".join(f"{(a * (a - 1.0) if state.wrong else a * (1.0 - a)):+.4f}"
+                           for a in now.h)
+        rule = verdict(now.check)
+        return (f"Round {state.round + 1} of {ROUNDS}, step {state.phase + 1} of 6 "
+                f"({html.escape(state.phase_name)}) of the 2-{state.hidden}-1 network: output "
+                f"y = {y:.4f}, loss {now.loss:.4g}. Sigmoid derivative in use: <b>{name}</b>, "
+                f"σ'(y) = {used:+.4f} at the output, {hidden} at the hidden neurons. Gradient "
+                f"check of this round: relative error {now.check:.1e}, <b>{now.verdict}</b>"
+                + ("" if rule == now.verdict else
+                   f" (both gradients ≈ 0: they differ by {now.difference:.0e} only)")
+                + ".")
 
     # ---- drawing ---------------------------------------------------------------------------
     # Two layers (see `_layers`): the background holds what neither the step nor the controls
@@ -372,15 +444,9 @@ class BackpropStepper(Explorer):
         curve.set_yticks(np.logspace(np.log10(LOSS_FLOOR), 0, 7))
         curve.set_xlabel("round")
         curve.set_ylabel("loss (y - t)², log scale")
-        # the legend's entries never change, so it is drawn once, with stand-in handles
-        handles = [Line2D([], [], color=plots.COLORS["blue"], lw=2.5,
-                          label="right derivative y(1 - y)"),
-                   Line2D([], [], color=plots.COLORS["vermillion"], lw=2.5,
-                          label="wrong derivative y(y - 1)"),
-                   Line2D([], [], color="0.45", alpha=0.4, lw=1.5, label="faint: all rounds"),
-                   Line2D([], [], color="0.45", marker="o", ms=4, label="dots: rounds so far"),
-                   Line2D([], [], color="black", marker="o", ms=8, ls="none",
-                          label="this round")]
+        # the legend's entries never change, so it is drawn once, with stand-in handles; the
+        # two derivatives differ in line style as well as colour
+        handles = [Line2D([], [], label=label, **style) for label, style in LOSS_STYLES.items()]
         legend = Legend(curve, handles, [h.get_label() for h in handles], loc="upper right",
                         framealpha=0.9)
         legend.set_zorder(1.5)  # under the moving curves, in a full redraw as in a layered one
@@ -392,7 +458,8 @@ class BackpropStepper(Explorer):
         self._draw_losses(curve, state)
 
     def _draw_values(self, ax, state):
-        _write_values(ax, state.now, state.phase, state.hidden, state.learning_rate)
+        _write_values(ax, state.now, state.phase, state.hidden, state.learning_rate,
+                      wrong=state.wrong)
         ax.set_title(f"Round {state.round + 1}, step {state.phase + 1} of 6: "
                      f"{state.phase_name}")
 
@@ -403,12 +470,24 @@ class BackpropStepper(Explorer):
         right, wrong, so_far = (np.maximum(losses, LOSS_FLOOR)
                                 for losses in (state.right_losses, state.wrong_losses,
                                                state.losses))
-        ax.plot(rounds, right, color=plots.COLORS["blue"], alpha=0.3, lw=1.5)
-        ax.plot(rounds, wrong, color=plots.COLORS["vermillion"], alpha=0.3, lw=1.5)
+        styles = list(LOSS_STYLES.values())
+        ax.plot(rounds, right, **styles[0])
+        ax.plot(rounds, wrong, **styles[1])
         color = plots.COLORS["vermillion"] if state.wrong else plots.COLORS["blue"]
-        ax.plot(rounds[:n + 1], so_far, "o-", color=color, ms=4)
-        ax.plot(rounds[n], so_far[-1], "o", color="black", ms=8, clip_on=False)
+        ax.plot(rounds[:n + 1], so_far, **{**styles[2], "color": color,
+                                            "ls": "--" if state.wrong else "-"})
+        ax.plot(rounds[n], so_far[-1], clip_on=False, **styles[3])
         ax.set_title("Loss before each update")
+
+
+# The loss panel's curves: the legend (drawn once) shows these styles.
+LOSS_STYLES = {
+    "right derivative y(1 - y), all rounds": dict(color=plots.COLORS["blue"], alpha=0.35, lw=2.0),
+    "wrong derivative y(y - 1), all rounds": dict(color=plots.COLORS["vermillion"], alpha=0.35,
+                                                  lw=2.0, ls="--"),
+    "rounds so far (dots)": dict(color="0.3", marker="o", ms=4, lw=1.5),
+    "this round": dict(color="black", marker="D", ms=8, ls="none"),
+}
 
 
 def draw_backward_pass(ax, now=None, hidden=2):
@@ -439,8 +518,9 @@ def backprop_stepper(hidden=2, learning_rate=1.0, wrong=False):
 
 
 def benchmark_cases():
-    steps = [{"step": s} for s in range(0, 60, 1)]
-    mixed = [{"step": s, "hidden": h, "wrong": bad}
-             for s, h, bad in ((5, 2, False), (11, 3, True), (40, 2, True), (200, 3, False))]
+    steps = [{"round": 1 + s // 6, "step": 1 + s % 6} for s in range(0, 60, 1)]
+    mixed = [{"round": 1 + s // 6, "step": 1 + s % 6, "hidden": h, "wrong": bad}
+             for s, h, bad in ((5, 2, False), (11, 3, True), (40, 2, True), (200, 3, False),
+                               (0, 2, True))]
     return [("backprop_stepper: stepping", backprop_stepper, steps),
             ("backprop_stepper: switching", backprop_stepper, mixed)]

@@ -36,6 +36,9 @@ N_EXAMPLES = 48
 START = readonly([-1.0, -2.0])  # where every run starts, far enough out to see the path
 MAX_EPOCHS = 30                  # the epoch slider's end
 COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"], plots.COLORS["green"])
+# the three runs' loss curves differ in marker and line style as well as colour
+EPOCH_LOOKS = ({"marker": "o", "ls": "-"}, {"marker": "s", "ls": "--"},
+               {"marker": "^", "ls": ":"})
 
 
 def batch_data(n=N_EXAMPLES, noise=0.5, seed=0):
@@ -160,7 +163,7 @@ class BatchState:
 
 class BatchExplorer(Explorer):
     title = "Full batch, stochastic and mini-batch gradient descent"
-    figsize = (12.0, 7.0)
+    figsize = (11.0, 4.9)
     nrows, ncols = 2, 2
 
     def __init__(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):
@@ -178,9 +181,10 @@ class BatchExplorer(Explorer):
             # a new rate trains three networks, SGD's 1,440 updates among them: once the
             # slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=0.5, step=0.05,
-                                              description="learning rate", style=style,
+                                              description="learning rate η", style=style,
                                               continuous_update=False),
-            "epochs": w.IntSlider(epochs, 1, MAX_EPOCHS, description="epochs", style=style),
+            "epochs": w.IntSlider(epochs, 1, MAX_EPOCHS, description="epochs shown", style=style,
+                                  tooltip="how many epochs of the three runs to show"),
             "reshuffle": w.Checkbox(reshuffle, description="reshuffle every epoch", indent=False),
         }
         super().__init__(controls)
@@ -229,9 +233,9 @@ class BatchExplorer(Explorer):
         ax.set_ylim(0.05, 1e3)
         ax.set_xlabel("epoch")
         ax.set_ylabel("mean squared error (log)")
-        fixed_legend(ax, [(f"{name}, per epoch", {"color": color, "marker": "o", "ms": 4})
-                           for name, color in zip(("full batch", "stochastic (batch 1)",
-                                                   "mini-batch"), COLORS)],
+        fixed_legend(ax, [(f"{name}, per epoch", {"color": color, "ms": 4, **look})
+                           for name, color, look in zip(("full batch", "stochastic (batch 1)",
+                                                         "mini-batch"), COLORS, EPOCH_LOOKS)],
                      loc="upper right", zorder=1.5)
 
     def draw(self, state):
@@ -245,11 +249,11 @@ class BatchExplorer(Explorer):
                          else "")
             ax.set_title(f"{name}{per_epoch}: {len(run.update_loss)} updates")
         ax = self.axes[1, 1]
-        for run, color in zip(state.runs.values(), COLORS):
+        for run, color, look in zip(state.runs.values(), COLORS, EPOCH_LOOKS):
             x_updates = np.arange(1, len(run.update_loss) + 1) / run.updates_per_epoch
             if len(x_updates) > len(run.epoch_loss):
                 ax.plot(x_updates, run.update_loss, color=color, lw=0.7, alpha=0.45)
-            ax.plot(np.arange(len(run.epoch_loss)), run.epoch_loss, "o-", color=color, ms=4)
+            ax.plot(np.arange(len(run.epoch_loss)), run.epoch_loss, color=color, ms=4, **look)
         ax.set_title("Loss (thin: each update's batch)")
 
     def describe(self, state):

@@ -107,13 +107,13 @@ class CapstoneState:
     number: int
     hidden: int
     epochs: int
-    first_unit: int
+    first_neuron: int
     message: str = ""
 
 
 class CapstoneTrainer(Explorer):
     title = "Train the digits network"
-    figsize = (12.0, 8.6)  # tall enough for the confusion matrix's counts at 11 pt
+    figsize = (11.0, 5.1)  # as shown, 394 px high: controls, figure and readout fit a screen
     nrows, ncols = 2, 2
 
     def __init__(self, hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
@@ -121,25 +121,54 @@ class CapstoneTrainer(Explorer):
         # only the latest run: a network per setting would be wasteful
         self._runs = Memo(self._train_afresh, 1)
         self._trained = 0
-        self.progress = w.IntProgress(0, 0, epochs, description="epochs")
+        self.progress = w.IntProgress(0, 0, epochs, description="trained epochs",
+                                      style={"description_width": "initial"},
+                                      layout=w.Layout(width="260px"))
         self.status = w.HTML()
         style = {"description_width": "initial"}
         controls = {
             "hidden": w.Dropdown(options=[16, 32, 64], value=hidden,
-                                 description="hidden neurons", style=style),
+                                 description="hidden neurons", style=style,
+                                 layout=w.Layout(width="190px")),
             # a new value trains the network again (seconds): once the slider is let go
             "epochs": w.IntSlider(epochs, 1, 40, description="epochs", style=style,
-                                  continuous_update=False),
+                                  tooltip="training epochs (retrains when let go)",
+                                  continuous_update=False, layout=w.Layout(width="290px")),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
-                                              description="learning rate", style=style,
-                                              continuous_update=False),
-            "first_unit": w.IntSlider(0, 0, 64 - SHOWN_UNITS, step=SHOWN_UNITS,
-                                      description="weights of neurons from", style=style),
+                                              description="learning rate η", style=style,
+                                              tooltip="learning rate (retrains when let go)",
+                                              continuous_update=False,
+                                              layout=w.Layout(width="330px")),
+            # pages of SHOWN_UNITS neurons, counted from 1 as the panel's title counts them;
+            # its range follows the hidden layer's size (see `_hidden_chosen`)
+            "first_neuron": w.IntSlider(1, 1, 1 + max(0, hidden - SHOWN_UNITS), step=SHOWN_UNITS,
+                                        description="weights of neurons from", style=style,
+                                        tooltip=f"which {SHOWN_UNITS} hidden neurons' weights "
+                                                f"the top right panel shows",
+                                        layout=w.Layout(width="330px")),
         }
+        # Registered before the base class's observers: the range is right before the redraw.
+        controls["hidden"].observe(self.guarded(self._hidden_chosen), names="value")
+        self._fit_pages(hidden, controls["first_neuron"])
         super().__init__(controls)
         freeze_layout(self)
-        children = list(self.widget.children)
-        self.widget.children = children[:2] + [w.HBox([self.progress, self.status])] + children[2:]
+
+    def control_widgets(self):
+        return [*self.controls.values(), self.progress, self.status]
+
+    @staticmethod
+    def _fit_pages(hidden, slider):
+        """The "weights of neurons from" slider runs over the pages that `hidden` neurons have:
+        1, 17, ... up to `hidden` - 15; with one page there is nothing to move."""
+        slider.max = 1 + max(0, int(hidden) - SHOWN_UNITS)  # lowers the value with it
+        slider.disabled = slider.max == slider.min
+
+    def _hidden_chosen(self, change):
+        holding, self._holding = self._holding, True
+        try:
+            self._fit_pages(change["new"], self.controls["first_neuron"])
+        finally:
+            self._holding = holding
 
     # training, with live progress -----------------------------------------------------------
     def _train_afresh(self, hidden, epochs, learning_rate):
@@ -173,12 +202,12 @@ class CapstoneTrainer(Explorer):
             self._draw_losses(ax, history, epochs)
             self.image.value = plots.to_png(self.fig)
 
-    def compute(self, hidden=32, epochs=20, learning_rate=0.1, first_unit=0):
+    def compute(self, hidden=32, epochs=20, learning_rate=0.1, first_neuron=1):
         run, number = self._runs(int(hidden), int(epochs), float(np.round(learning_rate, 6)))
         history = run.history
         self.progress.max = int(epochs)
         self.progress.value = history.epochs
-        first_unit = int(np.clip(first_unit, 0, max(0, int(hidden) - SHOWN_UNITS)))
+        first_neuron = int(np.clip(first_neuron, 1, 1 + max(0, int(hidden) - SHOWN_UNITS)))
         message = history.message if history.diverged else ""
         if not message and run.val_accuracy < 0.5:
             message = (f"The network has hardly learned (validation accuracy "
@@ -187,7 +216,7 @@ class CapstoneTrainer(Explorer):
                        f"in {int(epochs)} epoch(s).")
         self.status.value = html.escape(
             f"trained {history.epochs} epochs: validation accuracy {run.val_accuracy:.3f}")
-        return CapstoneState(run, number, int(hidden), int(epochs), first_unit, message)
+        return CapstoneState(run, number, int(hidden), int(epochs), first_neuron, message)
 
     # drawing ------------------------------------------------------------------------------------
     @staticmethod
@@ -195,13 +224,13 @@ class CapstoneTrainer(Explorer):
         done = np.arange(1, history.epochs + 1)
         ax.plot(done, history.train_loss, "o-", ms=3, label="training loss")
         if history.val_loss:
-            ax.plot(done, history.val_loss, "o-", ms=3, label="validation loss")
+            ax.plot(done, history.val_loss, "s--", ms=3, label="validation loss")
         ax.set_xlim(0.5, max(epochs, 1) + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         plots.label(ax, "Loss while training", "epoch", "cross-entropy", legend=legend)
 
     def background_key(self, state):
-        return (state.number,)  # only the weights panel follows `first_unit`
+        return (state.number,)  # only the weights panel follows `first_neuron`
 
     def draw_background(self, state):
         losses, weights, confusion, mistakes = self.axes.flat
@@ -249,18 +278,22 @@ class CapstoneTrainer(Explorer):
 
     def draw(self, state):
         weights = self.axes[0, 1]
-        first = state.first_unit
+        first = state.first_neuron - 1
         W = state.run.change[:, first:first + SHOWN_UNITS]
         limit = float(np.max(np.abs(W))) or 1.0
         weights.imshow(weight_mosaic(W), cmap=plots.DIVERGING, vmin=-limit, vmax=limit)
-        weights.set_title(f"Learned: weights' change since the start, neurons "
-                          f"{first + 1}-{first + W.shape[1]}")
+        weights.set_title(f"Learned: weight change, neurons {first + 1}-{first + W.shape[1]}")
 
     def describe(self, state):
         run, h = state.run, state.run.history
+        last = min(state.hidden, state.first_neuron + SHOWN_UNITS - 1)
         return (f"{h.epochs} epochs, final training loss {h.train_loss[-1]:.4f}, "
                 f"validation accuracy {run.val_accuracy:.3f} ({len(run.mistakes)} of "
-                f"{len(run.y_val)} validation digits wrong; the test set is not used here).")
+                f"{len(run.y_val)} validation digits wrong; the test set is not used here). "
+                f"The pictures: the loss curves (top left), the first layer's weight change of "
+                f"hidden neurons {state.first_neuron}-{last} of {state.hidden} as 8x8 images "
+                f"(top right), the validation confusion matrix (bottom left) and some "
+                f"mistakes (bottom right).")
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -278,5 +311,5 @@ def capstone_trainer(hidden=32, epochs=20, learning_rate=0.1, text_progress=Fals
 
 def benchmark_cases():
     # Training is exempt from the latency target; these time a redraw of a trained network.
-    redraws = [{"first_unit": u} for u in (0, 16)]
+    redraws = [{"first_neuron": u} for u in (1, 17)]
     return [("capstone_trainer: redraw", lambda: capstone_trainer(hidden=32), redraws)]

@@ -50,7 +50,7 @@ CURVE_STYLES = {
     "your guess y": dict(marker="o", ls="", color="black", ms=8),
 }
 ERROR_STYLES = {
-    "one-sided": dict(color=plots.COLORS["orange"]),
+    "one-sided": dict(color=plots.COLORS["orange"], ls="--"),
     "central": dict(color=plots.COLORS["green"]),
     "your h": dict(color="black", lw=1, ls=":"),
 }
@@ -109,7 +109,7 @@ class SlopeState:
 
 class SlopeExplorer(Explorer):
     title = "The slope of the loss curve, exact and estimated"
-    figsize = (12.5, 4.8)
+    figsize = (11.0, 4.8)
     nrows, ncols = 1, 2
 
     def __init__(self, y=350.0, h=10.0 ** 1.5):
@@ -119,7 +119,7 @@ class SlopeExplorer(Explorer):
                                description="guess y", style=style,
                                layout=w.Layout(width="420px")),
             "h": w.FloatLogSlider(h, base=10, min=-12, max=2, step=0.25,
-                                  description="step h", readout_format=".1e", style=style),
+                                  description="step size h", readout_format=".1e", style=style),
         }
         super().__init__(controls)
         freeze_layout(self)

@@ -80,7 +80,7 @@ VALLEY_STYLES = {
 }
 MINIMUM_STYLES = {
     "global": dict(marker="*", ls="", color=plots.COLORS["green"], ms=16),
-    "local": dict(marker="*", ls="", color=plots.COLORS["orange"], ms=16),
+    "local": dict(marker="X", ls="", color=plots.COLORS["orange"], ms=13),
 }
 BUMPY_LOSS_STYLE = dict(marker="o", color=plots.COLORS["blue"], ms=3)
 
@@ -178,7 +178,7 @@ class DescentState:
 
 class DescentExplorer(Explorer):
     title = "Gradient descent on the bowl"
-    figsize = (12.5, 5.2)
+    figsize = (11.0, 4.9)
     nrows, ncols = 1, 2
 
     def __init__(self, w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
@@ -190,15 +190,24 @@ class DescentExplorer(Explorer):
         style = {"description_width": "initial"}
         controls = {
             "w1": w.FloatSlider(w1, min=W1_RANGE[0], max=W1_RANGE[1], step=0.5,
-                                description="start w1", style=style),
+                                description="start w1", style=style,
+                                tooltip="where the walk starts: weight w1",
+                                layout=w.Layout(width="270px")),
             "w2": w.FloatSlider(w2, min=W2_RANGE[0], max=W2_RANGE[1], step=0.5,
-                                description="start w2", style=style),
+                                description="start w2", style=style,
+                                tooltip="where the walk starts: weight w2",
+                                layout=w.Layout(width="270px")),
+            "steps": w.IntSlider(steps, min=0, max=100, description="steps taken", style=style,
+                                 layout=w.Layout(width="270px")),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, **RATE_SLIDER,
-                                              description="learning rate", readout_format=".3f",
-                                              style=style),
-            "steps": w.IntSlider(steps, min=0, max=100, description="steps", style=style),
-            "preset": w.ToggleButtons(options=[CUSTOM, *PRESETS], value=preset,
-                                      description="preset", style=style),
+                                              description="learning rate η",
+                                              readout_format=".3f", style=style,
+                                              layout=w.Layout(width="360px")),
+            # a menu, not a row of buttons: five regimes' buttons would take a row of their own
+            "preset": w.Dropdown(options=[CUSTOM, *PRESETS], value=preset,
+                                 description="preset learning rate", style=style,
+                                 tooltip="one learning rate per regime, from the curvatures",
+                                 layout=w.Layout(width="300px")),
         }
         # Registered before the base class's observers, so that choosing a preset moves the
         # learning-rate slider first and the figure is drawn once, with the preset's rate.
@@ -230,6 +239,9 @@ class DescentExplorer(Explorer):
     def compute(self, w1=-2.0, w2=-2.0, learning_rate=1.0, steps=30, preset=None):
         start = np.array([np.clip(w1, *W1_RANGE), np.clip(w2, *W2_RANGE)], dtype=np.float64)
         learning_rate = float(learning_rate)
+        if preset in self._rates and _same_rate(learning_rate, self._rates[preset]):
+            # the browser's copy of a preset's rate draws exactly what the preset draws
+            learning_rate = self._rates[preset]
         steps = int(np.clip(steps, 0, 1000))
         path = run_bowl(start, learning_rate, steps)
         regime, factor, needed = rate_regime(learning_rate)
@@ -310,10 +322,20 @@ class DescentExplorer(Explorer):
                 f"w = ({end[0]:.3f}, {end[1]:.3f}), loss {state.losses[-1]:.3g}.</p>")
 
 
+def slider_position(rate):
+    """Which position of the learning-rate slider `rate` sits at: the number of steps of its
+    grid (in log10) from the slider's left end, rounded as the browser's slider rounds."""
+    return int(np.round((np.log10(rate) - RATE_SLIDER["min"]) / RATE_SLIDER["step"]))
+
+
 def _same_rate(a, b):
-    """Whether two rates are one slider position: a browser sends a preset's rate back with its
-    last digit or two changed by its own arithmetic."""
-    return b is not None and bool(np.isclose(a, b, rtol=1e-9, atol=0.0))
+    """Whether two rates are one slider position. The browser's slider puts a rate set from
+    Python on its grid and sends that back, changed by its own arithmetic (0.30000000000000004
+    for 0.3, or 10 to a rounded power): the same position is the same rate, any move of the
+    slider by a learner is at least one position away."""
+    if b is None or not (np.isfinite(a) and a > 0):
+        return False
+    return slider_position(a) == slider_position(b)
 
 
 def descent_explorer(w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
@@ -385,18 +407,19 @@ class ValleyState:
 
 class LocalMinimumExplorer(Explorer):
     title = "A local minimum beside the global one"
-    figsize = (12.5, 4.8)
+    figsize = (11.0, 4.8)
     nrows, ncols = 1, 2
 
     def __init__(self, start=1.8, learning_rate=0.05, steps=60):
         style = {"description_width": "initial"}
         controls = {
             "start": w.FloatSlider(start, min=-2.2, max=2.2, step=0.05, description="start w",
+                                   tooltip="where the walk starts",
                                    style=style, layout=w.Layout(width="420px")),
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-3, max=-0.3,
-                                              step=0.05, description="learning rate",
+                                              step=0.05, description="learning rate η",
                                               readout_format=".3f", style=style),
-            "steps": w.IntSlider(steps, min=1, max=200, description="steps", style=style),
+            "steps": w.IntSlider(steps, min=1, max=200, description="steps taken", style=style),
         }
         super().__init__(controls)
         freeze_layout(self)
@@ -436,9 +459,9 @@ class LocalMinimumExplorer(Explorer):
                   for name, style in MINIMUM_STYLES.items()]
         fixed_legend(curve_ax, [curve, hilltop, *moving, *minima], loc="upper center", ncols=2,
                       fontsize=11, zorder=1.9)
-        levels = [loss_ax.axhline(float(bumpy_loss(marks[name])), color=style["color"], ls="--",
+        levels = [loss_ax.axhline(float(bumpy_loss(marks[name])), color=style["color"], ls=ls,
                                   lw=1.5, label=f"{name} minimum's loss")
-                  for name, style in MINIMUM_STYLES.items()]
+                  for (name, style), ls in zip(MINIMUM_STYLES.items(), ("--", ":"))]
         loss_ax.set_yscale("log")  # a diverging walk reaches astronomical losses in a few steps
         loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.set_ylim(*BUMPY_LOSS_RANGE)

@@ -61,10 +61,10 @@ class LossState:
 
 class LossExplorer(Explorer):
     title = "Crowd counting: how wrong is a guess?"
-    figsize = (9.0, 4.6)
+    figsize = (9.0, 4.2)
 
     def __init__(self, guess=350):
-        controls = {"guess": w.IntSlider(guess, 0, 1000, step=10, description="guess",
+        controls = {"guess": w.IntSlider(guess, 0, 1000, step=10, description="your guess",
                                          style={"description_width": "initial"},
                                          layout=w.Layout(width="480px"))}
         super().__init__(controls)
@@ -92,7 +92,8 @@ class LossExplorer(Explorer):
         ax = self.axes
         guess, error, loss = state.guess, state.error, state.squared_error
         ax.vlines(guess, 0.0, loss, color=plots.COLORS["vermillion"], ls=":", lw=1.5)
-        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5,
+        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5, marker="|",
+                ms=16, mew=3,
                 solid_capstyle="butt", label=f"error 500 - {guess:g} = {error:g}", zorder=3)
         ax.plot(guess, loss, "o", color=plots.COLORS["vermillion"], ms=10, zorder=5, clip_on=False,
                 label=f"guess {guess:g}: loss {loss:,.0f}")
@@ -160,7 +161,7 @@ class CrossEntropyState:
 
 class CrossEntropyExplorer(Explorer):
     title = "A probability p̂ and its target t: cross-entropy beside squared error"
-    figsize = (12.0, 4.6)
+    figsize = (11.0, 4.6)
     nrows, ncols = 1, 2
 
     def __init__(self, p=0.1, label=1):
@@ -207,7 +208,7 @@ class CrossEntropyExplorer(Explorer):
         # `ax.legend`, whose legend is redrawn on every update)
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
         slopes.add_artist(Legend(slopes, [Line2D([], [], color=se_color),
-                                          Line2D([], [], color=ce_color)],
+                                          Line2D([], [], color=ce_color, ls="--")],
                                  ["squared error: |2(p̂ - t)|",
                                   "cross-entropy: |p̂ - t| / (p̂(1 - p̂))"],
                                  loc="upper center", framealpha=0.9))
@@ -220,10 +221,11 @@ class CrossEntropyExplorer(Explorer):
         grid, squared, cross = state.curves
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
         values.plot(grid, squared, color=se_color, label=f"squared error ({label} - p̂)²")
-        values.plot(grid, cross, color=ce_color, label="cross-entropy")
+        values.plot(grid, cross, color=ce_color, ls="--", label="cross-entropy")
         for value, color in ((state.squared, se_color), (state.cross, ce_color)):
             shown = min(value, CE_TOP - 0.15)
-            values.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
+            values.plot(p, shown, "s" if color == ce_color else "o", color=color, ms=10,
+                        markeredgecolor="black", zorder=4,
                         clip_on=False)
             if value > CE_TOP:
                 values.annotate(f"{value:.1f} (off the chart)", (p, shown),
@@ -237,10 +239,11 @@ class CrossEntropyExplorer(Explorer):
 
         se_slope, ce_slope = state.slope_curves
         slopes.plot(grid, se_slope, color=se_color)
-        slopes.plot(grid, ce_slope, color=ce_color)
+        slopes.plot(grid, ce_slope, color=ce_color, ls="--")
         for value, color in ((state.squared_slope, se_color), (state.cross_slope, ce_color)):
             shown = float(np.clip(abs(value), SLOPE_FLOOR, SLOPE_TOP))
-            slopes.plot(p, shown, "o", color=color, ms=10, markeredgecolor="black", zorder=4,
+            slopes.plot(p, shown, "s" if color == ce_color else "o", color=color, ms=10,
+                        markeredgecolor="black", zorder=4,
                         clip_on=False)
 
     def describe(self, state):

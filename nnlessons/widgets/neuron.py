@@ -187,15 +187,18 @@ class NeuronExplorer(Explorer):
         style = {"description_width": "initial"}
 
         def slider(value, low, high, name):
+            # three to a row: six controls in two rows of an 850 px output area
             return w.FloatSlider(value, min=low, max=high, step=0.1, description=name,
-                                 style=style, continuous_update=True)
+                                 style=style, continuous_update=True,
+                                 layout=w.Layout(width="270px"))
 
         controls = {
             "w1": slider(w1, -5.0, 5.0, "weight w1"),
             "w2": slider(w2, -5.0, 5.0, "weight w2"),
             "b": slider(b, -5.0, 5.0, "bias b"),
             "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
-                                     description="activation", style=style),
+                                     description="activation function f", style=style,
+                                     layout=w.Layout(width="270px")),
             "x1": slider(x1, -LIMIT, LIMIT, "input x1"),
             "x2": slider(x2, -LIMIT, LIMIT, "input x2"),
         }

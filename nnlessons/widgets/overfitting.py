@@ -56,7 +56,7 @@ UNDERFIT_MARGIN = 0.05
 LEGEND_DROP = 40    # points from the axes' bottom to a legend's top: room for ticks and label
 # one style per legend entry, for the line and for its legend
 LOSS_STYLES = {"training loss": {"color": plots.COLORS["blue"]},
-               "validation loss": {"color": plots.COLORS["vermillion"]},
+               "validation loss": {"color": plots.COLORS["vermillion"], "ls": "-."},
                "early stopping": {"color": "black", "ls": "--", "lw": 1.2}}
 CURVE_STYLES = {"true curve": {"color": "0.4", "lw": 1.5, "ls": ":"},
                 f"network after {EPOCHS} epochs": {"color": plots.COLORS["blue"]},
@@ -163,7 +163,7 @@ class OverfittingState:
 
 class OverfittingExplorer(Explorer):
     title = "Overfitting: training loss against validation loss"
-    figsize = (12.0, 4.6)
+    figsize = (11.0, 4.6)
     nrows, ncols = 1, 2
 
     def __init__(self, hidden=60, l2=0.0, n_points=20, noise=0.3):
@@ -174,11 +174,11 @@ class OverfittingExplorer(Explorer):
         controls = {
             "hidden": w.SelectionSlider(options=HIDDEN, value=hidden,
                                         description="hidden neurons", **on_release),
-            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength",
+            "l2": w.SelectionSlider(options=L2, value=l2, description="L2 strength λ",
                                     **on_release),
             "n_points": w.SelectionSlider(options=POINTS, value=n_points,
                                           description="training points", **on_release),
-            "noise": w.SelectionSlider(options=NOISE, value=noise, description="noise",
+            "noise": w.SelectionSlider(options=NOISE, value=noise, description="noise in the data",
                                        **on_release),
         }
         super().__init__(controls)
