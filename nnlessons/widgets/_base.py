@@ -83,6 +83,24 @@ def described(control):
     return control
 
 
+def choice(options, value, description, tooltip, button_width="auto"):
+    """A row of buttons, one per option, for a setting with a few values.
+
+    Not a dropdown menu: in JupyterLab the arrow keys on a focused menu move between notebook
+    cells instead of changing the choice, so a menu cannot be worked from the keyboard there.
+    Each button is reached with Tab and chosen with Space or Enter. `options` are values, or
+    (label, value) pairs."""
+    labels = [str(o[0]) if isinstance(o, tuple) else str(o) for o in options]
+    return w.ToggleButtons(options=options, value=value, description=description,
+                           tooltip=tooltip, tooltips=[f"{description}: {label}" for label in labels],
+                           style={"description_width": "initial", "button_width": button_width})
+
+
+# The readout and the message are read line by line: ipywidgets' HTML widget spaces lines as
+# tall as a control (28 px); ordinary text spacing keeps the whole widget within a screen.
+TEXT_STYLE = "line-height:1.35;margin:2px 0"
+
+
 class Explorer:
     """Base class: subclasses set `controls` (name -> ipywidgets control) and implement
     `compute`, `draw` and `describe`."""
@@ -212,6 +230,10 @@ class Explorer:
         # even where plots.use_style() was never called (a test, a benchmark, a learner's script)
         with matplotlib.rc_context(plots.STYLE):
             key = self.background_key(self.state)
+            # Layered axes are not cleared between updates: start each draw at the top of the
+            # style cycle, or a curve drawn without an explicit style changes style each time.
+            for ax in self.fig.axes:
+                ax.set_prop_cycle(None)
             if key is None:
                 for ax in self.fig.axes:
                     ax.clear()
@@ -220,11 +242,11 @@ class Explorer:
             else:
                 png = self._layers.render(self, self.state, key)
         self.image.value = png
-        self.readout.value = self.describe(self.state)
+        self.readout.value = f'<div style="{TEXT_STYLE}">{self.describe(self.state)}</div>'
         note = self.message(self.state)
         self.alert.layout.max_height = MESSAGE_LAYOUT["max_height"]
-        self.alert.value = (f'<div style="color:#D55E00;font-weight:bold">{html.escape(note)}</div>'
-                            if note else "")
+        self.alert.value = (f'<div style="color:#D55E00;font-weight:bold;{TEXT_STYLE}">'
+                            f'{html.escape(note)}</div>' if note else "")
         self.error = None
         return png
 

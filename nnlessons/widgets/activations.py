@@ -25,7 +25,7 @@ from .. import activations as act
 from .. import data, plots
 from ..network import MLP
 from ..training import fit
-from ._base import Explorer, Memo, readonly
+from ._base import Explorer, Memo, choice, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
@@ -188,13 +188,13 @@ class ActivationExplorer(Explorer):
         self._limits = gradient_limits(self._sizes)
         style = {"description_width": "initial"}
         controls = {
-            "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
-                                     description="activation", style=style),
+            "activation": choice(ACTIVATIONS, activation, "activation",
+                                 "the activation drawn with its slope in the left panel"),
             "depth": w.IntSlider(depth, MIN_DEPTH, MAX_DEPTH, description="layers (depth)",
                                  tooltip="number of layers of the networks in the middle panel",
                                  style=style),
-            "init": w.Dropdown(options=list(INITS), value=init, description="starting weights",
-                               style=style),
+            "init": choice(list(INITS), init, "starting weights",
+                           "how the deep networks' weights are drawn before training"),
             # a new rate trains two networks: train once the slider is let go
             "learning_rate": w.FloatLogSlider(learning_rate, base=10, min=-2, max=1, step=0.1,
                                               description="learning rate η (dead units)",

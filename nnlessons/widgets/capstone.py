@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import data, plots
 from ..network import MLP
 from ..training import History, accuracy, fit
-from ._base import Explorer, Memo, readonly
+from ._base import Explorer, Memo, choice, readonly
 from ._layout import freeze_layout
 
 __all__ = ["capstone_trainer", "CapstoneTrainer", "CapstoneState", "DigitsRun", "train_digits",
@@ -127,9 +127,8 @@ class CapstoneTrainer(Explorer):
         self.status = w.HTML()
         style = {"description_width": "initial"}
         controls = {
-            "hidden": w.Dropdown(options=[16, 32, 64], value=hidden,
-                                 description="hidden neurons", style=style,
-                                 layout=w.Layout(width="190px")),
+            "hidden": choice([16, 32, 64], hidden, "hidden neurons",
+                             "neurons in the hidden layer (retrains)", button_width="44px"),
             # a new value trains the network again (seconds): once the slider is let go
             "epochs": w.IntSlider(epochs, 1, 40, description="epochs", style=style,
                                   tooltip="training epochs (retrains when let go)",

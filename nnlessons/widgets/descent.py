@@ -37,7 +37,7 @@ from matplotlib.ticker import MaxNLocator, NullLocator
 from .. import plots
 from ..descent import (BOWL_MINIMUM, DIVERGED, bowl_gradient, bowl_loss, bumpy_gradient,
                        bumpy_loss, gradient_descent)
-from ._base import Explorer, readonly
+from ._base import Explorer, choice, readonly
 from ._layers import fixed_legend
 from ._layout import freeze_layout
 
@@ -203,11 +203,8 @@ class DescentExplorer(Explorer):
                                               description="learning rate η",
                                               readout_format=".3f", style=style,
                                               layout=w.Layout(width="360px")),
-            # a menu, not a row of buttons: five regimes' buttons would take a row of their own
-            "preset": w.Dropdown(options=[CUSTOM, *PRESETS], value=preset,
-                                 description="preset learning rate", style=style,
-                                 tooltip="one learning rate per regime, from the curvatures",
-                                 layout=w.Layout(width="300px")),
+            "preset": choice([CUSTOM, *PRESETS], preset, "preset learning rate",
+                             "one learning rate per regime, from the curvatures"),
         }
         # Registered before the base class's observers, so that choosing a preset moves the
         # learning-rate slider first and the figure is drawn once, with the preset's rate.

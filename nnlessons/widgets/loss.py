@@ -220,7 +220,9 @@ class CrossEntropyExplorer(Explorer):
         p, label = state.p, state.label
         grid, squared, cross = state.curves
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
-        values.plot(grid, squared, color=se_color, label=f"squared error ({label} - p̂)²")
+        # an explicit style: the axes are not cleared between updates, so the style cycle
+        # would give the curve another style on every redraw
+        values.plot(grid, squared, color=se_color, ls="-", label=f"squared error ({label} - p̂)²")
         values.plot(grid, cross, color=ce_color, ls="--", label="cross-entropy")
         for value, color in ((state.squared, se_color), (state.cross, ce_color)):
             shown = min(value, CE_TOP - 0.15)
@@ -238,7 +240,7 @@ class CrossEntropyExplorer(Explorer):
         values.legend(loc="upper center", framealpha=0.9)
 
         se_slope, ce_slope = state.slope_curves
-        slopes.plot(grid, se_slope, color=se_color)
+        slopes.plot(grid, se_slope, color=se_color, ls="-")
         slopes.plot(grid, ce_slope, color=ce_color, ls="--")
         for value, color in ((state.squared_slope, se_color), (state.cross_slope, ce_color)):
             shown = float(np.clip(abs(value), SLOPE_FLOOR, SLOPE_TOP))

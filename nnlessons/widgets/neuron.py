@@ -29,7 +29,7 @@ from matplotlib.patches import Patch
 from .. import activations as act
 from .. import neuron as nn_neuron
 from .. import plots
-from ._base import Explorer, readonly
+from ._base import Explorer, choice, readonly
 from ._layout import freeze_layout
 
 __all__ = ["neuron_explorer", "NeuronExplorer", "NeuronState", "Arithmetic", "neuron_grid",
@@ -196,9 +196,8 @@ class NeuronExplorer(Explorer):
             "w1": slider(w1, -5.0, 5.0, "weight w1"),
             "w2": slider(w2, -5.0, 5.0, "weight w2"),
             "b": slider(b, -5.0, 5.0, "bias b"),
-            "activation": w.Dropdown(options=ACTIVATIONS, value=activation,
-                                     description="activation function f", style=style,
-                                     layout=w.Layout(width="270px")),
+            "activation": choice(ACTIVATIONS, activation, "activation function f",
+                                 "the function f that turns z into the output a"),
             "x1": slider(x1, -LIMIT, LIMIT, "input x1"),
             "x2": slider(x2, -LIMIT, LIMIT, "input x2"),
         }
