@@ -19,6 +19,8 @@ from matplotlib.text import Text
 
 from nnlessons import widgets
 
+import sweep_support
+
 WIDEST = 1100       # px at natural size: 850 px shown is 77% of it
 SHOWN_WIDTH = 850   # px: the output area with the file browser open
 TALLEST_SHOWN = 420  # px of picture as shown
@@ -26,7 +28,7 @@ SMALLEST = 11       # points
 
 
 def cases():
-    return [pytest.param(make, settings, id=name)
+    return [pytest.param(make, sweep_support.walk(settings), id=name)
             for _, name, make, settings in widgets.benchmark_cases()]
 
 

@@ -9,9 +9,11 @@ from PIL import Image
 
 from nnlessons import plots, widgets
 
+import sweep_support
+
 
 def layered_cases():
-    return [pytest.param(make, settings, id=name)
+    return [pytest.param(make, sweep_support.walk(settings), id=name)
             for _, name, make, settings in widgets.benchmark_cases()]
 
 

@@ -7,11 +7,13 @@ from matplotlib.text import Text
 
 from nnlessons import widgets
 
+import sweep_support
+
 SMALLEST = 11  # points, the course's floor for a projector
 
 
 def cases():
-    return [pytest.param(make, settings, id=name)
+    return [pytest.param(make, sweep_support.walk(settings), id=name)
             for _, name, make, settings in widgets.benchmark_cases()]
 
 
