@@ -184,15 +184,20 @@ def drag(page, handle, track):
 EXPECTATIONS = {
     "Gradient descent on the bowl": {
         # choosing "custom" keeps the learning rate the slider shows: the same picture
-        "unchanged": {("preset", "custom")},
-        "not_at_start": {"preset": "custom"},
+        "unchanged": {("preset learning rate", "custom")},
+        "not_at_start": {"preset learning rate": "custom"},
+        # 27,000 positions, so that each preset's rate is one of them exactly: one arrow key
+        # moves the rate by 0.023%, below what the picture or the readout can show (the
+        # presets are the keyboard's way through the regimes); the step itself is checked
+        "fine_keys": {"learning rate η"},
         "message_expected": True,  # learning rate at its maximum: the walk diverges
     },
     # every step is a different thing to see: a hand must reach each one
     "Backpropagation, step by step": {"every_value": {"step", "round", "step of the round"}},
     "Train the digits network": {
-        # neurons shown 16 at a time: the slider's last value is the last window's first neuron
-        "range": [("weights of neurons from", "hidden neurons", lambda hidden: hidden - 16)],
+        # neurons shown 16 at a time, counted from 1: the slider's last value is the last
+        # page's first neuron (1, 17, 33, 49 for 64 hidden neurons)
+        "range": [("weights of neurons from", "hidden neurons", lambda hidden: hidden - 15)],
         # each new setting trains afresh, epoch by epoch: at 1 epoch (the left end) that is
         # quick, so "epochs" goes there first and to its other end and back only at the end
         "drive_first": "epochs",
@@ -301,7 +306,8 @@ class Explorer:
                 self.problem(f"expected controls {slider_name!r} and {other_name!r}, found "
                              f"{[c['description'] for c in s['controls']]}")
                 continue
-            shown = other["selected"] if other["selected"] is not None else other["value"]
+            shown = (other["selected"] if other["selected"] is not None else
+                     other["active"][0] if other.get("active") else other["value"])
             want = rule(int(shown))
             seen = {"model max": slider["max"], "slider's own max": slider["ariaMax"],
                     "value": slider["value"]}
@@ -597,8 +603,10 @@ class Explorer:
         self.drag(i, f"dragged slider {name!r} to its left end", lambda r: r["x"] - 30, lo)
         for key in ("ArrowRight", "ArrowLeft") if keys and lo + step <= hi + 1e-9 else ():
             handle.focus()
+            fine = name in self.expect.get("fine_keys", ())
             before, _, after = self.act(f"pressed {key} on slider {name!r}", i,
-                                        lambda: self.page.keyboard.press(key))
+                                        lambda: self.page.keyboard.press(key),
+                                        expect_change=False if fine else None)
             was, now = float(before["controls"][i]["ariaNow"]), float(after["controls"][i]["ariaNow"])
             if abs(abs(now - was) - step) > 1e-6 * max(1.0, step) or (now > was) != (key == "ArrowRight"):
                 self.problem(f"pressed {key} on slider {name!r}: it went from {was:g} to {now:g} "

@@ -93,7 +93,10 @@ def choice(options, value, description, tooltip, button_width="auto"):
     labels = [str(o[0]) if isinstance(o, tuple) else str(o) for o in options]
     return w.ToggleButtons(options=options, value=value, description=description,
                            tooltip=tooltip, tooltips=[f"{description}: {label}" for label in labels],
-                           style={"description_width": "initial", "button_width": button_width})
+                           style={"description_width": "initial", "button_width": button_width},
+                           # as wide as its label and buttons: a narrower box puts the label on
+                           # a line of its own, a row of height lost
+                           layout=w.Layout(width="max-content"))
 
 
 # The readout and the message are read line by line: ipywidgets' HTML widget spaces lines as

@@ -318,7 +318,7 @@ class BackpropStepper(Explorer):
     step. The readout and the drawing show at every step the derivative in use and this round's
     gradient check, so the wrong-derivative switch shows its effect even at the first step."""
     title = "Backpropagation, step by step"
-    figsize = (11.0, 5.2)
+    figsize = (11.0, 4.7)
     nrows, ncols = 1, 2
     width_ratios = (2.1, 1.0)  # the network's numbers need the room more than the loss curve
 

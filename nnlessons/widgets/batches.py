@@ -163,7 +163,7 @@ class BatchState:
 
 class BatchExplorer(Explorer):
     title = "Full batch, stochastic and mini-batch gradient descent"
-    figsize = (11.0, 4.9)
+    figsize = (11.0, 4.3)
     nrows, ncols = 2, 2
 
     def __init__(self, batch_size=8, learning_rate=0.1, epochs=10, reshuffle=True):

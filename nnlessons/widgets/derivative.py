@@ -109,7 +109,7 @@ class SlopeState:
 
 class SlopeExplorer(Explorer):
     title = "The slope of the loss curve, exact and estimated"
-    figsize = (11.0, 4.8)
+    figsize = (11.0, 4.3)
     nrows, ncols = 1, 2
 
     def __init__(self, y=350.0, h=10.0 ** 1.5):
