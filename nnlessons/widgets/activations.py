@@ -177,7 +177,7 @@ class ActivationState:
 
 class ActivationExplorer(Explorer):
     title = "Activations: slopes, vanishing gradients and dying ReLUs"
-    figsize = (11.0, 4.2)
+    figsize = (11.0, 3.75)
     nrows, ncols = 1, 3
     width_ratios = (0.8, 1.0, 1.0)
 

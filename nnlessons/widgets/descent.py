@@ -178,7 +178,7 @@ class DescentState:
 
 class DescentExplorer(Explorer):
     title = "Gradient descent on the bowl"
-    figsize = (11.0, 4.2)
+    figsize = (11.0, 3.9)
     nrows, ncols = 1, 2
 
     def __init__(self, w1=-2.0, w2=-2.0, learning_rate=None, steps=30, preset="fastest"):
