@@ -199,7 +199,8 @@ def describe(fig):
 
     Returns {"width_px", "height_px", "fonts_pt" (the smallest font of any text shown),
     "clipped" (the texts that run off the figure's edge), "axes": [{"kind", "title", "xlabel", "ylabel", ("zlabel"), "axis_on", "legend",
-    "entries": [[label, kind, style, marker], ...]}, ...]}. Draw the figure first.
+    "entries": [[label, kind, style, marker], ...]}, ...]}: the entries of the axes' legend if it
+    has one, else its labelled artists. Draw the figure first.
     """
     texts = [text for text in fig.findobj(matplotlib.text.Text)
              if text.get_visible() and text.get_text().strip()]
@@ -224,14 +225,22 @@ def describe(fig):
         if hasattr(ax, "_colorbar"):
             axes.append({"kind": "colorbar", "label": ax.get_ylabel() or ax.get_xlabel()})
             continue
-        handles, labels = ax.get_legend_handles_labels()
+        legend = ax.get_legend()
+        if legend is not None:
+            # What the reader sees: the legend's own entries, also those built from handles
+            # that are drawn nowhere else (proxy lines and patches).
+            handles = legend.legend_handles
+            labels = [text.get_text() for text in legend.texts]
+        else:
+            handles, labels = ax.get_legend_handles_labels()
         record = {"kind": getattr(ax, "name", "rectilinear"),
                   "title": ax.get_title() or ax.get_title("left") or ax.get_title("right")
                   or (fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""),
                   "xlabel": _axis_label(ax, "x"), "ylabel": _axis_label(ax, "y"),
                   "axis_on": bool(ax.axison),
                   "legend": ax.get_legend() is not None or bool(fig.legends),
-                  "entries": [_entry(h, label) for h, label in zip(handles, labels)]}
+                  "entries": [_entry(h, label) for h, label in zip(handles, labels)
+                              if h is not None]}
         if hasattr(ax, "get_zlabel"):
             record["zlabel"] = ax.get_zlabel()
         axes.append(record)

