@@ -175,8 +175,10 @@ def _entry(artist, label):
     if isinstance(artist, matplotlib.container.BarContainer):
         artist = artist.patches[0] if artist.patches else matplotlib.patches.Patch()
     if isinstance(artist, matplotlib.patches.Patch):
-        return [label, "patch", f"hatch {artist.get_hatch()}, line {artist.get_linestyle()}",
-                "None"]
+        # a legend's copy of a patch keeps the dash pattern, not the style's name
+        offset, dashes = getattr(artist, "_unscaled_dash_pattern", (0, None))
+        outline = " ".join(f"{d:g}" for d in dashes) if dashes else "solid"
+        return [label, "patch", f"hatch {artist.get_hatch()}, line {outline}", "None"]
     kind = type(artist).__name__
     styles = getattr(artist, "get_linestyle", lambda: None)()
     return [label, kind, str(styles[0] if isinstance(styles, list) and styles else styles),

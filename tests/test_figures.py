@@ -118,7 +118,7 @@ def figure_report(path):
 # Known, to be fixed where the figure is drawn (nnlessons/widgets/neuron.py, owned apart from
 # the lessons): legends of proxy patches and lines, recorded since describe reads the legend
 # itself, that tell their entries apart by colour only. A problem fixed must leave this list.
-KNOWN = {"01_neuron": {"cell 4": "differ only in colour", "cell 32": "differ only in colour"}}
+KNOWN = {}
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])

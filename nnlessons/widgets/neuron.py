@@ -56,9 +56,12 @@ LOOP_STEPS = ("Give the network\nan example",
               "Change every weight\na little",
               "Repeat over many examples;\nthen test on new ones")
 # Which lessons teach which step, for the map's colours and legend.
-LOOP_LESSONS = (("lesson 01: neuron", (0, 1), "sky"), ("lesson 02: loss", (2,), "orange"),
-                ("lessons 03-05: derivatives, descent, backprop", (3, 4), "green"),
-                ("lessons 06-07: batches, overfitting", (5,), "purple"))
+# Each group's boxes also have their own outline (solid, dashed, dotted, dash-dot), so the map
+# does not rely on colour alone.
+LOOP_LESSONS = (("lesson 01: neuron", (0, 1), "sky", "-"),
+                ("lesson 02: loss", (2,), "orange", "--"),
+                ("lessons 03-05: derivatives, descent, backprop", (3, 4), "green", ":"),
+                ("lessons 06-07: batches, overfitting", (5,), "purple", "-."))
 
 
 AXIS = readonly(np.linspace(-LIMIT, LIMIT, RESOLUTION))   # x1 (and x2) over the plane
@@ -329,13 +332,13 @@ def draw_loop(ax):
     that teach each step."""
     angles = np.pi / 2 - np.arange(6) * 2 * np.pi / 6     # clockwise from the top
     centres = np.column_stack([1.55 * np.cos(angles), np.sin(angles)])
-    step_color = {}
-    for _, steps, color in LOOP_LESSONS:
+    step_color, step_outline = {}, {}
+    for _, steps, color, outline in LOOP_LESSONS:
         for step in steps:
-            step_color[step] = plots.COLORS[color]
+            step_color[step], step_outline[step] = plots.COLORS[color], outline
     boxes = [ax.text(x, y, f"{i + 1}. {LOOP_STEPS[i]}", ha="center", va="center", fontsize=11,
                      bbox={"boxstyle": "round,pad=0.5", "fc": step_color[i], "ec": "black",
-                           "alpha": 0.9}, zorder=3)
+                           "ls": step_outline[i], "lw": 1.8, "alpha": 0.9}, zorder=3)
              for i, (x, y) in enumerate(centres)]
     for i in range(6):
         j = (i + 1) % 6
@@ -352,25 +355,27 @@ def draw_loop(ax):
     ax.set_ylim(-1.35, 1.35)
     ax.set_axis_off()
     ax.set_title("How a network learns: the six-step loop")
-    ax.legend(handles=[Patch(fc=plots.COLORS[c], ec="black", label=name)
-                       for name, _, c in LOOP_LESSONS],
+    ax.legend(handles=[Patch(fc=plots.COLORS[c], ec="black", ls=outline, lw=1.8, label=name)
+                       for name, _, c, outline in LOOP_LESSONS],
               loc="center left", bbox_to_anchor=(1.0, 0.5), title="taught in")
     return ax
 
 
 def draw_network(ax, weights, values=None):
     """Draw a dense network: one column of circles per layer, one line per weight (blue for
-    positive, vermillion for negative, thicker for larger). `weights` lists the (inputs, neurons)
-    matrices; `values`, if given, lists each layer's numbers (inputs first) to write in the
-    circles."""
+    positive, dashed vermillion for negative, thicker for larger). `weights` lists the
+    (inputs, neurons) matrices; `values`, if given, lists each layer's numbers (inputs first) to
+    write in the circles."""
     sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
     columns = [np.linspace(0.5 * (n - 1), -0.5 * (n - 1), n) for n in sizes]
     biggest = max(float(np.max(np.abs(W))) for W in weights) or 1.0
     for layer, W in enumerate(weights):
         for i, y0 in enumerate(columns[layer]):
             for j, y1 in enumerate(columns[layer + 1]):
-                color = plots.COLORS["blue"] if W[i, j] >= 0 else plots.COLORS["vermillion"]
-                ax.plot([layer, layer + 1], [y0, y1], color=color, zorder=1,
+                positive = W[i, j] >= 0
+                color = plots.COLORS["blue"] if positive else plots.COLORS["vermillion"]
+                ax.plot([layer, layer + 1], [y0, y1], color=color, ls="-" if positive else "--",
+                        zorder=1,
                         lw=0.5 + 4.5 * abs(W[i, j]) / biggest)
     names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
     for layer, ys in enumerate(columns):
@@ -385,8 +390,8 @@ def draw_network(ax, weights, values=None):
     ax.set_ylim(-0.5 * max(sizes) - 0.1, 0.5 * max(sizes) + 0.55)
     ax.set_axis_off()
     ax.legend(handles=[Line2D([], [], color=plots.COLORS["blue"], lw=3, label="positive weight"),
-                       Line2D([], [], color=plots.COLORS["vermillion"], lw=3,
-                              label="negative weight")],
+                       Line2D([], [], color=plots.COLORS["vermillion"], lw=3, ls="--",
+                              label="negative weight (dashed)")],
               loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     return ax
 
