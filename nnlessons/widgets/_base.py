@@ -99,6 +99,11 @@ def choice(options, value, description, tooltip, button_width="auto"):
                            layout=w.Layout(width="max-content"))
 
 
+# ipywidgets puts a row of buttons under its label; beside it, as for sliders, keeps the widget
+# a row shorter. Styles in an HTML widget apply to the page: scoped to the course's explorers.
+ROW_OF_BUTTONS_STYLE = ("<style>.nnlessons-explorer .widget-toggle-buttons"
+                        "{display:flex;align-items:center}</style>")
+
 # The readout and the message are read line by line: ipywidgets' HTML widget spaces lines as
 # tall as a control (28 px); ordinary text spacing keeps the whole widget within a screen.
 TEXT_STYLE = "line-height:1.35;margin:2px 0"
@@ -135,7 +140,9 @@ class Explorer:
         row = w.HBox(self.control_widgets(), layout=w.Layout(flex_flow="row wrap"))
         row.add_class("nnlessons-controls")
         # the message line below the picture: what it says never moves the picture
-        self.widget = w.VBox([title, row, self.image, self.alert, self.readout])
+        # the page style for rows of buttons, in a part that takes no room
+        looks = w.HTML(ROW_OF_BUTTONS_STYLE, layout=w.Layout(display="none"))
+        self.widget = w.VBox([title, row, self.image, self.alert, self.readout, looks])
         self.widget.add_class("nnlessons-explorer")
         self.state = None
         self._layers = Layers(self.fig, self.axes, kept=self.backgrounds_kept)

@@ -113,7 +113,7 @@ class CapstoneState:
 
 class CapstoneTrainer(Explorer):
     title = "Train the digits network"
-    figsize = (11.0, 5.1)  # as shown, 394 px high: controls, figure and readout fit a screen
+    figsize = (11.0, 4.6)  # as shown, 355 px high: controls, figure and readout fit a screen
     nrows, ncols = 2, 2
 
     def __init__(self, hidden=32, epochs=20, learning_rate=0.1, text_progress=False):
