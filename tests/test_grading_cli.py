@@ -109,7 +109,7 @@ def test_json_report(graded):
     bob = by[("bob", "01_neuron")]
     assert 0 < bob["score"] < bob["max_score"]
     assert {t["name"]: t["status"] for t in bob["tests"]}["sigmoid_values"] == "failed"
-    assert by[("bob", "02_loss")]["score"] == 20
+    assert by[("bob", "02_loss")]["score"] == by[("bob", "02_loss")]["max_score"] == 27
     mallory = by[("mallory", "01_neuron")]
     assert mallory["score"] == 0 and all(t["status"] == "error" for t in mallory["tests"])
     assert "not a valid notebook" in mallory["tests"][0]["output"]
@@ -119,11 +119,11 @@ def test_json_report(graded):
 def test_csv_gradebook(graded):
     _, out = graded
     rows = list(csv.reader((out / "book.csv").open()))
-    assert rows[0] == ["student", "01_neuron (/28)", "02_loss (/20)", "total (/48)"]
+    assert rows[0] == ["student", "01_neuron (/28)", "02_loss (/27)", "total (/55)"]
     table = {row[0]: row[1:] for row in rows[1:]}
     assert table["alice"] == ["28", "", "28"]
     bob_01 = int(table["bob"][0])
-    assert table["bob"][1] == "20" and int(table["bob"][2]) == bob_01 + 20
+    assert table["bob"][1] == "27" and int(table["bob"][2]) == bob_01 + 27
     assert table["mallory"] == ["0", "", "0"]
     assert "notes" not in table
 

@@ -92,8 +92,8 @@ class LossExplorer(Explorer):
         ax = self.axes
         guess, error, loss = state.guess, state.error, state.squared_error
         ax.vlines(guess, 0.0, loss, color=plots.COLORS["vermillion"], ls=":", lw=1.5)
-        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5, marker="|",
-                ms=16, mew=3,
+        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5, ls="-",
+                marker="|", ms=16, mew=3,
                 solid_capstyle="butt", label=f"error 500 - {guess:g} = {error:g}", zorder=3)
         ax.plot(guess, loss, "o", color=plots.COLORS["vermillion"], ms=10, zorder=5, clip_on=False,
                 label=f"guess {guess:g}: loss {loss:,.0f}")
