@@ -156,14 +156,20 @@ def label(ax, title, xlabel, ylabel, legend=True):
 
 
 # ---- static figures: a caption for every figure, and a record of what it holds ---------------
+def _dashes(artist):
+    """An artist's dash pattern as text ("6 1.5 1 1.5"), or "" when it is solid. Read from the
+    pattern itself: named dashes and dash tuples all report "--" through the public API, and a
+    legend's copy of a patch keeps the pattern but not the style's name."""
+    offset, dashes = getattr(artist, "_unscaled_dash_pattern", (0, None))
+    return " ".join(f"{d:g}" for d in dashes) if dashes else ""
+
+
 def _linestyle(line):
-    """A line's style as text: "-", "None", or its dash pattern (named dashes and dash tuples
-    both report "--" through the public API, which would hide two different patterns)."""
+    """A line's style as text: "-", "None", or "dashes " and its dash pattern."""
     style = line.get_linestyle()
     if style in ("-", "None"):
         return style
-    offset, dashes = getattr(line, "_unscaled_dash_pattern", (0, None))
-    return "dashes " + " ".join(f"{d:g}" for d in dashes) if dashes else style
+    return f"dashes {_dashes(line)}" if _dashes(line) else style
 
 
 def _entry(artist, label):
@@ -175,9 +181,7 @@ def _entry(artist, label):
     if isinstance(artist, matplotlib.container.BarContainer):
         artist = artist.patches[0] if artist.patches else matplotlib.patches.Patch()
     if isinstance(artist, matplotlib.patches.Patch):
-        # a legend's copy of a patch keeps the dash pattern, not the style's name
-        offset, dashes = getattr(artist, "_unscaled_dash_pattern", (0, None))
-        outline = " ".join(f"{d:g}" for d in dashes) if dashes else "solid"
+        outline = _dashes(artist) or "solid"
         return [label, "patch", f"hatch {artist.get_hatch()}, line {outline}", "None"]
     kind = type(artist).__name__
     styles = getattr(artist, "get_linestyle", lambda: None)()

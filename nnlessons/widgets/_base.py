@@ -94,8 +94,8 @@ def choice(options, value, description, tooltip, button_width="auto"):
     return w.ToggleButtons(options=options, value=value, description=description,
                            tooltip=tooltip, tooltips=[f"{description}: {label}" for label in labels],
                            style={"description_width": "initial", "button_width": button_width},
-                           # as wide as its label and buttons: a narrower box puts the label on
-                           # a line of its own, a row of height lost
+                           # as wide as its label and buttons, so the buttons never wrap onto
+                           # a second line (the label sits beside them: ROW_OF_BUTTONS_STYLE)
                            layout=w.Layout(width="max-content"))
 
 
