@@ -88,7 +88,7 @@ def after(times, t0):
 def measure_continuous(page, path, n, i, handle, track, moves):
     """Press the handle, move in `moves` steps across the track and back; per move that changes
     the value, milliseconds from the move event to the new picture's load."""
-    latencies, skipped = [], 0
+    latencies, skipped, parts = [], 0, []
     handle.scroll_into_view_if_needed()
     box, rail = handle.bounding_box(), track.bounding_box()
     y = box["y"] + box["height"] / 2
@@ -111,8 +111,15 @@ def measure_continuous(page, path, n, i, handle, track, moves):
             skipped += 1
             continue
         latencies.append(log["loads"][0] - log["moves"][0])
+        source = after(log["srcs"], log["moves"][0])
+        if source is not None:
+            parts.append((source - log["moves"][0], log["loads"][0] - source))
     page.mouse.up()
     tb_settle(page, path)
+    if parts:
+        trip, show = zip(*parts)
+        print(f"    move -> new picture's bytes in the page: median {statistics.median(trip):.0f} ms;"
+              f" bytes -> picture shown: median {statistics.median(show):.0f} ms", flush=True)
     return latencies, skipped
 
 

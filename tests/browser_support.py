@@ -432,6 +432,15 @@ JS_WIDGET_STATE = """
   if (value instanceof DataView) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   else if (value && value.buffer) bytes = new Uint8Array(value.buffer);
   for (let i = 0; i < bytes.length; i++) { hash ^= bytes[i]; hash = Math.imul(hash, 16777619) >>> 0; }
+  // the resolution the PNG says it was drawn at (its pHYs chunk, in pixels per metre), if any
+  let dpi = null;
+  for (let i = 8; i + 12 < Math.min(bytes.length, 200); i++) {
+    if (bytes[i] === 0x70 && bytes[i + 1] === 0x48 && bytes[i + 2] === 0x59 && bytes[i + 3] === 0x73) {
+      const perMetre = ((bytes[i + 4] << 24) | (bytes[i + 5] << 16) | (bytes[i + 6] << 8) | bytes[i + 7]) >>> 0;
+      if (bytes[i + 12] === 1) dpi = perMetre * 0.0254;
+      break;
+    }
+  }
   const box = w.node.getBoundingClientRect();
   const ibox = w.img.getBoundingClientRect();
   let pending = 0;
@@ -475,7 +484,7 @@ JS_WIDGET_STATE = """
   const src = w.img.getAttribute('src') || '';
   return {
     status: kernel ? kernel.status : null, pending,
-    hash, bytes: bytes.length, src, complete: w.img.complete && w.img.naturalWidth > 0,
+    hash, bytes: bytes.length, dpi, src, complete: w.img.complete && w.img.naturalWidth > 0,
     title: text(w.title), message: text(w.message), readoutText: text(w.readout),
     traceback: /Traceback|hit an error/.test(w.node.innerText),
     height: box.height, top: box.top, imgTop: ibox.top - box.top, imgWidth: ibox.width,

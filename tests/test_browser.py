@@ -208,7 +208,7 @@ MAX_WIDGET_HEIGHT = 600.0
 MIN_SCALE = 0.75
 MIN_TEXT_PX = 11.0
 DEFAULT_FONT_PT = 11.0  # a figure without its record: the course style's smallest font
-PX_PER_PT = 100 / 72    # figures are drawn at 100 dpi
+DEFAULT_DPI = 100       # a figure's resolution when its PNG does not say (the course style's)
 SETTLE_POLL_MS = 50
 DRAG_MOVES = 4  # mouse moves per drag: each one a value the slider may send
 
@@ -424,7 +424,8 @@ class Explorer:
 
     def check_projector(self, s):
         scale = s["imgWidth"] / s["naturalWidth"] if s["naturalWidth"] else 0.0
-        text_px = DEFAULT_FONT_PT * PX_PER_PT * scale
+        # a widget's picture is drawn at the resolution its PNG says (see widgets._base)
+        text_px = DEFAULT_FONT_PT * (s["dpi"] or DEFAULT_DPI) / 72 * scale
         if scale < MIN_SCALE:
             self.problem(f"its image is drawn at {scale:.0%} of its natural width "
                          f"({s['imgWidth']:.0f} of {s['naturalWidth']} px; at least "
@@ -637,7 +638,7 @@ def measure_static_figures(page, path, stem, artifacts, problems):
             figure = page.evaluate(bs.JS_STATIC_FIGURES, path)[k]
         scale = figure["width"] / figure["naturalWidth"] if figure["naturalWidth"] else 0.0
         font = figure["fontsPt"] or DEFAULT_FONT_PT
-        text_px = font * PX_PER_PT * scale
+        text_px = font * DEFAULT_DPI / 72 * scale
         where = f"{stem}: static figure {k + 1} (cell {figure['cell'] + 1})"
         if scale < MIN_SCALE:
             problems.append(f"{where} is drawn at {scale:.0%} of its natural width "

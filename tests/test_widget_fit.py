@@ -2,10 +2,10 @@
 
 The measured room (see HELPERS_CONTEXT / issue 15): at 1280x720 with JupyterLab's file browser
 open an output area is about 850 px wide and the notebook shows about 600 px of height. A widget's
-PNG is shown at min(natural width, 850) px, its height scaled with it. So a widget's figure must be
-at most 1100 px wide at its natural size (75% of it still shown: its 11 pt text stays above 11 px),
-no text below 11 pt, and its picture as shown at most 420 px high, leaving room for the title,
-two rows of controls, the message line and the readout.
+PNG is shown at min(natural width, 850) px, its height scaled with it. A widget draws its picture
+850 px wide at most (fewer dots per inch for a figure wider than 8.5 in), so it is shown at its
+natural size; no text below 11 pt (11 px or more as shown), and its picture as shown at most 420 px
+high, leaving room for the title, two rows of controls, the message line and the readout.
 
 Colour is never the only cue: in every axes, the curves a legend (or a label) names differ in
 line style or marker as well.
@@ -17,7 +17,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from nnlessons import widgets
+from nnlessons import plots, widgets
 
 import sweep_support
 
@@ -77,6 +77,13 @@ def test_the_widget_fits_a_projector(make, settings):
         assert explorer.fig.get_size_inches()[0] * explorer.fig.dpi <= WIDEST
         assert shown_height(explorer.image.value) <= TALLEST_SHOWN, values
         assert smallest_font(explorer.fig) >= SMALLEST, values
+        # drawn as wide as it is shown (widgets._base.SHOWN_WIDTH), at the dots per inch its
+        # PNG says: its smallest letters as shown, in px
+        dpi = plots.png_dpi(explorer.image.value)
+        assert dpi == pytest.approx(explorer.fig.dpi, rel=1e-4), values
+        assert width == pytest.approx(min(SHOWN_WIDTH, explorer.figsize[0] * 100), abs=1)
+        shown_px = smallest_font(explorer.fig) * dpi / 72 * min(1, SHOWN_WIDTH / width)
+        assert shown_px >= 11, f"{values}: smallest text {shown_px:.1f} px as shown"
 
 
 @pytest.mark.parametrize("make, settings", cases())

@@ -8,6 +8,7 @@ from matplotlib.legend import Legend
 
 from nnlessons import data, plots
 from nnlessons.calculus import numerical_gradient, relative_error, verdict
+from nnlessons import widgets
 from nnlessons.widgets import activations as act_w
 from nnlessons.widgets import backprop, batches, capstone, overfitting
 
@@ -491,6 +492,22 @@ def test_to_png_renders_png_at_own_and_other_dpi():
     ax.plot([0, 1], [1, 0])
     small, large = plots.to_png(fig, dpi=50), plots.to_png(fig)
     assert small.startswith(PNG) and large.startswith(PNG) and len(large) > len(small)
+
+
+def test_a_widget_png_says_its_resolution_as_image_readers_see_it():
+    import io
+
+    from PIL import Image
+    fig, ax = plots.new_figure(figsize=(11, 4), dpi=850 / 11)
+    ax.plot([0, 1], [1, 0])
+    png = plots.to_png(fig)
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (850, round(4 * 850 / 11))
+    assert image.info["dpi"] == pytest.approx((850 / 11, 850 / 11), abs=0.01)
+    assert plots.png_dpi(png) == pytest.approx(850 / 11, abs=0.01)
+    assert plots.png_dpi(plots.encode_png(np.zeros((2, 3, 4), np.uint8))) is None
+    assert widgets._base.widget_dpi((11, 4)) == pytest.approx(850 / 11)
+    assert widgets._base.widget_dpi((7, 4)) == 100  # narrower than shown: the course's own
 
 
 def test_digits_split_is_disjoint_and_covers_everything():

@@ -182,4 +182,4 @@ class Layers:
             artist.set_animated(True)
             ax.draw_artist(artist)
         self.foreground += legends  # removed before the next `draw`, which makes its own
-        return plots.encode_png(np.asarray(canvas.buffer_rgba()))
+        return plots.encode_png(np.asarray(canvas.buffer_rgba()), dpi=canvas.figure.dpi)
