@@ -45,6 +45,11 @@ PROMISES = [
     # a fixed rate jitters: it ends far from the lowest point here and in the hidden tests
     ("06_batches", "and for other data, starts and batch sizes in the hidden tests",
      "settle_fixed_rate", ["settle_sgd_on_the_bowl", "settle_from_far"], None),
+    # my_choice's public twin judges the choice against the notebook's own curves
+    ("07_overfitting", "The self-check judges your numbers against the curves this notebook "
+     "computes", "choice_slow_rate", ["choice_fits_the_notebook_curves"], "5% above"),
+    ("07_overfitting", "The self-check judges your numbers against the curves this notebook "
+     "computes", "choice_last_epoch", ["choice_fits_the_notebook_curves"], "2% above"),
 ]
 PROMISE_WORDS = re.compile(r"hidden test|self-check|will catch|it catches|catches", re.I)
 

@@ -358,7 +358,7 @@ def save_weights_names(student, expect):
 
 
 @suite.test(function="load_weights", points=2, hidden=True,
-            case="ordinary inputs of another size: "
+            case="how good your result is: "
                  "your saved network on the test digits (80% or more)",
             hint="train until the validation accuracy is high, save, and load the same file")
 def held_out_accuracy_80(student, expect):
@@ -366,7 +366,7 @@ def held_out_accuracy_80(student, expect):
 
 
 @suite.test(function="load_weights", points=2, hidden=True,
-            case="ordinary inputs of another size: "
+            case="how good your result is: "
                  "your saved network on the test digits (90% or more)",
             hint="more hidden neurons, more epochs or another learning rate; watch the "
                  "validation accuracy")
@@ -375,7 +375,7 @@ def held_out_accuracy_90(student, expect):
 
 
 @suite.test(function="load_weights", points=3, hidden=True,
-            case="ordinary inputs of another size: "
+            case="how good your result is: "
                  "your saved network on the test digits (95% or more)",
             hint="lesson 09's network reaches 96%: 64 hidden ReLU neurons, early stopping")
 def held_out_accuracy_95(student, expect):

@@ -380,3 +380,49 @@ def choice_is_justified(student, expect):
                 f"the justification should be a few sentences (20 words or more; it has "
                 f"{words}) about what the validation curves show",
                 hint="say what each rate's curve does and why your epoch is the one to keep")
+
+
+def nearest_run(curves, rate):
+    """The curve of the run whose rate is nearest to `rate`: {rate: curve} -> curve."""
+    return np.asarray(curves[min(curves, key=lambda r: abs(r - rate))], dtype=float)
+
+
+def check_rate_against(expect, rate, curves, inputs):
+    """The rate's run reaches, within 5%, the lowest validation loss any run reaches."""
+    chosen = nearest_run(curves, rate).min()
+    lowest = min(float(np.min(curve)) for curve in curves.values())
+    expect.true(chosen <= 1.05 * lowest, f"the lowest validation loss of the rate you chose, "
+                f"{chosen:.4g}, is more than 5% above the lowest that another rate reaches",
+                inputs=inputs, hint="compare the lowest point of every curve; a diverging or "
+                "still-falling curve does not reach the lowest one")
+
+
+def check_epoch_against(expect, rate, epoch, curves, inputs):
+    """The epoch's validation loss is within 2% of the lowest of its rate's run."""
+    curve = nearest_run(curves, rate)
+    expect.true(epoch <= len(curve), f"the run of rate {rate} stopped after {len(curve)} "
+                f"epochs, before the epoch you chose ({epoch})", inputs=inputs,
+                hint="a run that blows up is stopped early: its rate is too large")
+    expect.true(curve[epoch - 1] <= 1.02 * curve.min(), f"the validation loss in the epoch you "
+                f"chose ({epoch}) is {curve[epoch - 1]:.4g}, more than 2% above the lowest of "
+                f"its run", inputs=inputs, hint="keep the weights of an epoch near the lowest "
+                "validation loss of your rate, not the last epoch")
+
+
+@suite.test(function="my_choice", points=1,
+            case="how good your result is: your rate and epoch, against the curves this "
+                 "notebook computes")
+def choice_fits_the_notebook_curves(student, expect):
+    """Your rate and epoch against the four curves of this notebook, read through its
+    validation_curve(rate): the rate's run reaches the lowest validation loss of all runs
+    (within 5%), and your epoch is near the lowest of that run (within 2%). The grader checks
+    the same against runs it trains itself."""
+    rate, epoch, _ = checked_choice(expect, student.my_choice())
+    curves = {r: student.validation_curve(r) for r in CHOICE_RATES}
+    inputs = "the curves of validation_curve(rate) for the four rates of the table"
+    for r, curve in curves.items():
+        expect.true(np.ndim(curve) == 1 and np.size(curve) >= 1, f"validation_curve({r}) "
+                    f"should give one validation loss per epoch run", inputs=inputs,
+                    hint="run the notebook's table cell as it is given")
+    check_rate_against(expect, rate, curves, inputs)
+    check_epoch_against(expect, rate, epoch, curves, inputs)

@@ -8,6 +8,7 @@ tests, the gradient check on hidden shapes and the test accuracy measured on dig
 never shows, are the instructor's (instructor/graders/ex09_capstone.py)."""
 import numpy as np
 
+from nnlessons.grading.expect import scalar
 from nnlessons.grading.suite import Suite
 
 # Everything of the course that computes a network is off limits: the capstone is built from
@@ -454,3 +455,32 @@ def trained_weights_load(student, expect):
     hidden = np.shape(got["W1"])[-1] if np.ndim(got["W1"]) == 2 else 0
     check_params(expect, got, [(64, hidden), (hidden,), (hidden, 10), (10,)], inputs)
     expect.true(hidden >= 1, "W1 should be a (64, hidden) matrix", inputs=inputs)
+
+
+@suite.test(function="load_weights", points=1,
+            case="how good your result is: your saved network on the notebook's validation "
+                 "digits (95% or more)")
+def saved_network_reads_validation_digits(student, expect):
+    """The network the notebook saved, read with your load_weights and scored with your
+    accuracy on the notebook's 270 validation digits (its own split, seed 0). The grader
+    measures the same file on the test quarter, which neither this check nor the notebook
+    shows: 95% there earns full marks, 80% and 90% part of them."""
+    from nnlessons import data
+    X, y = data.digits()
+    X_rest, _, y_rest, _ = data.train_test_split(X, y, 0.25, seed=0)
+    _, X_val, _, y_val = data.train_test_split(X_rest, y_rest, 0.2, seed=0)
+    inputs = f"your {WEIGHTS_FILE}, read with your load_weights; the 270 validation digits"
+    got = student.load_weights(WEIGHTS_FILE)
+    expect.true(isinstance(got, dict) and all(name in got for name in NAMES),
+                "load_weights should return a dict with the keys W1, b1, W2, b2", inputs=inputs)
+    hidden = np.shape(got["W1"])[-1] if np.ndim(got["W1"]) == 2 else 0
+    check_params(expect, got, [(64, hidden), (hidden,), (hidden, 10), (10,)], inputs)
+    value = scalar(student.accuracy(X_val, y_val, arrays(got)))
+    expect.true(value is not None, "accuracy should return one number", inputs=inputs,
+                hint="this check scores your network with your accuracy: make its own "
+                     "check pass first")
+    expect.true(value >= 0.95, f"your saved network reads {value:.1%} of the validation "
+                f"digits right (by your accuracy); full marks need 95% of the test digits",
+                inputs=inputs, hint="train until the validation accuracy is high (more "
+                "hidden neurons, more epochs or another learning rate), then save again; "
+                "the score is your accuracy's, so its own check must pass too")
