@@ -212,11 +212,13 @@ class Explorer:
         return self
 
     def forget(self):
-        """Wipe everything this explorer remembers (its `Memo`s): the next visit of a setting
-        computes it afresh, as the first one did. For benchmarks."""
+        """Wipe everything this explorer remembers (its `Memo`s and the backgrounds it keeps):
+        the next visit of a setting computes and draws it afresh, as the first one did. For
+        benchmarks."""
         for value in vars(self).values():
             if isinstance(value, Memo):
                 value.clear()
+        self._layers.reset(self.fig, self.axes)
 
     def guarded(self, callback):
         """`callback`, for a control's observer: an exception it raises is shown in the widget

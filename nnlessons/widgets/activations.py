@@ -180,6 +180,9 @@ class ActivationExplorer(Explorer):
     figsize = (11.0, 3.75)
     nrows, ncols = 1, 3
     width_ratios = (0.8, 1.0, 1.0)
+    # one background per learning rate (see `background_key`): going back to a rate tried
+    # before costs no more than a drag
+    backgrounds_kept = 8
 
     def __init__(self, activation="sigmoid", depth=10, init="Xavier / He (auto)",
                  learning_rate=0.1):
@@ -227,7 +230,11 @@ class ActivationExplorer(Explorer):
                                " ".join(notes))
 
     def background_key(self, state):
-        return ()  # every axis is fixed for all settings: the panels stop jumping
+        # every axis is fixed for all settings, so the panels stop jumping; the right panel
+        # (two networks trained at the learning rate) changes only with the rate, which
+        # updates once let go: it is drawn with the background, so a drag of the depth or a
+        # new activation redraws only the other two panels
+        return (state.learning_rate,)
 
     def draw_background(self, state):
         shape, grads, dead = self.axes
@@ -249,17 +256,9 @@ class ActivationExplorer(Explorer):
         dead.set_xlim(-0.5, DEAD_EPOCHS + 0.5)
         dead.set_ylim(-3, 103)
         plots.label(dead, "", "epoch", "share of hidden units (%)", legend=False)
+        self._draw_dead_units(dead, state)
 
-    def draw(self, state):
-        shape, grads, dead = self.axes
-        shape.plot(state.z, state.f, **SHAPE_STYLES["f(z)"])
-        shape.plot(state.z, state.f_prime, **SHAPE_STYLES["f'(z)"])
-        shape.set_title(f"{state.activation} and its slope")
-        layers = np.arange(1, state.depth + 1)
-        for name, g in state.sizes.items():
-            shown = np.where(g > 0, g, np.nan)   # log axes cannot show 0
-            grads.plot(layers, shown, **GRADIENT_STYLES[name])
-        grads.set_title(f"Gradient per layer, {state.init.split(' (')[0]} start")
+    def _draw_dead_units(self, dead, state):
         for name, style in DEAD_STYLES.items():
             shares, accuracy, note = state.dead[name]
             kind = "dead" if name == "relu" else "inactive"
@@ -269,6 +268,17 @@ class ActivationExplorer(Explorer):
         # two digits keep the longest title (a rate like 0.0158) inside the frozen layout
         dead.set_title(f"Units with z ≤ 0, rate {state.learning_rate:.2g}")
         dead.legend(loc="best", framealpha=0.9)
+
+    def draw(self, state):
+        shape, grads, _ = self.axes
+        shape.plot(state.z, state.f, **SHAPE_STYLES["f(z)"])
+        shape.plot(state.z, state.f_prime, **SHAPE_STYLES["f'(z)"])
+        shape.set_title(f"{state.activation} and its slope")
+        layers = np.arange(1, state.depth + 1)
+        for name, g in state.sizes.items():
+            shown = np.where(g > 0, g, np.nan)   # log axes cannot show 0
+            grads.plot(layers, shown, **GRADIENT_STYLES[name])
+        grads.set_title(f"Gradient per layer, {state.init.split(' (')[0]} start")
 
     def describe(self, state):
         sizes = ", ".join(f"{name} {g[0] / g[-1]:.1e}" if g[-1] > 0 else f"{name} n/a"
@@ -299,4 +309,7 @@ def benchmark_cases():
                                     ("leaky_relu", 5, "large (std 1)", 2.0),
                                     ("elu", 30, "Xavier / He (auto)", 0.1),
                                     ("sigmoid", 2, "large (std 1)", 10.0))]
-    return [("activation_explorer", activation_explorer, settings)]
+    # the slider that redraws while dragging: depth, at one rate and activation
+    depths = [{"depth": d} for d in list(range(2, MAX_DEPTH + 1, 3)) + [MAX_DEPTH]]
+    return [("activation_explorer", activation_explorer, settings),
+            ("activation_explorer: depth slider", activation_explorer, depths)]
