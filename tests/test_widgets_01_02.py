@@ -204,6 +204,7 @@ def test_cross_entropy_explorer_every_control_at_both_ends():
     values, slopes = e.axes
     for label in (0, 1):
         e.set(label=label)
+        values, slopes = e.axes  # each target keeps a figure of its own (backgrounds_kept)
         p, squared, cross = loss_w.loss_curves(label)
         assert np.allclose(values.get_lines()[1].get_ydata(), cross)
         assert np.allclose(slopes.get_lines()[1].get_ydata(), loss_w.slope_curves(label)[1])
@@ -221,6 +222,7 @@ def test_cross_entropy_explorer_every_control_at_both_ends():
             if wrong:
                 assert "27.6" in e.alert.value
     e.set(p=0.9, label=1)
+    values, slopes = e.axes
     assert e.alert.value == "" and "p̂ = 0.90" in values.get_title()
     assert e.update().startswith(PNG)
 
@@ -301,13 +303,19 @@ def test_cross_entropy_background_holds_for_both_labels():
     e.set(p=0.0, label=1)
     assert "clips p̂" in e.alert.value and "t = 1" in values.get_title()
     assert "label y" not in e.title and " y" not in e.readout.value
+    # a dragged p̂ keeps the background (the curves of its target); each target has its own,
+    # with the same limits and scales
+    keys = {}
     for label in (0, 1):
         for p in (0.0, 0.3, 1.0):
             e.set(p=p, label=label)
-            assert e.background_key(e.state) == key
+            values, slopes = e.axes
+            keys.setdefault(label, e.background_key(e.state))
+            assert e.background_key(e.state) == keys[label]
             assert values.get_ylim() == (0.0, loss_w.CE_TOP)
             assert slopes.get_yscale() == "log"
             assert slopes.get_ylim() == pytest.approx((loss_w.SLOPE_FLOOR, loss_w.SLOPE_TOP))
+    assert keys[0] != keys[1] and keys[1] == key
 
 
 def test_decision_line_distance_and_nearest_point():

@@ -25,6 +25,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import losses, plots
 from ._base import Explorer, readonly
+from ._layers import fixed_legend
 from ._layout import freeze_layout
 
 __all__ = ["loss_explorer", "LossExplorer", "LossState", "cross_entropy_explorer",
@@ -59,6 +60,11 @@ class LossState:
     message: str = ""
 
 
+# the marks of the crowd explorer, in its legend and on the plot
+ERROR_STYLE = dict(color=plots.COLORS["orange"], lw=5, ls="-", marker="|", ms=16, mew=3)
+GUESS_STYLE = dict(color=plots.COLORS["vermillion"], marker="o", ls="none", ms=10)
+
+
 class LossExplorer(Explorer):
     title = "Crowd counting: how wrong is a guess?"
     figsize = (9.0, 4.2)
@@ -87,18 +93,21 @@ class LossExplorer(Explorer):
         ax.ticklabel_format(axis="y", style="plain")
         ax.yaxis.set_major_formatter("{x:,.0f}")
         plots.label(ax, "", "guess (people)", "squared error", legend=False)
+        # the legend names what each mark is, the same for every guess: drawn once (a legend
+        # made on every update cost two thirds of it); the title gives this guess's numbers
+        fixed_legend(ax, [*ax.get_lines(), ("error 500 - guess", ERROR_STYLE),
+                          ("your guess and its squared error", GUESS_STYLE)],
+                     loc="upper center")
 
     def draw(self, state):
         ax = self.axes
         guess, error, loss = state.guess, state.error, state.squared_error
         ax.vlines(guess, 0.0, loss, color=plots.COLORS["vermillion"], ls=":", lw=1.5)
-        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], color=plots.COLORS["orange"], lw=5, ls="-",
-                marker="|", ms=16, mew=3,
-                solid_capstyle="butt", label=f"error 500 - {guess:g} = {error:g}", zorder=3)
-        ax.plot(guess, loss, "o", color=plots.COLORS["vermillion"], ms=10, zorder=5, clip_on=False,
-                label=f"guess {guess:g}: loss {loss:,.0f}")
-        ax.set_title(f"Guess {guess:g}: squared error {loss:,.0f}")
-        ax.legend(loc="upper center", framealpha=0.9)
+        ax.plot([guess, TRUE_CROWD], [0.0, 0.0], **ERROR_STYLE, solid_capstyle="butt",
+                zorder=3)
+        ax.plot(guess, loss, **GUESS_STYLE, zorder=5, clip_on=False)
+        ax.set_title(f"Guess {guess:g}: error 500 - {guess:g} = {error:g}, "
+                     f"squared error {loss:,.0f}")
 
     def describe(self, state):
         g, e, loss = state.guess, state.error, state.squared_error
@@ -189,8 +198,12 @@ class CrossEntropyExplorer(Explorer):
                                  slope_curves=slope_curves(label), wrongness=wrongness,
                                  message=message)
 
+    # one background per target: the curves and the legend change only with t, a dragged p̂
+    # moves only the points, and going back to the other t costs no more than a drag
+    backgrounds_kept = 2
+
     def background_key(self, state):
-        return ()  # the limits and scales fit both labels: only curves and points move
+        return (state.label,)  # the limits and scales fit both labels
 
     def draw_background(self, state):
         values, slopes = self.axes
@@ -212,18 +225,19 @@ class CrossEntropyExplorer(Explorer):
                                  ["squared error: |2(p̂ - t)|",
                                   "cross-entropy: |p̂ - t| / (p̂(1 - p̂))"],
                                  loc="upper center", framealpha=0.9))
+        grid, squared, cross = state.curves
+        values.plot(grid, squared, color=se_color, ls="-",
+                    label=f"squared error ({state.label} - p̂)²")
+        values.plot(grid, cross, color=ce_color, ls="--", label="cross-entropy")
+        values.legend(loc="upper center", framealpha=0.9)
+        se_slope, ce_slope = state.slope_curves
+        slopes.plot(grid, se_slope, color=se_color, ls="-")
+        slopes.plot(grid, ce_slope, color=ce_color, ls="--")
 
     def draw(self, state):
-        # The curves change with the label: drawn here, they keep the background the same for
-        # both labels, and four lines cost far less than the full redraw a new background needs.
         values, slopes = self.axes
         p, label = state.p, state.label
-        grid, squared, cross = state.curves
         se_color, ce_color = plots.COLORS["blue"], plots.COLORS["vermillion"]
-        # an explicit style: the axes are not cleared between updates, so the style cycle
-        # would give the curve another style on every redraw
-        values.plot(grid, squared, color=se_color, ls="-", label=f"squared error ({label} - p̂)²")
-        values.plot(grid, cross, color=ce_color, ls="--", label="cross-entropy")
         for value, color in ((state.squared, se_color), (state.cross, ce_color)):
             shown = min(value, CE_TOP - 0.15)
             values.plot(p, shown, "s" if color == ce_color else "o", color=color, ms=10,
@@ -237,11 +251,6 @@ class CrossEntropyExplorer(Explorer):
                                 arrowprops={"arrowstyle": "-|>", "color": color})
         values.set_title(f"Target t = {label}, p̂ = {p:.2f}: squared {state.squared:.3f}, "
                          f"CE {state.cross:.3f}")
-        values.legend(loc="upper center", framealpha=0.9)
-
-        se_slope, ce_slope = state.slope_curves
-        slopes.plot(grid, se_slope, color=se_color, ls="-")
-        slopes.plot(grid, ce_slope, color=ce_color, ls="--")
         for value, color in ((state.squared_slope, se_color), (state.cross_slope, ce_color)):
             shown = float(np.clip(abs(value), SLOPE_FLOOR, SLOPE_TOP))
             slopes.plot(p, shown, "s" if color == ce_color else "o", color=color, ms=10,
