@@ -21,7 +21,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +46,13 @@ JS_WATCH = """
   w.img.addEventListener('load', load);
   const observer = new MutationObserver(() => log.srcs.push(performance.now()));
   observer.observe(w.img, {attributes: true, attributeFilter: ['src']});
+  // resolves with the log at the picture's first load after this call (or null after 20 s):
+  // waiting on it costs the page nothing, where polling the log would take CPU from the very
+  // work being timed (the page decoding the picture, the kernel drawing it)
+  window.__latDone = new Promise(resolve => {
+    w.img.addEventListener('load', () => setTimeout(() => resolve(log), 0), {once: true});
+    setTimeout(() => resolve(null), 20000);
+  });
   window.__latDetach = () => {
     document.removeEventListener('mousemove', move, true);
     document.removeEventListener('mouseup', up, true);
@@ -57,6 +63,7 @@ JS_WATCH = """
 }
 """
 JS_LOG = "() => window.__lat"
+JS_NEXT_PICTURE = "() => window.__latDone"
 JS_SLIDER_VALUE = """
 ([path, n, i]) => Number(window.__nnl[path][n].controls[i].el.querySelector('.noUi-target')
                          .noUiSlider.get())
@@ -68,16 +75,6 @@ def percentile(values, q):
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def wait_for(page, predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = page.evaluate(JS_LOG)
-        if predicate(log):
-            return log
-        page.wait_for_timeout(5)
-    return None
 
 
 def after(times, t0):
@@ -106,8 +103,8 @@ def measure_continuous(page, path, n, i, handle, track, moves):
         if page.evaluate(JS_SLIDER_VALUE, [path, n, i]) == before:
             skipped += 1
             continue
-        log = wait_for(page, lambda lg: lg["moves"] and lg["loads"], timeout=20)
-        if log is None:
+        log = page.evaluate(JS_NEXT_PICTURE)
+        if log is None or not log["moves"] or not log["loads"]:
             skipped += 1
             continue
         latencies.append(log["loads"][0] - log["moves"][0])
@@ -137,8 +134,8 @@ def measure_release(page, path, n, i, handle, track, releases):
         page.mouse.move(x, y, steps=3)
         page.evaluate(JS_WATCH, [path, n])
         page.mouse.up()
-        log = wait_for(page, lambda lg: lg["ups"] and after(lg["loads"], lg["ups"][0]), 60)
-        if log is not None:
+        log = page.evaluate(JS_NEXT_PICTURE)
+        if log is not None and log["ups"] and after(log["loads"], log["ups"][0]) is not None:
             latencies.append(after(log["loads"], log["ups"][0]) - log["ups"][0])
         tb_settle(page, path)
     return latencies
