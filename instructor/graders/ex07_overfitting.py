@@ -361,3 +361,19 @@ def choice_epoch_near_the_minimum(student, expect):
     rate, epoch, _ = checked_choice(expect, student.my_choice())
     check_epoch_against(expect, rate, epoch, choice_curves(), "the curves retrained by the "
                         "grader")
+
+
+# The public choice_fits_the_notebook_curves judges the choice on the curves the notebook's
+# validation_curve gives: that it still gives the table's curves is checked here, against the
+# grader's own runs, so a validation_curve rewritten to flatter a choice earns nothing.
+@suite.test(function="my_choice", points=1, hidden=True,
+            case="how good your result is: the curves your validation_curve gives, against "
+                 "the grader's runs",
+            hint="run the notebook's table cell as it is given: validation_curve is part of it")
+def choice_curves_are_the_tables(student, expect):
+    checked_choice(expect, student.my_choice())  # a choice there must be, to be judged
+    for rate, curve in choice_curves().items():
+        got = np.asarray(student.validation_curve(rate), dtype=float)
+        expect.true(got.shape == curve.shape and np.allclose(got, curve, rtol=1e-6, atol=1e-9),
+                    f"validation_curve({rate}) does not give the validation losses of the "
+                    f"table's run of rate {rate}", inputs="the four rates of the table")

@@ -349,7 +349,7 @@ def infinite_losses(student, expect):
 # --- my_choice() -> {"learning_rate", "epoch", "why"} -----------------------------------------
 # Past what lesson 07 wrote out: the learner reads validation curves and chooses; graded on the
 # numbers chosen (the hidden tests recompute the curves) and on a justification.
-suite.hidden_counts["my_choice"] = 2
+suite.hidden_counts["my_choice"] = 3
 CHOICE_RATES, CHOICE_EPOCHS = (0.003, 0.01, 0.03, 0.1), 300
 
 
