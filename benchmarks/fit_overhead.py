@@ -35,14 +35,15 @@ def time_work(epochs):
     """The same epochs with nothing but their work: shuffle, update, check, score."""
     net = MLP([2, 2, 1], "sigmoid", seed=3)
     params = net.parameters()
-    scratch = {name: np.empty_like(p) for name, p in params.items()}
+    scratch = training._scratch(params)
     rng = np.random.default_rng(0)
     start = time.process_time()
     for _ in range(epochs):
-        rows = rng.permutation(1)
-        _, grads = net._loss_and_gradients(X[rows], T[rows], LOSS)
-        training.sgd_step(net, grads, RATE, 0.0, scratch)
-        training.diverged(net)
+        order = rng.permutation(1)
+        X_shuffled, T_shuffled = X[order], T[order]  # the epoch's shuffled copy, sliced
+        _, grads = net._loss_and_gradients(X_shuffled[0:1], T_shuffled[0:1], LOSS)
+        training.sgd_step(net, grads, RATE, 0.0, scratch[0])
+        training._all_within(params, scratch, training.LIMIT)  # the divergence check
         training._score(net, X, T, LOSS)
     return (time.process_time() - start) / epochs
 
