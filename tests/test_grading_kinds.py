@@ -36,8 +36,8 @@ KINDS = [
 # "ordinary inputs of another size": my_choice's rate and epoch, judged by the hidden tests
 # against curves the grader retrains and by a public twin against the notebook's own curves
 # (its validation_curve), with no answer stored; and load_weights' saved network, measured by
-# the hidden tests on the held-out test digits (which stay unseen) and by a public twin on the
-# notebook's validation digits, with the learner's accuracy.
+# the hidden tests on the test digits (which the notebook sets aside and never trains on) and by
+# a public twin on the notebook's validation digits, with the learner's accuracy.
 KNOWN_GAPS = {}
 
 

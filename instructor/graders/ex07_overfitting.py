@@ -319,26 +319,34 @@ def early_stopping_no_finite_loss(student, expect):
 
 # --- my_choice() -> {"learning_rate", "epoch", "why"} -----------------------------------------
 
+import threading  # noqa: E402
+
 from nnlessons import MLP, data, fit  # noqa: E402
 from nnlessons.grading.suites.ex07_overfitting import (  # noqa: E402
     CHOICE_EPOCHS, CHOICE_RATES, check_epoch_against, check_rate_against, checked_choice)
 
 _curves = {}
+# `grade --jobs N` grades submissions on threads that share this module: one of them trains the
+# curves while the others wait, so none judges a choice on a half-filled set of curves
+_curves_lock = threading.Lock()
 
 
 def choice_curves():
     """The notebook's validation curves, recomputed here (the same data, network and seeds)."""
-    if not _curves:
-        X_train, y_train = data.noisy_curve(20, 0.3, seed=0)
-        X_val, y_val = data.noisy_curve(60, 0.3, seed=10)
-        scaler = data.Standardizer().fit(X_train)
-        for rate in CHOICE_RATES:
-            net = MLP([1, 60, 1], ["tanh", "identity"], seed=0)
-            history = fit(net, scaler.transform(X_train), y_train, epochs=CHOICE_EPOCHS,
-                          batch_size=4, learning_rate=rate,
-                          validation=(scaler.transform(X_val), y_val), seed=0)
-            _curves[rate] = np.array(history.val_loss)
-    return _curves
+    with _curves_lock:
+        if not _curves:
+            X_train, y_train = data.noisy_curve(20, 0.3, seed=0)
+            X_val, y_val = data.noisy_curve(60, 0.3, seed=10)
+            scaler = data.Standardizer().fit(X_train)
+            curves = {}
+            for rate in CHOICE_RATES:
+                net = MLP([1, 60, 1], ["tanh", "identity"], seed=0)
+                history = fit(net, scaler.transform(X_train), y_train, epochs=CHOICE_EPOCHS,
+                              batch_size=4, learning_rate=rate,
+                              validation=(scaler.transform(X_val), y_val), seed=0)
+                curves[rate] = np.array(history.val_loss)
+            _curves.update(curves)
+        return dict(_curves)
 
 
 # Both are graded on the learner's result, judged against curves the grader trains itself;
@@ -361,19 +369,27 @@ def choice_epoch_near_the_minimum(student, expect):
     rate, epoch, _ = checked_choice(expect, student.my_choice())
     check_epoch_against(expect, rate, epoch, choice_curves(), "the curves retrained by the "
                         "grader")
+    # an epoch is judged only on the run of a rate that reaches the lowest loss: the first
+    # epoch of a diverging run is its lowest point, and no answer
+    check_rate_against(expect, rate, choice_curves(), "the curves retrained by the grader")
 
 
 # The public choice_fits_the_notebook_curves judges the choice on the curves the notebook's
-# validation_curve gives: that it still gives the table's curves is checked here, against the
-# grader's own runs, so a validation_curve rewritten to flatter a choice earns nothing.
+# validation_curve gives. Here the same judgement runs on the grader's own runs, and the curves
+# validation_curve gives must be those runs: a validation_curve rewritten to flatter a choice
+# (whenever it is called) loses here what it may have won there.
 @suite.test(function="my_choice", points=1, hidden=True,
-            case="how good your result is: the curves your validation_curve gives, against "
-                 "the grader's runs",
-            hint="run the notebook's table cell as it is given: validation_curve is part of it")
+            case="how good your result is: your rate and epoch, against the grader's runs, "
+                 "with the curves your validation_curve gives",
+            hint="run the notebook's table cell as it is given (validation_curve is part of it), "
+                 "and choose from its curves")
 def choice_curves_are_the_tables(student, expect):
-    checked_choice(expect, student.my_choice())  # a choice there must be, to be judged
-    for rate, curve in choice_curves().items():
-        got = np.asarray(student.validation_curve(rate), dtype=float)
+    rate, epoch, _ = checked_choice(expect, student.my_choice())
+    curves = choice_curves()
+    for r, curve in curves.items():
+        got = np.asarray(student.validation_curve(r), dtype=float)
         expect.true(got.shape == curve.shape and np.allclose(got, curve, rtol=1e-6, atol=1e-9),
-                    f"validation_curve({rate}) does not give the validation losses of the "
-                    f"table's run of rate {rate}", inputs="the four rates of the table")
+                    f"validation_curve({r}) does not give the validation losses of the "
+                    f"table's run of rate {r}", inputs="the four rates of the table")
+    check_rate_against(expect, rate, curves, "the curves retrained by the grader")
+    check_epoch_against(expect, rate, epoch, curves, "the curves retrained by the grader")

@@ -462,9 +462,11 @@ def trained_weights_load(student, expect):
                  "digits (95% or more)")
 def saved_network_reads_validation_digits(student, expect):
     """The network the notebook saved, read with your load_weights and scored with your
-    accuracy on the notebook's 270 validation digits (its own split, seed 0). The grader
-    measures the same file on the test quarter, which neither this check nor the notebook
-    shows: 95% there earns full marks, 80% and 90% part of them."""
+    accuracy on the notebook's 270 validation digits (its own split, seed 0). Your accuracy is
+    first asked to read networks that answer one class whatever the digit: for those the share
+    right is just that class's share of the digits. The grader measures the same file on the
+    test quarter, which the notebook sets aside and never trains on: 95% there earns full
+    marks, 80% and 90% part of them."""
     from nnlessons import data
     X, y = data.digits()
     X_rest, _, y_rest, _ = data.train_test_split(X, y, 0.25, seed=0)
@@ -475,6 +477,15 @@ def saved_network_reads_validation_digits(student, expect):
                 "load_weights should return a dict with the keys W1, b1, W2, b2", inputs=inputs)
     hidden = np.shape(got["W1"])[-1] if np.ndim(got["W1"]) == 2 else 0
     check_params(expect, got, [(64, hidden), (hidden,), (hidden, 10), (10,)], inputs)
+    # an accuracy that only flatters the saved network reads these wrong
+    for k in range(10):
+        constant = {**arrays(got), "W2": np.zeros((hidden, 10)), "b2": 10.0 * np.eye(10)[k]}
+        share = scalar(student.accuracy(X_val, y_val, constant))
+        expect.true(share is not None and abs(share - np.mean(y_val == k)) < 1e-9,
+                    f"your accuracy gives {share} for a network that answers {k} for every "
+                    f"digit; {np.mean(y_val == k):.4f} of the validation digits are {k}s",
+                    inputs=inputs, hint="the share of right answers: compare the most likely "
+                    "class of each digit with its label, and average")
     value = scalar(student.accuracy(X_val, y_val, arrays(got)))
     expect.true(value is not None, "accuracy should return one number", inputs=inputs,
                 hint="this check scores your network with your accuracy: make its own "
