@@ -124,8 +124,15 @@ def test_mini_batches_are_fastest_per_second():
                                                 Xm, tm, 0.15, size, 0.3,
                                                 every=10 if size < 300 else 1)
         lesson.prints(f"batch size {size:3d}: loss 0.15 reached after {needed[size]:4d} updates")
-        per[size] = batches.seconds_per_update(MLP([2, 16, 2], ["tanh", "softmax"], seed=0),
-                                               Xm, tm, size, 0.3, epochs=1 if size == 1 else 20)
+    # The time per update: the sizes in turn, five rounds, the fastest of each. A busy machine
+    # only slows a run down, and taking turns keeps a burst of other work (the rest of the
+    # suite on the other core) from landing on one size's every run.
+    per = {size: np.inf for size in needed}
+    for _ in range(5):
+        for size in needed:
+            per[size] = min(per[size], batches.seconds_per_update(
+                MLP([2, 16, 2], ["tanh", "softmax"], seed=0), Xm, tm, size, 0.3,
+                epochs=1 if size == 1 else 20))
     assert needed[16] < 1.2 * needed[300] and needed[1] > 2 * needed[16]
     assert per[16] < 1.5 * per[1] and per[16] < 0.6 * per[300]
     seconds = {size: needed[size] * per[size] for size in needed}
