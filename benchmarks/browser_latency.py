@@ -11,10 +11,16 @@ lesson with a widget in Chromium at 1280x720, runs it, and for every slider of e
   Target (issue 15): median <= 60 ms, p95 <= 120 ms.
 - sliders that redraw once let go (`continuous_update` false): from the mouse release to the new
   picture, a few times each; printed separately, no target.
+- the floor: after a lesson's widgets are measured, every explorer in its kernel is made to answer
+  a move with one of the last two pictures it drew (and its readout), and the same drags are
+  timed again. What remains is what any new picture costs on this machine, whatever a widget
+  draws: the browser's work on the page, the server, the kernel's messages. The table prints it
+  beside each widget, with how far the widget is above it (`--no-floor` skips it).
 
 Not a test: it prints a table and the machine's load average. Run from the repository root:
 
-    python benchmarks/browser_latency.py [--moves 30] [--releases 4] [lessons/05_backprop.ipynb ...]
+    python benchmarks/browser_latency.py [--moves 30] [--releases 4] [--no-floor]
+                                         [lessons/05_backprop.ipynb ...]
 """
 import argparse
 import os
@@ -32,11 +38,15 @@ import test_browser as tb  # noqa: E402  (the learner's steps: open, Run All, sc
 TARGET_MEDIAN, TARGET_P95 = 60.0, 120.0
 
 # Records, inside the page, when the pointer moves or is released and when explorer `n`'s picture
-# changes (src set) and is shown (img load).
+# changes (src set) and is shown (img load); returns slider `i`'s value as it was before.
+# One call per move, and one more after it (JS_NEXT_PICTURE): every call from the benchmark wakes
+# the page and the browser, and takes a share of the two cores from the very work being timed (the
+# page showing the picture, the kernel drawing the next), which a learner's browser does not pay.
 JS_WATCH = """
-([path, n]) => {
+([path, n, i]) => {
   const w = window.__nnl[path][n];
-  const log = window.__lat = {moves: [], ups: [], srcs: [], loads: []};
+  const slider = () => Number(w.controls[i].el.querySelector('.noUi-target').noUiSlider.get());
+  const log = window.__lat = {moves: [], ups: [], srcs: [], loads: [], before: slider()};
   if (window.__latDetach) window.__latDetach();
   const move = e => log.moves.push(performance.now());
   const up = e => log.ups.push(performance.now());
@@ -49,24 +59,59 @@ JS_WATCH = """
   // resolves with the log at the picture's first load after this call (or null after 20 s):
   // waiting on it costs the page nothing, where polling the log would take CPU from the very
   // work being timed (the page decoding the picture, the kernel drawing it)
-  window.__latDone = new Promise(resolve => {
+  const picture = new Promise(resolve => {
     w.img.addEventListener('load', () => setTimeout(() => resolve(log), 0), {once: true});
     setTimeout(() => resolve(null), 20000);
   });
+  // after a move that left the slider's value alone no picture comes: say so at once (a
+  // release is not a move: the value changed while dragging, and the picture comes on release)
+  window.__latDone = isMove => isMove && slider() === log.before ? {...log, unchanged: true}
+                                                                  : picture;
   window.__latDetach = () => {
     document.removeEventListener('mousemove', move, true);
     document.removeEventListener('mouseup', up, true);
     w.img.removeEventListener('load', load);
     observer.disconnect();
   };
-  return true;
+  return log.before;
 }
 """
-JS_LOG = "() => window.__lat"
-JS_NEXT_PICTURE = "() => window.__latDone"
-JS_SLIDER_VALUE = """
-([path, n, i]) => Number(window.__nnl[path][n].controls[i].el.querySelector('.noUi-target')
-                         .noUiSlider.get())
+JS_NEXT_PICTURE = "isMove => window.__latDone(isMove)"
+
+
+# The floor: what showing a new picture costs when nothing is computed or drawn. Run in the
+# lesson's kernel after its widgets were measured, this makes every explorer answer a move by
+# sending one of the last two pictures it drew (and its readout, as it does), so the same drags
+# then time only the rest of the round trip: the browser, the server, the kernel's messages.
+KERNEL_REPLAY = """
+import gc as _gc
+from nnlessons.widgets import _base as _nnl_base
+
+def _nnl_replaying(explorer):
+    pictures, draw = [], explorer.update
+    def update():
+        if len(pictures) < 2:
+            pictures.append(draw())
+        else:
+            pictures.append(pictures.pop(0))
+            explorer.state = explorer.compute(**explorer.settings())
+            explorer.image.value = pictures[-1]
+            explorer.readout.value = (f'<div style="{_nnl_base.TEXT_STYLE}">'
+                                      f'{explorer.describe(explorer.state)}</div>')
+        return pictures[-1]
+    explorer.update = update
+
+for _nnl_explorer in [o for o in _gc.get_objects() if isinstance(o, _nnl_base.Explorer)]:
+    _nnl_replaying(_nnl_explorer)
+"""
+JS_RUN_IN_KERNEL = """
+async ([path, code]) => {
+  const panel = Array.from(window.jupyterapp.shell.widgets('main')).find(
+      w => w.context && w.context.path === path);
+  const reply = await panel.sessionContext.session.kernel.requestExecute(
+      {code, silent: true, store_history: false}).done;
+  return reply.content.status === 'ok' ? null : reply.content.evalue || reply.content.status;
+}
 """
 
 
@@ -97,14 +142,10 @@ def measure_continuous(page, path, n, i, handle, track, moves):
     page.mouse.move(xs[0], y)
     tb_settle(page, path)
     for x in xs[1:]:
-        before = page.evaluate(JS_SLIDER_VALUE, [path, n, i])
-        page.evaluate(JS_WATCH, [path, n])
+        page.evaluate(JS_WATCH, [path, n, i])
         page.mouse.move(x, y)
-        if page.evaluate(JS_SLIDER_VALUE, [path, n, i]) == before:
-            skipped += 1
-            continue
-        log = page.evaluate(JS_NEXT_PICTURE)
-        if log is None or not log["moves"] or not log["loads"]:
+        log = page.evaluate(JS_NEXT_PICTURE, True)
+        if log is None or log.get("unchanged") or not log["moves"] or not log["loads"]:
             skipped += 1
             continue
         latencies.append(log["loads"][0] - log["moves"][0])
@@ -132,9 +173,9 @@ def measure_release(page, path, n, i, handle, track, releases):
         page.mouse.move(box["x"] + box["width"] / 2, y)
         page.mouse.down()
         page.mouse.move(x, y, steps=3)
-        page.evaluate(JS_WATCH, [path, n])
+        page.evaluate(JS_WATCH, [path, n, i])
         page.mouse.up()
-        log = page.evaluate(JS_NEXT_PICTURE)
+        log = page.evaluate(JS_NEXT_PICTURE, False)
         if log is not None and log["ups"] and after(log["loads"], log["ups"][0]) is not None:
             latencies.append(after(log["loads"], log["ups"][0]) - log["ups"][0])
         tb_settle(page, path)
@@ -150,6 +191,8 @@ def main():
     parser.add_argument("lessons", nargs="*", help="lesson paths (default: all nine)")
     parser.add_argument("--moves", type=int, default=30, help="mouse moves per slider")
     parser.add_argument("--releases", type=int, default=4, help="releases per on-release slider")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the second drag of every slider with nothing drawn (the floor)")
     args = parser.parse_args()
     lessons = args.lessons or tb.LESSONS
     reason = bs.missing_requirement()
@@ -172,6 +215,7 @@ def main():
                 tb.open_notebook(page, lab, path)
                 tb.run_all_from_menu(page, path, tb.PER_NOTEBOOK)
                 widgets = bs.wait_until(lambda: page.evaluate(bs.JS_SCAN_WIDGETS, path), 30)
+                drags = []  # (widget, slider index, control, handle, track): measured twice
                 for info in widgets or []:
                     node = page.locator(f'[data-nnl-widget="{info["n"]}"]')
                     tb.center_in_view(page, node)
@@ -185,12 +229,24 @@ def main():
                             lat, skipped = measure_continuous(page, path, info["n"], i, handle,
                                                               track, args.moves)
                             mode = "drag"
+                            drags.append((info, i, control, handle, track))
                         else:
                             lat, skipped = measure_release(page, path, info["n"], i, handle,
                                                            track, args.releases), 0
                             mode = "release"
                         rows.append((Path(path).stem, info["title"], control["description"],
                                      mode, lat, skipped))
+                        print_row(rows[-1], flush=True)
+                if drags and not args.no_floor:
+                    failed = page.evaluate(JS_RUN_IN_KERNEL, [path, KERNEL_REPLAY])
+                    if failed:
+                        sys.exit(f"could not make {path}'s explorers replay: {failed}")
+                    for info, i, control, handle, track in drags:
+                        tb.center_in_view(page, page.locator(f'[data-nnl-widget="{info["n"]}"]'))
+                        lat, skipped = measure_continuous(page, path, info["n"], i, handle,
+                                                          track, args.moves)
+                        rows.append((Path(path).stem, info["title"], control["description"],
+                                     "floor", lat, skipped))
                         print_row(rows[-1], flush=True)
                 page.evaluate(bs.JS_SHUTDOWN_KERNEL, path)
             browser.close()
@@ -209,7 +265,7 @@ def print_row(row, flush=False):
     lesson, title, slider, mode, lat, skipped = row
     stats = (f"{statistics.median(lat):7.0f} {percentile(lat, 0.95):7.0f}" if lat
              else f"{'-':>7} {'-':>7}")
-    judged = verdict(lat) if mode == "drag" else "(no target)"
+    judged = {"drag": verdict(lat), "floor": "(nothing drawn)"}.get(mode, "(no target)")
     print(f"{lesson:20} {title[:38]:38} {slider[:26]:26} {mode:7} {len(lat):3} {stats}  {judged}"
           + (f"  ({skipped} moves left the value)" if skipped else ""), flush=flush)
 
@@ -218,15 +274,24 @@ def print_table(rows):
     print()
     print(f"Per widget, sliders that redraw while dragging (mouse move -> new picture, ms; "
           f"target median <= {TARGET_MEDIAN:g}, p95 <= {TARGET_P95:g}):")
-    print(f"{'lesson':20} {'widget':38} {'n':>4} {'median':>7} {'p95':>7}  verdict")
-    widgets = {}
+    print("floor: the same drags with every picture one the widget drew before (nothing computed"
+          " or drawn),\nwhat the browser, the server and the kernel's messages cost on their own")
+    print(f"{'lesson':20} {'widget':38} {'n':>4} {'median':>7} {'p95':>7}  verdict  "
+          f"{'floor':>5} {'above':>5}")
+    widgets, floors = {}, {}
     for lesson, title, _, mode, lat, _ in rows:
         if mode == "drag":
             widgets.setdefault((lesson, title), []).extend(lat)
-    for (lesson, title), lat in widgets.items():
+        elif mode == "floor":
+            floors.setdefault((lesson, title), []).extend(lat)
+    for key, lat in widgets.items():
+        lesson, title = key
         stats = (f"{statistics.median(lat):7.0f} {percentile(lat, 0.95):7.0f}" if lat
                  else f"{'-':>7} {'-':>7}")
-        print(f"{lesson:20} {title[:38]:38} {len(lat):4} {stats}  {verdict(lat)}")
+        floor = floors.get(key)
+        beyond = (f"{statistics.median(floor):5.0f} {statistics.median(lat) - statistics.median(floor):+5.0f}"
+                  if floor and lat else f"{'-':>5} {'-':>5}")
+        print(f"{lesson:20} {title[:38]:38} {len(lat):4} {stats}  {verdict(lat):7}  {beyond}")
     print()
     print("Sliders that redraw once let go (mouse release -> new picture, ms; no target):")
     print(f"{'lesson':20} {'widget':38} {'slider':26} {'n':>4} {'median':>7} {'p95':>7}")
