@@ -33,6 +33,7 @@ import matplotlib
 import numpy as np
 
 from .. import plots
+from ._canvas import Canvas
 from ._layers import Layers
 
 
@@ -137,6 +138,7 @@ class Explorer:
         self.fig, self.axes = plots.new_figure(self.nrows, self.ncols, figsize=self.figsize,
                                                width_ratios=self.width_ratios,
                                                dpi=widget_dpi(self.figsize), **subplot_kw)
+        Canvas(self.fig)  # redrawn on every move: its texts are drawn a line at a time
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.image.add_class("nnlessons-figure")
         self.readout = w.HTML()

@@ -17,7 +17,6 @@ Only matplotlib's public interface is used: `copy_from_bbox`, `restore_region` a
 (its blitting), and the titles and legend an axes lists among its children.
 """
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.legend import Legend
@@ -87,7 +86,7 @@ def _copy(fig, axes):
     """An empty figure with the same size and axes positions (the layout must be frozen)."""
     new = Figure(figsize=fig.get_size_inches(), dpi=fig.dpi, facecolor=fig.get_facecolor(),
                  layout="none")
-    FigureCanvasAgg(new)
+    type(fig.canvas)(new)  # the explorer's kind of canvas (see `_canvas`)
     if isinstance(axes, np.ndarray):
         copies = np.empty(axes.shape, dtype=object)
         for index, ax in np.ndenumerate(axes):
