@@ -65,8 +65,10 @@ JS_WATCH = """
   });
   // after a move that left the slider's value alone no picture comes: say so at once (a
   // release is not a move: the value changed while dragging, and the picture comes on release)
-  window.__latDone = isMove => isMove && slider() === log.before ? {...log, unchanged: true}
-                                                                  : picture;
+  window.__latDone = isMove => {
+    log.after = slider();
+    return isMove && log.after === log.before ? {...log, unchanged: true} : picture;
+  };
   window.__latDetach = () => {
     document.removeEventListener('mousemove', move, true);
     document.removeEventListener('mouseup', up, true);
@@ -131,6 +133,9 @@ def measure_continuous(page, path, n, i, handle, track, moves):
     """Press the handle, move in `moves` steps across the track and back; per move that changes
     the value, milliseconds from the move event to the new picture's load."""
     latencies, skipped, parts = [], 0, []
+    # the drag goes there and back: on the way back a widget may find what it computed or laid
+    # out on the way there, so the first visits of each value are reported on their own too
+    seen, first = set(), []
     handle.scroll_into_view_if_needed()
     box, rail = handle.bounding_box(), track.bounding_box()
     y = box["y"] + box["height"] / 2
@@ -149,6 +154,9 @@ def measure_continuous(page, path, n, i, handle, track, moves):
             skipped += 1
             continue
         latencies.append(log["loads"][0] - log["moves"][0])
+        if log["after"] not in seen:
+            first.append(latencies[-1])
+        seen.update((log["before"], log["after"]))
         source = after(log["srcs"], log["moves"][0])
         if source is not None:
             parts.append((source - log["moves"][0], log["loads"][0] - source))
@@ -157,7 +165,9 @@ def measure_continuous(page, path, n, i, handle, track, moves):
     if parts:
         trip, show = zip(*parts)
         print(f"    move -> new picture's bytes in the page: median {statistics.median(trip):.0f} ms;"
-              f" bytes -> picture shown: median {statistics.median(show):.0f} ms", flush=True)
+              f" bytes -> picture shown: median {statistics.median(show):.0f} ms; first visits"
+              f" of a value: {len(first)}, median {statistics.median(first or [float('nan')]):.0f}"
+              f" ms", flush=True)
     return latencies, skipped
 
 
