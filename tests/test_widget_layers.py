@@ -29,6 +29,8 @@ def full_redraw(explorer):
         for ax in explorer.fig.axes:
             ax.clear()
         explorer.draw_background(explorer.state)
+        if explorer.middle_key(explorer.state) is not None:
+            explorer.draw_middle(explorer.state)
         explorer.draw(explorer.state)
         for ax in explorer.fig.axes:
             for artist in ax.get_children():
@@ -106,3 +108,19 @@ def test_encode_png_round_trips_opaque_and_transparent_images():
         assert np.array_equal(decoded, rgba)
     with pytest.raises(ValueError, match=r"\(height, width, 4\) uint8"):
         plots.encode_png(np.zeros((3, 3, 3), np.uint8))
+
+
+def test_middle_layer_is_drawn_once_per_middle_key():
+    from nnlessons.widgets import neuron
+
+    e = neuron.neuron_explorer()
+    calls = []
+    draw_middle = e.draw_middle
+    e.draw_middle = lambda state: (calls.append(e.middle_key(state)), draw_middle(state))
+    pictures = {e.set(x1=x1).image.value for x1 in (-2.0, -1.0, 0.0, 1.0)}
+    assert calls == [] and len(pictures) == 4   # the point moved, the plane was pasted
+    e.set(w1=-1.0)
+    e.set(x2=1.5)
+    assert calls == [("sigmoid", -1.0, -1.0, 0.5)]
+    e.set(activation="tanh")                      # another background: the middle drawn on it
+    assert calls[-1] == ("tanh", -1.0, -1.0, 0.5) and len(calls) == 2

@@ -55,12 +55,32 @@ def test_arithmetic_written_out_with_numbers():
     assert neuron_w.arithmetic(1.0, 1.0, -3.0, 1.0, 1.0, "relu").a == 0.0
 
 
+def zero_lines(heat, w1, w2, b):
+    """How many black lines the plane shows, after checking each is the line z = 0 across it."""
+    lines = [line for line in heat.get_lines() if line.get_color() == "black"]
+    for line in lines:
+        x1, x2 = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+        assert np.allclose(w1 * x1 + w2 * x2 + b, 0.0, atol=1e-9)
+        assert np.hypot(x1, x2).min() > neuron_w.LIMIT * np.sqrt(2)  # its ends beyond the corners
+    return len(lines)
+
+
+@pytest.mark.parametrize("w1, w2, b", [(2.0, -1.0, 0.5), (0.0, 3.0, -1.0), (-4.0, 0.0, 2.5),
+                                       (0.1, 0.2, 0.0)])
+def test_zero_line_is_where_the_weighted_sum_is_zero(w1, w2, b):
+    x1, x2 = map(np.asarray, neuron_w.zero_line(w1, w2, b))
+    assert np.allclose(w1 * x1 + w2 * x2 + b, 0.0, atol=1e-9)
+    # the segment crosses the whole plane shown: its ends lie outside the square on either side
+    # of the line's point nearest the origin
+    assert np.hypot(x1, x2).min() > neuron_w.LIMIT * np.sqrt(2)
+
+
 def test_neuron_explorer_defaults_draw_plane_point_contour_and_sum():
     e = neuron_w.neuron_explorer()
     heat, curve = e.axes
     image = heat.get_images()[0].get_array()
     assert np.allclose(image, neuron_w.neuron_grid(2.0, -1.0, 0.5)[1])
-    assert len(heat.collections) == 1  # the line z = 0
+    assert zero_lines(heat, 2.0, -1.0, 0.5) == 1  # the line z = 0
     assert "z = 0 (output f(0))" in legend_texts(heat)
     assert "z = 2×1 + (-1)×0.5 + 0.5 = 2" in texts(curve)
     assert "0.881" in e.readout.value and e.alert.value == ""
@@ -83,7 +103,7 @@ def test_neuron_explorer_every_slider_at_both_ends(name):
         assert marker.get_ydata()[0] == pytest.approx(expected.a)
         image = heat.get_images()[0].get_array()
         assert np.allclose(image, neuron_w.neuron_grid(s["w1"], s["w2"], s["b"])[1])
-        point = heat.get_lines()[0]
+        point, = [line for line in heat.get_lines() if line.get_marker() == "o"]
         assert (point.get_xdata()[0], point.get_ydata()[0]) == (s["x1"], s["x2"])
 
 
@@ -103,16 +123,17 @@ def test_neuron_explorer_messages_for_flat_and_one_sided_outputs():
     e = neuron_w.neuron_explorer()
     e.set(w1=0.0, w2=0.0, b=-5.0)
     assert "Both weights are 0" in e.alert.value and "0.007" in e.alert.value
-    assert len(e.axes[0].collections) == 0  # no line z = 0 to draw, and no warning about it
+    assert zero_lines(e.axes[0], 0.0, 0.0, -5.0) == 0  # no line z = 0 to draw, no warning
     e.set(w1=0.1, w2=0.1, b=5.0)
     assert "z stays above 0 everywhere" in e.alert.value
     e.set(activation="relu", w1=-5.0, w2=0.0, b=-5.0)  # negative wherever x1 > -1: mostly dead
-    assert "below 0" not in e.alert.value and len(e.axes[0].collections) == 1
+    assert "below 0" not in e.alert.value and zero_lines(e.axes[0], -5.0, 0.0, -5.0) == 1
     e.set(w1=0.1, w2=0.1, b=-5.0)
     assert "z stays below 0 everywhere" in e.alert.value and "relu(0) = 0" in e.alert.value
     e.set(activation="tanh", w1=1.0, w2=0.0, b=0.5)  # the line x1 = -0.5, where tanh gives 0
-    line = e.axes[0].collections[0].get_paths()[0].vertices
-    assert np.allclose(line[:, 0], -0.5)
+    assert zero_lines(e.axes[0], 1.0, 0.0, 0.5) == 1
+    line, = [line for line in e.axes[0].get_lines() if line.get_color() == "black"]
+    assert np.allclose(line.get_xdata(), -0.5)
     e.set(w1=1.0, w2=1.0, b=0.0, activation="sigmoid")
     assert e.alert.value == ""
 

@@ -190,6 +190,18 @@ class Explorer:
         """The parts of the figure that stay while `background_key` does: limits, scales, axis
         labels, fixed curves and contours."""
 
+    def middle_key(self, state):
+        """None: everything `draw_background` does not draw is drawn again by `draw` on every
+        update. A demo with a part that only some controls move (the neuron's picture of the
+        plane, which moving the input point leaves alone) returns a key of the settings that
+        part depends on, and draws it in `draw_middle`: it is then drawn once per key, between
+        the background and the foreground (see `_layers`)."""
+        return None
+
+    def draw_middle(self, state):
+        """The parts of the figure that stay while `middle_key` does: drawn over the background
+        and under everything `draw` draws. No legend (`ax.legend`) here."""
+
     def message(self, state):
         """A warning to show below the figure (for example "diverged"), or ""."""
         return getattr(state, "message", "")
@@ -265,6 +277,8 @@ class Explorer:
             if key is None:
                 for ax in self.fig.axes:
                     ax.clear()
+                if self.middle_key(self.state) is not None:
+                    self.draw_middle(self.state)
                 self.draw(self.state)
                 png = plots.to_png(self.fig)
             else:

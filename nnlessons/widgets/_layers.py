@@ -7,7 +7,10 @@ its figure drawn in two layers:
 - the **background**, drawn by `draw_background(state)` (limits, scales, axis labels, fixed
   curves and contours), rendered once to a bitmap, and drawn again only when the key changes;
 - the **foreground**, drawn by `draw(state)` on every update (the points, paths, texts, titles and
-  legends that move), whose artists are removed again before the next update.
+  legends that move), whose artists are removed again before the next update;
+- between them, for an explorer that returns a key from `middle_key`, a **middle** layer drawn by
+  `draw_middle(state)`: the parts that only some controls move. It is drawn over the background
+  bitmap once per middle key, and that bitmap is pasted while the key stays.
 
 An update pastes the background bitmap and draws the foreground's artists on it. If `draw` changes
 what the background depends on (an axis's limits or scale), the update falls back to a full draw,
@@ -75,6 +78,13 @@ class _Sheet:
         self.bitmap = None
         self.view = None         # what the bitmap depends on besides the key (see `_view`)
         self.in_bitmap = None    # the titles drawn into it
+        self.clear_middle()
+
+    def clear_middle(self):
+        """Forget the middle layer (its artists are gone, or are taken out by the caller)."""
+        self.middle_key = None
+        self.middle = []         # (axes, artist) drawn by the last `draw_middle`
+        self.middle_bitmap = None  # the background with the middle drawn on it
 
 
 def _frozen(fig):
@@ -93,6 +103,32 @@ def _copy(fig, axes):
             copies[index] = new.add_axes(ax.get_position())
         return new, copies
     return new, new.add_axes(axes.get_position())
+
+
+def _made_by(fig, drawing):
+    """The (axes, artist) pairs that `drawing()` adds to the axes of `fig`."""
+    before = {ax: {id(a) for a in ax.get_children()} for ax in fig.axes}
+    drawing()
+    return [(ax, artist) for ax in fig.axes for artist in ax.get_children()
+            if id(artist) not in before.get(ax, ())]
+
+
+def _remove(pairs):
+    """Take the artists of (axes, artist) `pairs` out of their axes."""
+    for _, artist in pairs:
+        if artist.axes is not None or artist.figure is not None:  # not gone with a clear()
+            try:
+                artist.remove()
+            except (NotImplementedError, ValueError):
+                pass  # an artist matplotlib cannot take out again: the next clear() will
+
+
+def _draw(pairs):
+    """Draw the artists of (axes, artist) `pairs` on their canvas, lowest `zorder` first, as a
+    full draw orders them."""
+    for ax, artist in sorted(pairs, key=lambda pair: pair[1].get_zorder()):
+        artist.set_animated(True)
+        ax.draw_artist(artist)
 
 
 class Layers:
@@ -132,24 +168,27 @@ class Layers:
             explorer.draw_background(state)
             sheet.titles = {t: t.get_text() for ax in sheet.fig.axes for t in _titles(ax)}
             sheet.bitmap = None
+            sheet.clear_middle()  # cleared with the axes
         self.sheets[key] = sheet
         explorer.fig, explorer.axes = sheet.fig, sheet.axes
         return sheet
 
     def render(self, explorer, state, key):
         """Draw `state` and return the PNG bytes."""
-        for _, artist in self.foreground:
-            if artist.axes is not None or artist.figure is not None:  # not gone with a clear()
-                try:
-                    artist.remove()
-                except (NotImplementedError, ValueError):
-                    pass  # an artist matplotlib cannot take out again: the next clear() will
+        _remove(self.foreground)
         self.foreground = []
         if key != self.key or key not in self.sheets:
             self._sheet(explorer, state, key)
             self.key = key
         sheet = self.sheets[key]
         fig, canvas = sheet.fig, sheet.fig.canvas
+        middle = explorer.middle_key(state)
+        if middle is None or middle != sheet.middle_key:
+            _remove(sheet.middle)
+            sheet.clear_middle()
+            if middle is not None:
+                sheet.middle_key = middle
+                sheet.middle = _made_by(fig, lambda: explorer.draw_middle(state))
         before = {ax: ({id(a) for a in ax.get_children()}, ax.get_legend()) for ax in fig.axes}
         explorer.draw(state)
         legends = []  # made by this `draw` (a legend made by `draw_background` stays put)
@@ -170,15 +209,20 @@ class Layers:
             # a new background: render the figure without the moving parts, keep that bitmap
             for title in still:
                 title.set_animated(False)
-            for _, artist in moving:
+            for _, artist in moving + sheet.middle:
                 artist.set_animated(True)
             canvas.draw()
             sheet.bitmap, sheet.view, sheet.in_bitmap = (canvas.copy_from_bbox(fig.bbox),
                                                          _view(fig), still)
+            sheet.middle_bitmap = None
         else:
             canvas.restore_region(sheet.bitmap)
-        for ax, artist in sorted(moving, key=lambda pair: pair[1].get_zorder()):
-            artist.set_animated(True)
-            ax.draw_artist(artist)
+        if sheet.middle:
+            if sheet.middle_bitmap is None:
+                _draw(sheet.middle)
+                sheet.middle_bitmap = canvas.copy_from_bbox(fig.bbox)
+            else:
+                canvas.restore_region(sheet.middle_bitmap)
+        _draw(moving)
         self.foreground += legends  # removed before the next `draw`, which makes its own
         return plots.encode_png(np.asarray(canvas.buffer_rgba()), dpi=canvas.figure.dpi)

@@ -283,23 +283,27 @@ class NeuronExplorer(Explorer):
         curve.add_artist(Legend(curve, lines, [f"a = {activation}(z)", "z = 0", "this input"],
                                 loc="lower right", framealpha=0.9))
 
+    # The plane's picture and its line z = 0 are the middle layer (see `_layers`): moving the
+    # input point (x1, x2) leaves them alone, and they are most of a redraw.
+    def middle_key(self, state):
+        return (state.activation, state.w1, state.w2, state.b) if state.known else None
+
+    def draw_middle(self, state):
+        heat, _ = self.axes
+        # its extent is the background's fixed limits, so imshow's autoscaling changes nothing
+        heat.imshow(state.outputs, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
+                    cmap=self._cmap, norm=color_norm(state.activation),
+                    interpolation="bilinear", aspect="auto")
+        if state.crosses:
+            heat.plot(*zero_line(state.w1, state.w2, state.b), color="black", lw=2.0)
+
     def draw(self, state):
         heat, curve = self.axes
         if not state.known:
             heat.set_title("no picture: see the message")
             return
-        self._draw_plane(heat, state)
+        heat.plot(state.x1, state.x2, clip_on=False, **POINT_STYLE)
         self._draw_activation(curve, state)
-
-    def _draw_plane(self, ax, state):
-        axis, outputs = state.axis, state.outputs
-        # its extent is the background's fixed limits, so imshow's autoscaling changes nothing
-        ax.imshow(outputs, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
-                  cmap=self._cmap, norm=color_norm(state.activation),
-                  interpolation="bilinear", aspect="auto")
-        if state.crosses:
-            ax.contour(axis, axis, state.sums, levels=[0.0], colors="black", linewidths=2.0)
-        ax.plot(state.x1, state.x2, clip_on=False, **POINT_STYLE)
 
     def _draw_activation(self, ax, state):
         point = state.point
@@ -317,6 +321,19 @@ class NeuronExplorer(Explorer):
         return (f"<pre style='font-size:13px'>{html.escape(point.sum_text)}\n"
                 f"{html.escape(point.activation_text)}</pre>"
                 f"Over the plane the output runs from {state.low:.3f} to {state.high:.3f}.")
+
+
+def zero_line(w1, w2, b):
+    r"""Two points of the line $z = w_1x_1 + w_2x_2 + b = 0$, far enough apart to cross the whole
+    plane shown (the axes cut it at their edges), as `(x1s, x2s)`; the weights not both 0.
+
+    The weighted sum is linear, so where it is 0 is a straight line: the point of it nearest
+    the origin, $-b\,w/\lVert w\rVert^2$, and from there both ways along $(-w_2, w_1)$. Drawn as
+    two points it costs a fraction of a contour of the grid, on every slider move."""
+    norm = np.hypot(w1, w2)
+    near = -b / norm**2 * np.array([w1, w2])
+    along = np.array([-w2, w1]) / norm * (3.0 * LIMIT)  # past every corner of the plane
+    return [near[0] - along[0], near[0] + along[0]], [near[1] - along[1], near[1] + along[1]]
 
 
 def neuron_explorer(w1=2.0, w2=-1.0, b=0.5, activation="sigmoid", x1=1.0, x2=0.5):
