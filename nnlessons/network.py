@@ -95,7 +95,7 @@ class MLP:
     def forward(self, X):
         """Run the batch `X` (n, inputs) through every layer; return the output activations.
         Keeps `zs` and `activations` of every layer for the backward pass."""
-        self.zs, self.activations = self._layers(self.check_inputs(X))
+        self.zs, self.activations, _ = self._layers(self.check_inputs(X))
         return self.activations[-1]
 
     def predict(self, X):
@@ -103,17 +103,25 @@ class MLP:
         between `forward` and `backward` leaves what `backward` needs alone."""
         return self._layers(self.check_inputs(X))[1][-1]
 
-    def _layers(self, X):
+    def _layers(self, X, labels=None):
         r"""$z^l = a^{l-1} W^l + b^l$ and $a^l = f^l(z^l)$ for every layer, from $a^0 = X$.
-        Returns the lists of the $z^l$ and of the $a^l$."""
-        zs, activations = [], [X]
-        for W, b, (f, _) in zip(self.weights, self.biases, self._functions):
+        Returns the lists of the $z^l$ and of the $a^l$, and the cross-entropy against the
+        class `labels` if they are given (None otherwise): a softmax output and its
+        cross-entropy are then computed together, from one set of exponentials
+        (`losses._softmax_and_cross_entropy`; the same numbers as computing them apart)."""
+        zs, activations, value = [], [X], None
+        last = len(self.weights) - 1
+        for l, (W, b, (f, _)) in enumerate(zip(self.weights, self.biases, self._functions)):
             z = activations[-1] @ W
             if self.bias:
                 z += b  # in place: the sums get their biases with no second (n, neurons) array
             zs.append(z)
-            activations.append(f(z))
-        return zs, activations
+            if l == last and labels is not None:
+                a, value = losses._softmax_and_cross_entropy(z, labels)
+            else:
+                a = f(z)
+            activations.append(a)
+        return zs, activations, value
 
     def predict_classes(self, X):
         """The class each example is given: the largest output, or output > 0.5 for one output."""
@@ -182,9 +190,17 @@ class MLP:
     def _loss_and_gradients(self, X, targets, loss):
         """`loss_and_gradients` of inputs and targets already checked (the training loop checks
         its data once, not every mini-batch)."""
-        self.zs, self.activations = self._layers(X)
-        value = loss_value(self.zs[-1], self.activations[-1], targets, loss, checked=True)
+        self.zs, self.activations, value = self._forward_and_loss(X, targets, loss)
         return value, self._backward(self._loss_delta(targets, loss))
+
+    def _forward_and_loss(self, X, targets, loss):
+        """The forward pass on checked inputs and its loss against checked targets: returns
+        `(zs, activations, loss value)`. The cross-entropy comes with the softmax from the same
+        exponentials (see `_layers`)."""
+        if loss == "cross_entropy":
+            return self._layers(X, targets)
+        zs, activations, _ = self._layers(X)
+        return zs, activations, loss_value(zs[-1], activations[-1], targets, loss, checked=True)
 
     def _loss_delta(self, targets, loss):
         r"""$\delta^L$ of a loss, from the values kept by the last forward pass: for the
@@ -202,8 +218,7 @@ class MLP:
         `predict`, so a gradient check may call it between `forward` and `backward`."""
         X = self.check_inputs(X)
         targets = self.check_targets(targets, loss, len(X))
-        zs, activations = self._layers(X)
-        return loss_value(zs[-1], activations[-1], targets, loss)
+        return self._forward_and_loss(X, targets, loss)[2]
 
     # ---- parameters ----------------------------------------------------------------------
     def parameters(self):

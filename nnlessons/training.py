@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from .network import MLP, loss_value
+from .network import MLP
 
 # A weight or bias larger than this in size means training has blown up (see `diverged`).
 LIMIT = 1e6
@@ -189,9 +189,8 @@ def score(net, X, targets, loss):
 
 def _score(net, X, targets, loss):
     """`score` of data already checked (`fit` checks its data once)."""
-    net.zs, net.activations = net._layers(X)
+    net.zs, net.activations, value = net._forward_and_loss(X, targets, loss)
     outputs = net.activations[-1]
-    value = loss_value(net.zs[-1], outputs, targets, loss, checked=True)
     if loss == "mse" or outputs.shape[1] > 1 and loss == "binary_cross_entropy":
         return value, None
     if loss == "cross_entropy":
