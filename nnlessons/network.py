@@ -73,9 +73,17 @@ class MLP:
         self.bias = bool(bias)
         self.derivatives = _checked_derivatives(derivatives, names)
         rng = v.as_rng(seed)
-        self.weights = [rng.normal(0.0, _init_scale(init, name, n_in), size=(n_in, n_out))
-                        for n_in, n_out, name in zip(sizes[:-1], sizes[1:], names)]
-        self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
+        # Every weight and bias is a part of one flat vector of all the network's parameters,
+        # in the order of `parameters()`: the training loop moves them all, and checks them all,
+        # with one numpy call each instead of one per array (`_parameter_vector`).
+        shapes = [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
+                  for shape in ([(n_in, n_out), (n_out,)] if self.bias else [(n_in, n_out)])]
+        self._vector = np.zeros(sum(int(np.prod(shape)) for shape in shapes))
+        parts = _parts(self._vector, shapes)
+        self.weights = parts[::2] if self.bias else parts
+        for W, n_in, name in zip(self.weights, sizes[:-1], names):
+            W[...] = rng.normal(0.0, _init_scale(init, name, n_in), size=W.shape)
+        self.biases = parts[1::2] if self.bias else [np.zeros(n_out) for n_out in sizes[1:]]
         if not self.bias:
             for b in self.biases:
                 b.setflags(write=False)  # zeros that no update can move
@@ -231,6 +239,20 @@ class MLP:
                 params[f"b{l}"] = b
         return params
 
+    def _parameter_vector(self):
+        """The flat vector whose parts the weights and biases are (see `__init__`), or None when
+        one of them has since been replaced by an array of its own: each must then be moved
+        apart."""
+        vector = self._vector
+        for W in self.weights:
+            if W.base is not vector:
+                return None
+        if self.bias:
+            for b in self.biases:
+                if b.base is not vector:
+                    return None
+        return vector
+
     def set_parameters(self, params):
         """Copy values into the parameters from a dict shaped like `parameters()`."""
         own = self.parameters()
@@ -332,6 +354,17 @@ def loss_value(logits, outputs, targets, loss, checked=False):
 _LOSS_FORMULAS = {"binary_cross_entropy": losses._binary_cross_entropy_from_logits,
                   "cross_entropy": losses._categorical_cross_entropy_from_logits,
                   "mse": losses._mse}
+
+
+def _parts(vector, shapes):
+    """Consecutive parts of a flat `vector`, one per shape, as views: writing into a part
+    writes into the vector."""
+    parts, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        parts.append(vector[start:start + size].reshape(shape))
+        start += size
+    return parts
 
 
 def _transpose_times(a, delta):

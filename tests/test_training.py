@@ -135,6 +135,34 @@ def test_sgd_step_is_the_update_rule_with_weight_decay():
     np.testing.assert_allclose(net.biases[0], [0.0])  # biases are not decayed
 
 
+@pytest.mark.parametrize("bias", [True, False])
+def test_the_parameters_are_the_parts_of_one_vector_and_a_replaced_one_still_trains(bias):
+    """The network's weights and biases are views of one flat vector, so a step and the
+    divergence check take one numpy call for all of them; a parameter replaced by an array of
+    its own (the layouts a gradient check tries) is moved and checked apart, to the same
+    numbers."""
+    X, y = data.two_moons(40, seed=4)
+    nets = [MLP([2, 5, 3, 2], ["tanh", "relu", "softmax"], seed=1, bias=bias) for _ in range(2)]
+    whole, replaced = nets
+    assert whole._parameter_vector() is whole._vector
+    start = 0
+    for p in whole.parameters().values():  # in the order of parameters(), side by side
+        assert np.shares_memory(p, whole._vector) and p.flags.c_contiguous
+        assert np.array_equal(p.ravel(), whole._vector[start:start + p.size])
+        start += p.size
+    assert start == whole._vector.size
+    replaced.weights[1] = np.asfortranarray(replaced.weights[1])
+    assert replaced._parameter_vector() is None
+    for net in nets:
+        fit(net, X, y, epochs=3, batch_size=8, learning_rate=0.5, l2=0.01)
+    for mine, theirs in zip(whole.parameters().values(), replaced.parameters().values()):
+        assert np.array_equal(mine, theirs)
+    assert not np.array_equal(replaced.weights[1], MLP([2, 5, 3, 2], ["tanh", "relu", "softmax"],
+                                                       seed=1, bias=bias).weights[1])
+    replaced.weights[1][0, 0] = whole.weights[1][0, 0] = np.nan
+    assert diverged(replaced) and diverged(whole)
+
+
 # ---- the parts of fit, and its hooks ---------------------------------------------------------
 from nnlessons import activations as act  # noqa: E402
 from nnlessons import training  # noqa: E402
