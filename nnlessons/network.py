@@ -87,6 +87,7 @@ class MLP:
         if not self.bias:
             for b in self.biases:
                 b.setflags(write=False)  # zeros that no update can move
+        self._vector_parts = (list(self.weights), list(self.biases) if self.bias else [])
         # each layer's activation, and its derivative as a function of the layer's output
         self._functions = [(act.get(name)[0], self.derivatives.get(name) or _slope(name))
                            for name in names]
@@ -241,17 +242,16 @@ class MLP:
 
     def _parameter_vector(self):
         """The flat vector whose parts the weights and biases are (see `__init__`), or None when
-        one of them has since been replaced by an array of its own: each must then be moved
-        apart."""
-        vector = self._vector
-        for W in self.weights:
-            if W.base is not vector:
+        one of them has since been replaced by another array (even a view of the vector): each
+        must then be moved apart."""
+        weights, biases = self._vector_parts
+        for now, made in zip(self.weights, weights):
+            if now is not made:
                 return None
-        if self.bias:
-            for b in self.biases:
-                if b.base is not vector:
-                    return None
-        return vector
+        for now, made in zip(self.biases, biases):
+            if now is not made:
+                return None
+        return self._vector
 
     def set_parameters(self, params):
         """Copy values into the parameters from a dict shaped like `parameters()`."""

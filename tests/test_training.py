@@ -153,6 +153,9 @@ def test_the_parameters_are_the_parts_of_one_vector_and_a_replaced_one_still_tra
     assert start == whole._vector.size
     replaced.weights[1] = np.asfortranarray(replaced.weights[1])
     assert replaced._parameter_vector() is None
+    square = MLP([3, 3, 2], seed=0)
+    square.weights[0] = square.weights[0].T  # a view of the vector, laid out otherwise
+    assert square._parameter_vector() is None
     for net in nets:
         fit(net, X, y, epochs=3, batch_size=8, learning_rate=0.5, l2=0.01)
     for mine, theirs in zip(whole.parameters().values(), replaced.parameters().values()):
