@@ -170,12 +170,11 @@ def _softmax_and_cross_entropy(z, labels):
     largest = z.argmax(axis=1)
     shifted = z - z[rows, largest][:, None]
     exps = np.exp(shifted)
-    total = exps.sum(axis=1, keepdims=True)  # softmax's denominator, the largest score's 1 in it
-    exps[rows, largest] = 0.0  # the largest score's term, e^0 = 1, is log1p's 1
+    probabilities = exps / exps.sum(axis=1, keepdims=True)
+    # then the exponentials serve the loss: the largest score's term, e^0 = 1, is log1p's 1
+    exps[rows, largest] = 0.0
     log_sum_exp = np.log1p(exps.sum(axis=1))
-    exps[rows, largest] = 1.0  # e^0, exactly, back in its place
-    exps /= total  # in place: the exponentials become the probabilities, no new array
-    return exps, _mean(log_sum_exp - shifted[rows, labels])
+    return probabilities, _mean(log_sum_exp - shifted[rows, labels])
 
 
 def categorical_cross_entropy_from_logits_gradient(logits, labels):
