@@ -110,14 +110,20 @@ class MLP:
     def predict(self, X):
         """The outputs for the batch `X`, like `forward`, but nothing is kept: a prediction made
         between `forward` and `backward` leaves what `backward` needs alone."""
-        return self._layers(self.check_inputs(X))[1][-1]
+        return self._layers(self.check_inputs(X), keep=False)[1][-1]
 
-    def _layers(self, X, labels=None):
+    def _layers(self, X, labels=None, keep=True):
         r"""$z^l = a^{l-1} W^l + b^l$ and $a^l = f^l(z^l)$ for every layer, from $a^0 = X$.
         Returns the lists of the $z^l$ and of the $a^l$, and the cross-entropy against the
         class `labels` if they are given (None otherwise): a softmax output and its
         cross-entropy are then computed together, from one set of exponentials
-        (`losses._softmax_and_cross_entropy`; the same numbers as computing them apart)."""
+        (`losses._softmax_and_cross_entropy`; the same numbers as computing them apart).
+
+        Without `keep` (a prediction or a score: nothing is kept for a backward pass), each
+        hidden layer's activations are written over its sums, whose places in the list of sums
+        hold None (the output layer's sums, the logits, stay): a whole data set's sums are the
+        largest arrays a network makes, and a second array of each would cost another pass
+        over memory and, at 1347 x 1024, fresh pages from the system every epoch."""
         zs, activations, value = [], [X], None
         last = len(self.weights) - 1
         for l, (W, b, (f, _)) in enumerate(zip(self.weights, self.biases, self._functions)):
@@ -127,6 +133,9 @@ class MLP:
             zs.append(z)
             if l == last and labels is not None:
                 a, value = losses._softmax_and_cross_entropy(z, labels)
+            elif l < last and not keep:
+                a = f(z, out=z)  # in place: the sums are not kept
+                zs[-1] = None
             else:
                 a = f(z)
             activations.append(a)
@@ -202,13 +211,13 @@ class MLP:
         self.zs, self.activations, value = self._forward_and_loss(X, targets, loss)
         return value, self._backward(self._loss_delta(targets, loss))
 
-    def _forward_and_loss(self, X, targets, loss):
+    def _forward_and_loss(self, X, targets, loss, keep=True):
         """The forward pass on checked inputs and its loss against checked targets: returns
         `(zs, activations, loss value)`. The cross-entropy comes with the softmax from the same
-        exponentials (see `_layers`)."""
+        exponentials; without `keep`, the hidden layers' sums are not kept (see `_layers`)."""
         if loss == "cross_entropy":
-            return self._layers(X, targets)
-        zs, activations, _ = self._layers(X)
+            return self._layers(X, targets, keep)
+        zs, activations, _ = self._layers(X, keep=keep)
         return zs, activations, loss_value(zs[-1], activations[-1], targets, loss, checked=True)
 
     def _loss_delta(self, targets, loss):
@@ -227,7 +236,7 @@ class MLP:
         `predict`, so a gradient check may call it between `forward` and `backward`."""
         X = self.check_inputs(X)
         targets = self.check_targets(targets, loss, len(X))
-        return self._forward_and_loss(X, targets, loss)[2]
+        return self._forward_and_loss(X, targets, loss, keep=False)[2]
 
     # ---- parameters ----------------------------------------------------------------------
     def parameters(self):

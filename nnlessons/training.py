@@ -198,9 +198,10 @@ def score(net, X, targets, loss):
 
 
 def _score(net, X, targets, loss):
-    """`score` of data already checked (`fit` checks its data once)."""
-    net.zs, net.activations, value = net._forward_and_loss(X, targets, loss)
-    outputs = net.activations[-1]
+    """`score` of data already checked (`fit` checks its data once). Keeps nothing, like
+    `MLP.loss`: the whole data's sums and activations go as soon as the score is taken."""
+    _, activations, value = net._forward_and_loss(X, targets, loss, keep=False)
+    outputs = activations[-1]
     if loss == "mse" or outputs.shape[1] > 1 and loss == "binary_cross_entropy":
         return value, None
     if loss == "cross_entropy":

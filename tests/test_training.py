@@ -391,3 +391,28 @@ def test_hooks_reproduce_the_backprop_demo_with_the_forum_derivative():
 def forum_sigmoid_prime(a):
     """The forum's slope, from the neuron's output as backpropagation computes it."""
     return a * (a - 1.0)
+
+
+from nnlessons import network  # noqa: E402
+
+
+@pytest.mark.parametrize("hidden", sorted(act.ELEMENTWISE))
+def test_what_keeps_nothing_computes_what_forward_does(hidden):
+    """predict, loss and score write each hidden layer's activations over its sums (nothing is
+    kept for a backward pass): the same numbers as forward, which keeps them, and the caller's
+    inputs untouched."""
+    rng = np.random.default_rng(5)
+    X, labels = rng.normal(size=(30, 3)) * 3, rng.integers(0, 4, size=30)
+    X0 = X.copy()
+    net = MLP([3, 6, 5, 4], [hidden, hidden, "softmax"], seed=2)
+    out = net.forward(X)
+    sums = [z.copy() for z in net.zs]
+    assert np.array_equal(net.predict(X), out)
+    value = net.loss(X, labels, "cross_entropy")
+    assert value == network.loss_value(net.zs[-1], out, labels, "cross_entropy")
+    assert score(net, X, labels, "cross_entropy") == (value, float(np.mean(out.argmax(1) == labels)))
+    assert np.array_equal(X, X0) and all(np.array_equal(a, b) for a, b in zip(sums, net.zs))
+    regression = MLP([3, 6, 2], [hidden, "identity"], seed=2)
+    T = rng.normal(size=(30, 2))
+    outputs = regression.forward(X)
+    assert regression.loss(X, T, "mse") == network.loss_value(None, outputs, T, "mse")
