@@ -8,7 +8,7 @@ shaped like `outputs`.
 import numpy as np
 
 from . import _validate as v
-from .activations import row_sums, sigmoid, softmax
+from .activations import _row_sums, sigmoid, softmax
 
 # Probabilities are kept in [EPS, 1 - EPS] before a log, so log(0) = -inf never happens.
 EPS = 1e-12
@@ -161,7 +161,7 @@ def _softmax_and_cross_entropy(z, labels):
     both need $e^{z_k - m}$, with $m$ each row's largest score, and a network that reports its
     loss computes both, so they are computed once. The probabilities are exactly
     `activations.softmax(z)`, the loss exactly `categorical_cross_entropy_from_logits`, to the
-    last bit: each is summed (`activations.row_sums`) and divided as there.
+    last bit: each is summed (`activations._row_sums`) and divided as there.
 
     Returns `(probabilities, mean loss)` for checked scores (n, classes) and labels (n,)."""
     rows = np.arange(len(labels))
@@ -170,10 +170,10 @@ def _softmax_and_cross_entropy(z, labels):
     largest = z.argmax(axis=1)
     shifted = z - z[rows, largest][:, None]
     exps = np.exp(shifted)
-    probabilities = exps / row_sums(exps)[:, None]
+    probabilities = exps / _row_sums(exps)[:, None]
     # then the exponentials serve the loss: the largest score's term, e^0 = 1, is log1p's 1
     exps[rows, largest] = 0.0
-    log_sum_exp = np.log1p(row_sums(exps))
+    log_sum_exp = np.log1p(_row_sums(exps))
     return probabilities, _mean(log_sum_exp - shifted[rows, labels])
 
 

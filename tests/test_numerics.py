@@ -165,7 +165,7 @@ def test_softmax_and_its_cross_entropy_computed_together_are_the_numbers_compute
     (`losses._softmax_and_cross_entropy`): the probabilities must be `softmax`'s and the loss
     the log-sum-exp formula's, to the last bit, ties of the largest score and a confident right
     answer (whose tiny loss log1p keeps) included."""
-    np.testing.assert_allclose(act.row_sums(np.arange(12.0).reshape(3, 4)), [6.0, 22.0, 38.0])
+    np.testing.assert_allclose(act._row_sums(np.arange(12.0).reshape(3, 4)), [6.0, 22.0, 38.0])
     rng = np.random.default_rng(4)
     z = rng.normal(scale=3.0, size=(50, 10))
     z[0, 3] = z[0, 7] = z[0].max() + 1.0      # two largest scores alike
@@ -179,7 +179,7 @@ def test_softmax_and_its_cross_entropy_computed_together_are_the_numbers_compute
     shifted = z - z.max(axis=1, keepdims=True)
     others = np.exp(shifted)
     others[rows, shifted.argmax(axis=1)] = 0.0
-    per_example = np.log1p(act.row_sums(others)) - shifted[rows, labels]
+    per_example = np.log1p(act._row_sums(others)) - shifted[rows, labels]
     assert value == float(per_example.sum()) / 50
     assert per_example[1] == pytest.approx(9 * np.exp(-80.0), rel=1e-12)  # not rounded to 0
     assert value == losses.categorical_cross_entropy_from_logits(z, labels)
