@@ -42,8 +42,8 @@ def time_work(epochs):
         order = rng.permutation(1)
         X_shuffled, T_shuffled = X[order], T[order]  # the epoch's shuffled copy, sliced
         _, grads = net._loss_and_gradients(X_shuffled[0:1], T_shuffled[0:1], LOSS)
-        training.sgd_step(net, grads, RATE, 0.0, scratch[0])
-        training._all_within(params, scratch, training.LIMIT)  # the divergence check
+        training.sgd_step(net, grads, RATE, 0.0, scratch)
+        training._all_within(net, params, scratch, training.LIMIT)  # the divergence check
         training._score(net, X, T, LOSS)
     return (time.process_time() - start) / epochs
 

@@ -8,7 +8,7 @@ shaped like `outputs`.
 import numpy as np
 
 from . import _validate as v
-from .activations import sigmoid, softmax
+from .activations import _row_sums, sigmoid, softmax
 
 # Probabilities are kept in [EPS, 1 - EPS] before a log, so log(0) = -inf never happens.
 EPS = 1e-12
@@ -153,15 +153,28 @@ def categorical_cross_entropy_from_logits(logits, labels):
 
 
 def _categorical_cross_entropy_from_logits(z, labels):
+    return _softmax_and_cross_entropy(z, labels)[1]
+
+
+def _softmax_and_cross_entropy(z, labels):
+    r"""$\mathrm{softmax}(z)$ and its cross-entropy against `labels`, from the same exponentials:
+    both need $e^{z_k - m}$, with $m$ each row's largest score, and a network that reports its
+    loss computes both, so they are computed once. The probabilities are exactly
+    `activations.softmax(z)`, the loss exactly `categorical_cross_entropy_from_logits`, to the
+    last bit: each is summed (`activations._row_sums`) and divided as there.
+
+    Returns `(probabilities, mean loss)` for checked scores (n, classes) and labels (n,)."""
     rows = np.arange(len(labels))
     # each row's largest score, read at its position: the position is needed below anyway, and
     # a max along rows of ten scores costs numpy a few times what finding the position does
     largest = z.argmax(axis=1)
     shifted = z - z[rows, largest][:, None]
-    others = np.exp(shifted)
-    others[rows, largest] = 0.0  # the largest score's term, e^0 = 1, is log1p's 1
-    log_sum_exp = np.log1p(others.sum(axis=1))
-    return _mean(log_sum_exp - shifted[rows, labels])
+    exps = np.exp(shifted)
+    probabilities = exps / _row_sums(exps)[:, None]
+    # then the exponentials serve the loss: the largest score's term, e^0 = 1, is log1p's 1
+    exps[rows, largest] = 0.0
+    log_sum_exp = np.log1p(_row_sums(exps))
+    return probabilities, _mean(log_sum_exp - shifted[rows, labels])
 
 
 def categorical_cross_entropy_from_logits_gradient(logits, labels):

@@ -73,12 +73,21 @@ class MLP:
         self.bias = bool(bias)
         self.derivatives = _checked_derivatives(derivatives, names)
         rng = v.as_rng(seed)
-        self.weights = [rng.normal(0.0, _init_scale(init, name, n_in), size=(n_in, n_out))
-                        for n_in, n_out, name in zip(sizes[:-1], sizes[1:], names)]
-        self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
+        # Every weight and bias is a part of one flat vector of all the network's parameters,
+        # in the order of `parameters()`: the training loop moves them all, and checks them all,
+        # with one numpy call each instead of one per array (`_parameter_vector`).
+        shapes = [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
+                  for shape in ([(n_in, n_out), (n_out,)] if self.bias else [(n_in, n_out)])]
+        self._vector = np.zeros(sum(int(np.prod(shape)) for shape in shapes))
+        parts = _parts(self._vector, shapes)
+        self.weights = parts[::2] if self.bias else parts
+        for W, n_in, name in zip(self.weights, sizes[:-1], names):
+            W[...] = rng.normal(0.0, _init_scale(init, name, n_in), size=W.shape)
+        self.biases = parts[1::2] if self.bias else [np.zeros(n_out) for n_out in sizes[1:]]
         if not self.bias:
             for b in self.biases:
                 b.setflags(write=False)  # zeros that no update can move
+        self._vector_parts = (list(self.weights), list(self.biases) if self.bias else [])
         # each layer's activation, and its derivative as a function of the layer's output
         self._functions = [(act.get(name)[0], self.derivatives.get(name) or _slope(name))
                            for name in names]
@@ -95,25 +104,42 @@ class MLP:
     def forward(self, X):
         """Run the batch `X` (n, inputs) through every layer; return the output activations.
         Keeps `zs` and `activations` of every layer for the backward pass."""
-        self.zs, self.activations = self._layers(self.check_inputs(X))
+        self.zs, self.activations, _ = self._layers(self.check_inputs(X))
         return self.activations[-1]
 
     def predict(self, X):
         """The outputs for the batch `X`, like `forward`, but nothing is kept: a prediction made
         between `forward` and `backward` leaves what `backward` needs alone."""
-        return self._layers(self.check_inputs(X))[1][-1]
+        return self._layers(self.check_inputs(X), keep=False)[1][-1]
 
-    def _layers(self, X):
+    def _layers(self, X, labels=None, keep=True):
         r"""$z^l = a^{l-1} W^l + b^l$ and $a^l = f^l(z^l)$ for every layer, from $a^0 = X$.
-        Returns the lists of the $z^l$ and of the $a^l$."""
-        zs, activations = [], [X]
-        for W, b, (f, _) in zip(self.weights, self.biases, self._functions):
+        Returns the lists of the $z^l$ and of the $a^l$, and the cross-entropy against the
+        class `labels` if they are given (None otherwise): a softmax output and its
+        cross-entropy are then computed together, from one set of exponentials
+        (`losses._softmax_and_cross_entropy`; the same numbers as computing them apart).
+
+        Without `keep` (a prediction or a score: nothing is kept for a backward pass), each
+        hidden layer's activations are written over its sums, whose places in the list of sums
+        hold None (the output layer's sums, the logits, stay): a whole data set's sums are the
+        largest arrays a network makes, and a second array of each would cost another pass
+        over memory and, at 1347 x 1024, fresh pages from the system every epoch."""
+        zs, activations, value = [], [X], None
+        last = len(self.weights) - 1
+        for l, (W, b, (f, _)) in enumerate(zip(self.weights, self.biases, self._functions)):
             z = activations[-1] @ W
             if self.bias:
                 z += b  # in place: the sums get their biases with no second (n, neurons) array
             zs.append(z)
-            activations.append(f(z))
-        return zs, activations
+            if l == last and labels is not None:
+                a, value = losses._softmax_and_cross_entropy(z, labels)
+            elif l < last and not keep:
+                a = f(z, out=z)  # in place: the sums are not kept
+                zs[-1] = None
+            else:
+                a = f(z)
+            activations.append(a)
+        return zs, activations, value
 
     def predict_classes(self, X):
         """The class each example is given: the largest output, or output > 0.5 for one output."""
@@ -182,9 +208,17 @@ class MLP:
     def _loss_and_gradients(self, X, targets, loss):
         """`loss_and_gradients` of inputs and targets already checked (the training loop checks
         its data once, not every mini-batch)."""
-        self.zs, self.activations = self._layers(X)
-        value = loss_value(self.zs[-1], self.activations[-1], targets, loss, checked=True)
+        self.zs, self.activations, value = self._forward_and_loss(X, targets, loss)
         return value, self._backward(self._loss_delta(targets, loss))
+
+    def _forward_and_loss(self, X, targets, loss, keep=True):
+        """The forward pass on checked inputs and its loss against checked targets: returns
+        `(zs, activations, loss value)`. The cross-entropy comes with the softmax from the same
+        exponentials; without `keep`, the hidden layers' sums are not kept (see `_layers`)."""
+        if loss == "cross_entropy":
+            return self._layers(X, targets, keep)
+        zs, activations, _ = self._layers(X, keep=keep)
+        return zs, activations, loss_value(zs[-1], activations[-1], targets, loss, checked=True)
 
     def _loss_delta(self, targets, loss):
         r"""$\delta^L$ of a loss, from the values kept by the last forward pass: for the
@@ -202,8 +236,7 @@ class MLP:
         `predict`, so a gradient check may call it between `forward` and `backward`."""
         X = self.check_inputs(X)
         targets = self.check_targets(targets, loss, len(X))
-        zs, activations = self._layers(X)
-        return loss_value(zs[-1], activations[-1], targets, loss)
+        return self._forward_and_loss(X, targets, loss, keep=False)[2]
 
     # ---- parameters ----------------------------------------------------------------------
     def parameters(self):
@@ -215,6 +248,19 @@ class MLP:
             if self.bias:
                 params[f"b{l}"] = b
         return params
+
+    def _parameter_vector(self):
+        """The flat vector whose parts the weights and biases are (see `__init__`), or None when
+        one of them has since been replaced by another array (even a view of the vector): each
+        must then be moved apart."""
+        weights, biases = self._vector_parts
+        for now, made in zip(self.weights, weights):
+            if now is not made:
+                return None
+        for now, made in zip(self.biases, biases):
+            if now is not made:
+                return None
+        return self._vector
 
     def set_parameters(self, params):
         """Copy values into the parameters from a dict shaped like `parameters()`."""
@@ -317,6 +363,17 @@ def loss_value(logits, outputs, targets, loss, checked=False):
 _LOSS_FORMULAS = {"binary_cross_entropy": losses._binary_cross_entropy_from_logits,
                   "cross_entropy": losses._categorical_cross_entropy_from_logits,
                   "mse": losses._mse}
+
+
+def _parts(vector, shapes):
+    """Consecutive parts of a flat `vector`, one per shape, as views: writing into a part
+    writes into the vector."""
+    parts, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        parts.append(vector[start:start + size].reshape(shape))
+        start += size
+    return parts
 
 
 def _transpose_times(a, delta):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from .network import MLP, loss_value
+from .network import MLP, _parts
 
 # A weight or bias larger than this in size means training has blown up (see `diverged`).
 LIMIT = 1e6
@@ -59,29 +59,36 @@ def sgd_step(net, grads, learning_rate, l2=0.0, scratch=None):
     r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
     $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place.
 
-    `scratch`, if given, holds an array shaped like each parameter (by name) to compute its step
-    in: the training loop makes them once, so no step makes a new array."""
-    for name, p in net.parameters().items():
-        step = np.empty_like(p) if scratch is None else scratch[name]
+    `scratch`, if given, is where the steps are computed (`_scratch`): the training loop makes
+    it once, so no step makes a new array."""
+    params = net.parameters()
+    steps, all_steps = _scratch(params) if scratch is None else scratch
+    for name, p in params.items():
+        step = steps[name]
         if l2 and name.startswith("W"):
             np.multiply(p, l2, out=step)
             step += grads[name]              # the gradient plus the decay, lambda W
             step *= learning_rate
         else:
             np.multiply(grads[name], learning_rate, out=step)
-        p -= step                            # in place: the network's own arrays move
+    vector = net._parameter_vector()
+    if vector is not None:
+        # one subtraction for all: the parameters are the parts of one flat vector, and the
+        # steps the parts of another, laid out alike (at a batch of 32 a numpy call costs more
+        # than its arithmetic)
+        vector -= all_steps
+    else:
+        for name, p in params.items():
+            p -= steps[name]                 # in place: the network's own arrays move
 
 
 def _scratch(params):
     """Where the training loop computes each update's steps (see `sgd_step`): an array shaped
     like each parameter, by name, made once, so no update makes a new array. They are parts of
-    one flat array, returned too: after the step, `_all_within` reuses it."""
+    one flat array, laid out like the network's vector of parameters (`MLP.__init__`), returned
+    too: `sgd_step` subtracts it whole, and after the step `_all_within` reuses it."""
     flat = np.empty(sum(p.size for p in params.values()))
-    parts, start = {}, 0
-    for name, p in params.items():
-        parts[name] = flat[start:start + p.size].reshape(p.shape)
-        start += p.size
-    return parts, flat
+    return dict(zip(params, _parts(flat, [p.shape for p in params.values()]))), flat
 
 
 def diverged(net, limit=LIMIT):
@@ -93,20 +100,24 @@ def diverged(net, limit=LIMIT):
     corrects (the learning rate is too large); no network of this course, trained on data of
     ordinary size, comes near them."""
     params = net.parameters()
-    return not _all_within(params, _scratch(params), limit)
+    return not _all_within(net, params, _scratch(params), limit)
 
 
-def _all_within(params, scratch, limit):
+def _all_within(net, params, scratch, limit):
     """Every entry of every parameter finite and at most `limit` in size (`not diverged`): the
     sizes |p| of all parameters are written side by side into the flat array of `_scratch`
     (the training loop's, free again once the step is taken), and its largest entry says so
-    (NaN makes the max NaN and the comparison False). One pass per parameter and one max in
-    all, where a min and a max per parameter took twice the calls: at a batch of 32 a numpy
-    call costs more than its arithmetic. Not a BLAS dot product, whose worker threads would
-    have to wake up for it after every update."""
+    (NaN makes the max NaN and the comparison False). Where the parameters are the parts of
+    the network's one vector, that is one pass for all of them, else one per parameter; one
+    max in all: at a batch of 32 a numpy call costs more than its arithmetic. Not a BLAS dot
+    product, whose worker threads would have to wake up for it after every update."""
     parts, flat = scratch
-    for name, p in params.items():
-        np.abs(p, out=parts[name])
+    vector = net._parameter_vector()
+    if vector is not None:
+        np.abs(vector, out=flat)
+    else:
+        for name, p in params.items():
+            np.abs(p, out=parts[name])
     return flat.max() <= limit
 
 
@@ -151,7 +162,6 @@ def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuf
     batch_losses, blew_up = [], False
     params = net.parameters()
     scratch = scratch or _scratch(params)
-    steps = scratch[0]
     for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
         value, grads = net._loss_and_gradients(X_batch, t_batch, loss)
         value += l2_penalty(net, l2)
@@ -159,8 +169,8 @@ def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuf
             on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value, grads,
                              learning_rate))
         batch_losses.append(value)
-        sgd_step(net, grads, learning_rate, l2, steps)
-        if not _all_within(params, scratch, LIMIT):  # diverged(net)
+        sgd_step(net, grads, learning_rate, l2, scratch)
+        if not _all_within(net, params, scratch, LIMIT):  # diverged(net)
             blew_up = True
             break
     return batch_losses, blew_up
@@ -188,10 +198,10 @@ def score(net, X, targets, loss):
 
 
 def _score(net, X, targets, loss):
-    """`score` of data already checked (`fit` checks its data once)."""
-    net.zs, net.activations = net._layers(X)
-    outputs = net.activations[-1]
-    value = loss_value(net.zs[-1], outputs, targets, loss, checked=True)
+    """`score` of data already checked (`fit` checks its data once). Keeps nothing, like
+    `MLP.loss`: the whole data's sums and activations go as soon as the score is taken."""
+    _, activations, value = net._forward_and_loss(X, targets, loss, keep=False)
+    outputs = activations[-1]
     if loss == "mse" or outputs.shape[1] > 1 and loss == "binary_cross_entropy":
         return value, None
     if loss == "cross_entropy":

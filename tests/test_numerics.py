@@ -158,3 +158,28 @@ def test_network_loss_is_not_clipped_and_stays_quiet_at_extreme_logits():
             softmax_net.weights[0][:] = [[z, -z]]
             value, grads = softmax_net.loss_and_gradients(X, [1], "cross_entropy")
             assert value == pytest.approx(2 * z) and np.all(np.isfinite(grads["W1"]))
+
+
+def test_softmax_and_its_cross_entropy_computed_together_are_the_numbers_computed_apart():
+    """The network's forward pass takes both from one set of exponentials
+    (`losses._softmax_and_cross_entropy`): the probabilities must be `softmax`'s and the loss
+    the log-sum-exp formula's, to the last bit, ties of the largest score and a confident right
+    answer (whose tiny loss log1p keeps) included."""
+    np.testing.assert_allclose(act._row_sums(np.arange(12.0).reshape(3, 4)), [6.0, 22.0, 38.0])
+    rng = np.random.default_rng(4)
+    z = rng.normal(scale=3.0, size=(50, 10))
+    z[0, 3] = z[0, 7] = z[0].max() + 1.0      # two largest scores alike
+    z[1] = -40.0
+    z[1, 2] = 40.0                             # class 2 at a probability of 1 - 9e-35
+    labels = rng.integers(0, 10, size=50)
+    labels[1] = 2
+    probabilities, value = losses._softmax_and_cross_entropy(z, labels)
+    np.testing.assert_array_equal(probabilities, act.softmax(z))
+    rows = np.arange(50)
+    shifted = z - z.max(axis=1, keepdims=True)
+    others = np.exp(shifted)
+    others[rows, shifted.argmax(axis=1)] = 0.0
+    per_example = np.log1p(act._row_sums(others)) - shifted[rows, labels]
+    assert value == float(per_example.sum()) / 50
+    assert per_example[1] == pytest.approx(9 * np.exp(-80.0), rel=1e-12)  # not rounded to 0
+    assert value == losses.categorical_cross_entropy_from_logits(z, labels)

@@ -71,8 +71,8 @@ def test_the_view_lacks_the_forbidden_code_and_the_suites(tmp_path):
         folder = views.path({"nnlessons.activations.sigmoid", "nnlessons.data.Standardizer"})
         package = folder / "nnlessons"
         source = (package / "activations.py").read_text()
-        assert "def sigmoid(z):\n    raise _refuse('nnlessons.activations.sigmoid')" in source
-        assert "1.0 / (1.0 +" not in source.split("def sigmoid(z):")[1].split("def ")[0]
+        assert "def sigmoid(z, out=None):\n    raise _refuse('nnlessons.activations.sigmoid')" in source
+        assert "1.0 / (1.0 +" not in source.split("def sigmoid(z, out=None):")[1].split("def ")[0]
         assert not (package / "grading" / "suites").exists()
         assert views.path({"nnlessons.data.Standardizer",
                            "nnlessons.activations.sigmoid"}) == folder  # made once

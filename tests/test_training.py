@@ -135,6 +135,37 @@ def test_sgd_step_is_the_update_rule_with_weight_decay():
     np.testing.assert_allclose(net.biases[0], [0.0])  # biases are not decayed
 
 
+@pytest.mark.parametrize("bias", [True, False])
+def test_the_parameters_are_the_parts_of_one_vector_and_a_replaced_one_still_trains(bias):
+    """The network's weights and biases are views of one flat vector, so a step and the
+    divergence check take one numpy call for all of them; a parameter replaced by an array of
+    its own (the layouts a gradient check tries) is moved and checked apart, to the same
+    numbers."""
+    X, y = data.two_moons(40, seed=4)
+    nets = [MLP([2, 5, 3, 2], ["tanh", "relu", "softmax"], seed=1, bias=bias) for _ in range(2)]
+    whole, replaced = nets
+    assert whole._parameter_vector() is whole._vector
+    start = 0
+    for p in whole.parameters().values():  # in the order of parameters(), side by side
+        assert np.shares_memory(p, whole._vector) and p.flags.c_contiguous
+        assert np.array_equal(p.ravel(), whole._vector[start:start + p.size])
+        start += p.size
+    assert start == whole._vector.size
+    replaced.weights[1] = np.asfortranarray(replaced.weights[1])
+    assert replaced._parameter_vector() is None
+    square = MLP([3, 3, 2], seed=0)
+    square.weights[0] = square.weights[0].T  # a view of the vector, laid out otherwise
+    assert square._parameter_vector() is None
+    for net in nets:
+        fit(net, X, y, epochs=3, batch_size=8, learning_rate=0.5, l2=0.01)
+    for mine, theirs in zip(whole.parameters().values(), replaced.parameters().values()):
+        assert np.array_equal(mine, theirs)
+    assert not np.array_equal(replaced.weights[1], MLP([2, 5, 3, 2], ["tanh", "relu", "softmax"],
+                                                       seed=1, bias=bias).weights[1])
+    replaced.weights[1][0, 0] = whole.weights[1][0, 0] = np.nan
+    assert diverged(replaced) and diverged(whole)
+
+
 # ---- the parts of fit, and its hooks ---------------------------------------------------------
 from nnlessons import activations as act  # noqa: E402
 from nnlessons import training  # noqa: E402
@@ -360,3 +391,28 @@ def test_hooks_reproduce_the_backprop_demo_with_the_forum_derivative():
 def forum_sigmoid_prime(a):
     """The forum's slope, from the neuron's output as backpropagation computes it."""
     return a * (a - 1.0)
+
+
+from nnlessons import network  # noqa: E402
+
+
+@pytest.mark.parametrize("hidden", sorted(act.ELEMENTWISE))
+def test_what_keeps_nothing_computes_what_forward_does(hidden):
+    """predict, loss and score write each hidden layer's activations over its sums (nothing is
+    kept for a backward pass): the same numbers as forward, which keeps them, and the caller's
+    inputs untouched."""
+    rng = np.random.default_rng(5)
+    X, labels = rng.normal(size=(30, 3)) * 3, rng.integers(0, 4, size=30)
+    X0 = X.copy()
+    net = MLP([3, 6, 5, 4], [hidden, hidden, "softmax"], seed=2)
+    out = net.forward(X)
+    sums = [z.copy() for z in net.zs]
+    assert np.array_equal(net.predict(X), out)
+    value = net.loss(X, labels, "cross_entropy")
+    assert value == network.loss_value(net.zs[-1], out, labels, "cross_entropy")
+    assert score(net, X, labels, "cross_entropy") == (value, float(np.mean(out.argmax(1) == labels)))
+    assert np.array_equal(X, X0) and all(np.array_equal(a, b) for a, b in zip(sums, net.zs))
+    regression = MLP([3, 6, 2], [hidden, "identity"], seed=2)
+    T = rng.normal(size=(30, 2))
+    outputs = regression.forward(X)
+    assert regression.loss(X, T, "mse") == network.loss_value(None, outputs, T, "mse")

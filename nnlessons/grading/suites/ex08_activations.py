@@ -24,9 +24,11 @@ suite = Suite("08_activations", functions=[
     "elu_prime": ["nnlessons.activations.elu_prime", "nnlessons.activations.get",
                   "nnlessons.activations.elu_prime_from_output",
                   "nnlessons.activations.prime_from_output"],
-    "softmax": ["nnlessons.activations.softmax", "nnlessons.activations.get"],
+    "softmax": ["nnlessons.activations.softmax", "nnlessons.activations.get",
+                "nnlessons.losses._softmax_and_cross_entropy"],
     "softmax_cross_entropy_gradient": [
         "nnlessons.activations.softmax", "nnlessons.activations.get",
+        "nnlessons.losses._softmax_and_cross_entropy",
         "nnlessons.losses.categorical_cross_entropy_from_logits_gradient",
         "nnlessons.losses._cross_entropy_gradient_from_softmax"],
 }, hidden_counts={"relu": 2, "relu_prime": 3, "leaky_relu": 2, "leaky_relu_prime": 2, "elu": 3,
@@ -440,6 +442,7 @@ def xent_gradient_inputs_left_alone(student, expect):
 suite.forbidden["classifier_backward"] = [
     "nnlessons.network.MLP._backward", "nnlessons.network.loss_value",
     "nnlessons.activations.softmax", "nnlessons.activations.relu_prime",
+    "nnlessons.losses._softmax_and_cross_entropy",
     "nnlessons.activations.get", "nnlessons.losses.categorical_cross_entropy_from_logits_gradient",
     "nnlessons.calculus.numerical_gradient"]
 suite.hidden_counts["classifier_backward"] = 4

@@ -26,6 +26,7 @@ NO_COURSE_NETWORK = [
     "nnlessons.losses.categorical_cross_entropy_from_logits",
     "nnlessons.losses.categorical_cross_entropy_from_logits_gradient",
     "nnlessons.losses._categorical_cross_entropy_from_logits",
+    "nnlessons.losses._softmax_and_cross_entropy",
     "nnlessons.losses._cross_entropy_gradient_from_softmax",
     "nnlessons.losses.one_hot",
 ]
