@@ -28,11 +28,11 @@ class _Renderer(RendererAgg):
         """The line `s` in the font of `prop`, laid out by FreeType and drawn into its bitmap:
         (bitmap, width, height, descent, offset), sizes in 64ths of a pixel.
 
-        Laying out a line costs about 15 microseconds a letter (matplotlib 3.11 shapes it with
-        libraqm), drawing it one. matplotlib lays out each new line twice: to measure it, for
-        the text's layout, then to draw it. The line measured is kept, so the draw that follows
-        finds it laid out and drawn already; and a line shown again (a label, a number that
-        did not change) is not laid out again."""
+        Laying out a line is the dear part (about 0.3 ms for "z = +2.286": matplotlib 3.11
+        shapes it with libraqm), drawing its bitmap a microsecond. matplotlib asks for each new
+        line twice, to measure it for the text's layout and then to draw it: the line measured
+        is kept, so the draw finds it laid out and drawn already, and a line shown again (a
+        label, a number that did not change) is not laid out again."""
         font = self._prepare_font(prop)  # the font at the text's size, its bitmap cleared
         key = (s, font.fname, prop.get_size_in_points(), self.dpi, get_hinting_flag())
         lines = self.__dict__.setdefault("_lines", {})
@@ -72,7 +72,7 @@ class Canvas(FigureCanvasAgg):
     def get_renderer(self):
         renderer = super().get_renderer()
         if type(renderer) is RendererAgg:
-            # a new renderer (the figure's size changed, or the first draw): the subclass adds
-            # no state of its own, only another `draw_text`
+            # a new renderer (the figure's size changed, or the first draw): the subclass
+            # changes how text is measured and drawn, and keeps its lines of text (`_line`)
             renderer.__class__ = _Renderer
         return renderer
