@@ -254,13 +254,8 @@ class MLP:
         one of them has since been replaced by another array (even a view of the vector): each
         must then be moved apart."""
         weights, biases = self._vector_parts
-        for now, made in zip(self.weights, weights):
-            if now is not made:
-                return None
-        for now, made in zip(self.biases, biases):
-            if now is not made:
-                return None
-        return self._vector
+        made = zip([*self.weights, *self.biases], [*weights, *biases])
+        return self._vector if all(now is then for now, then in made) else None
 
     def set_parameters(self, params):
         """Copy values into the parameters from a dict shaped like `parameters()`."""

@@ -189,21 +189,12 @@ class Layers:
             if middle is not None:
                 sheet.middle_key = middle
                 sheet.middle = _made_by(fig, lambda: explorer.draw_middle(state))
-        before = {ax: ({id(a) for a in ax.get_children()}, ax.get_legend()) for ax in fig.axes}
-        explorer.draw(state)
-        legends = []  # made by this `draw` (a legend made by `draw_background` stays put)
-        for ax in fig.axes:
-            children, legend = before.get(ax, (set(), None))
-            made = ax.get_legend()
-            if made is not None and made is not legend:
-                legends.append((ax, made))
-            for artist in ax.get_children():
-                if id(artist) not in children and artist is not made:
-                    self.foreground.append((ax, artist))
+        # what this `draw` adds, its legend too (one made by `draw_background` stays put)
+        self.foreground = _made_by(fig, lambda: explorer.draw(state))
         # a title that still reads as `draw_background` left it stays in the bitmap
         still = frozenset(t for ax in fig.axes for t in _titles(ax)
                           if sheet.titles.get(t) == t.get_text())
-        moving = self.foreground + legends
+        moving = list(self.foreground)
         moving += [(ax, t) for ax in fig.axes for t in _titles(ax) if t not in still]
         if sheet.bitmap is None or _view(fig) != sheet.view or still != sheet.in_bitmap:
             # a new background: render the figure without the moving parts, keep that bitmap
@@ -224,5 +215,4 @@ class Layers:
             else:
                 canvas.restore_region(sheet.middle_bitmap)
         _draw(moving)
-        self.foreground += legends  # removed before the next `draw`, which makes its own
         return plots.encode_png(np.asarray(canvas.buffer_rgba()), dpi=canvas.figure.dpi)
