@@ -45,7 +45,7 @@ def minibatches(X, y, batch_size, seed=0, shuffle=True):
         # gather of every row instead of one per mini-batch (a gather costs microseconds even
         # for a few rows, a slice nothing)
         order = v.as_rng(seed).permutation(n)
-        X, y = X[order], y[order]
+        X, y = X.take(order, axis=0), y.take(order, axis=0)  # X[order], in half the time
     for start in range(0, n, batch_size):
         yield X[start:start + batch_size], y[start:start + batch_size]
 
