@@ -18,6 +18,10 @@ What makes the figures mean something on a shared machine:
 - with more than one thread, each run starts after a pause of SETTLE seconds: OpenBLAS's and
   OpenMP's worker threads keep spinning on a core for a while after their last call, and
   would otherwise take it from whichever side runs next;
+- the header names the BLAS kernel numpy runs (threadpoolctl's "architecture"), and a note says
+  when OPENBLAS_CORETYPE forces one: some machines force an older processor's kernel (Haswell,
+  no AVX-512) for the sake of older OpenBLAS builds, which halves numpy's matrix products at
+  the sizes of the course while PyTorch's own BLAS still picks the fastest;
 - the load average is printed with every row, and the script says when the machine was too busy:
   a load above the machine's cores (other work was waiting for a core) or a wide range of ratios.
 """
@@ -148,6 +152,14 @@ def main():
           f"({blas_names(threadpoolctl)}); digits, {len(X)} training examples; "
           f"{args.activation} hidden layer, softmax + cross-entropy, SGD lr {RATE}, float64; "
           f"{args.pairs} interleaved pairs per point; {cores} cores")
+    kernel = os.environ.get("OPENBLAS_CORETYPE")
+    if kernel:
+        print(f"NOTE: OPENBLAS_CORETYPE={kernel} is set, so numpy's BLAS runs OpenBLAS's {kernel} "
+              f"kernel instead of the one it picks for this processor, while PyTorch's BLAS "
+              f"picks its own: the figures then compare the kernels as much as the code. Some "
+              f"machines set it (with OPENBLAS_L2_SIZE) for older OpenBLAS builds; to compare "
+              f"the code, run this command alone with both unset: "
+              f"env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/training.py ...")
     print("load average at the start (1, 5, 15 min): "
           + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     busy, failed = [], []
