@@ -34,16 +34,16 @@ def time_fit(epochs):
 def time_work(epochs):
     """The same epochs with nothing but their work: shuffle, update, check, score."""
     net = MLP([2, 2, 1], "sigmoid", seed=3)
-    params = net.parameters()
-    scratch = training._scratch(params)
+    scratch = training._Scratch(net)
     rng = np.random.default_rng(0)
     start = time.process_time()
     for _ in range(epochs):
         order = rng.permutation(1)
         X_shuffled, T_shuffled = X[order], T[order]  # the epoch's shuffled copy, sliced
-        _, grads = net._loss_and_gradients(X_shuffled[0:1], T_shuffled[0:1], LOSS)
+        _, grads = net._loss_and_gradients(X_shuffled[0:1], T_shuffled[0:1], LOSS,
+                                          scratch.gradients)
         training.sgd_step(net, grads, RATE, 0.0, scratch)
-        training._all_within(net, params, scratch, training.LIMIT)  # the divergence check
+        training._all_within(net, scratch, training.LIMIT)  # the divergence check
         training._score(net, X, T, LOSS)
     return (time.process_time() - start) / epochs
 

@@ -25,6 +25,8 @@ probability rounds to 0 or 1.
 
 Everything the network knows is in `weights` and `biases`; `save` writes exactly those numbers.
 """
+import operator
+
 import numpy as np
 
 from . import _validate as v
@@ -76,10 +78,12 @@ class MLP:
         # Every weight and bias is a part of one flat vector of all the network's parameters,
         # in the order of `parameters()`: the training loop moves them all, and checks them all,
         # with one numpy call each instead of one per array (`_parameter_vector`).
-        shapes = [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
-                  for shape in ([(n_in, n_out), (n_out,)] if self.bias else [(n_in, n_out)])]
-        self._vector = np.zeros(sum(int(np.prod(shape)) for shape in shapes))
-        parts = _parts(self._vector, shapes)
+        self._names = [name for l in range(1, n_layers + 1)
+                       for name in ((f"W{l}", f"b{l}") if self.bias else (f"W{l}",))]
+        self._shapes = [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
+                        for shape in ([(n_in, n_out), (n_out,)] if self.bias else [(n_in, n_out)])]
+        self._vector = np.zeros(sum(int(np.prod(shape)) for shape in self._shapes))
+        parts = _parts(self._vector, self._shapes)
         self.weights = parts[::2] if self.bias else parts
         for W, n_in, name in zip(self.weights, sizes[:-1], names):
             W[...] = rng.normal(0.0, _init_scale(init, name, n_in), size=W.shape)
@@ -168,30 +172,36 @@ class MLP:
         slope = self._functions[-1][1]
         return grad_a * slope(self.activations[-1])
 
-    def _backward(self, delta):
+    def _backward(self, delta, into=None):
         r"""From the output layer's deltas, walk back layer by layer (the last layer first):
         $\partial L/\partial W^l = (a^{l-1})^\top\delta^l$, $\partial L/\partial b^l$ the sum of
         $\delta^l$'s rows, $\delta^{l-1} = (\delta^l (W^l)^\top) \odot f'$ with the slope $f'$
         computed from the kept activations $a^{l-1}$. Every gradient the network computes comes
-        through here."""
+        through here.
+
+        Returns the gradients by name, in W1, b1, W2, ... order like `parameters()`, written
+        into `into` if given (arrays by name made by `_new_gradients`): the training loop makes
+        them once, so no update makes new arrays, and its step is one multiplication of the
+        flat vector they are the parts of (`training.sgd_step`)."""
+        grads = self._new_gradients()[0] if into is None else into
         n_layers = len(self.weights)
-        weight_grads, bias_grads = [None] * n_layers, [None] * n_layers
         self.deltas = [None] * n_layers
         for l in range(n_layers - 1, -1, -1):
             self.deltas[l] = delta
-            weight_grads[l] = _transpose_times(self.activations[l], delta)
+            _transpose_times(self.activations[l], delta, out=grads[f"W{l + 1}"])
             if self.bias:
-                bias_grads[l] = delta.sum(axis=0)
+                act._column_sums(delta, out=grads[f"b{l + 1}"])  # sum of delta's rows
             if l > 0:
                 slope = self._functions[l - 1][1]
                 delta = delta @ self.weights[l].T
                 delta *= slope(self.activations[l])  # in place: delta is the new array above
-        grads = {}
-        for l in range(n_layers):  # in W1, b1, W2, ... order, like parameters()
-            grads[f"W{l + 1}"] = weight_grads[l]
-            if self.bias:
-                grads[f"b{l + 1}"] = bias_grads[l]
         return grads
+
+    def _new_gradients(self):
+        """Arrays for one gradient of every parameter: `(by name, flat vector)`, the arrays by
+        name being the vector's parts, laid out like the parameters' own vector (`__init__`)."""
+        vector = np.empty_like(self._vector)
+        return dict(zip(self._names, _parts(vector, self._shapes))), vector
 
     def loss_and_gradients(self, X, targets, loss):
         r"""Forward, loss and backward in one call: returns `(loss_value, gradients)`.
@@ -205,11 +215,12 @@ class MLP:
         X = self.check_inputs(X)
         return self._loss_and_gradients(X, self.check_targets(targets, loss, len(X)), loss)
 
-    def _loss_and_gradients(self, X, targets, loss):
+    def _loss_and_gradients(self, X, targets, loss, into=None):
         """`loss_and_gradients` of inputs and targets already checked (the training loop checks
-        its data once, not every mini-batch)."""
+        its data once, not every mini-batch), the gradients written `into` arrays by name if
+        given (see `_backward`)."""
         self.zs, self.activations, value = self._forward_and_loss(X, targets, loss)
-        return value, self._backward(self._loss_delta(targets, loss))
+        return value, self._backward(self._loss_delta(targets, loss), into)
 
     def _forward_and_loss(self, X, targets, loss, keep=True):
         """The forward pass on checked inputs and its loss against checked targets: returns
@@ -242,20 +253,20 @@ class MLP:
     def parameters(self):
         """`{"W1": weights[0], "b1": biases[0], ...}`: the arrays themselves, not copies
         (no "b" entries for a network without biases)."""
-        params = {}
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            params[f"W{l}"] = W
-            if self.bias:
-                params[f"b{l}"] = b
-        return params
+        if self.bias:
+            return dict(zip(self._names, [p for pair in zip(self.weights, self.biases)
+                                          for p in pair]))
+        return dict(zip(self._names, self.weights))
 
     def _parameter_vector(self):
         """The flat vector whose parts the weights and biases are (see `__init__`), or None when
         one of them has since been replaced by another array (even a view of the vector): each
         must then be moved apart."""
         weights, biases = self._vector_parts
-        made = zip([*self.weights, *self.biases], [*weights, *biases])
-        return self._vector if all(now is then for now, then in made) else None
+        # map with operator.is_ compares in C: the training loop asks twice every update
+        same = all(map(operator.is_, self.weights, weights)) and \
+            all(map(operator.is_, self.biases, biases))
+        return self._vector if same else None
 
     def set_parameters(self, params):
         """Copy values into the parameters from a dict shaped like `parameters()`."""
@@ -371,12 +382,14 @@ def _parts(vector, shapes):
     return parts
 
 
-def _transpose_times(a, delta):
-    r"""$a^\top\delta$: the sum, over the batch's rows, of each row's outer product. For a batch
-    of one row that is the outer product itself, which numpy's broadcasting computes a few times
-    faster than BLAS does as a matrix product with an inner size of 1 (the same numbers: each
-    entry is one product)."""
-    return a.T * delta if len(a) == 1 else a.T @ delta
+def _transpose_times(a, delta, out=None):
+    r"""$a^\top\delta$: the sum, over the batch's rows, of each row's outer product, into `out`
+    if given. For a batch of one row that is the outer product itself, which numpy's
+    broadcasting computes a few times faster than BLAS does as a matrix product with an inner
+    size of 1 (the same numbers: each entry is one product)."""
+    if len(a) == 1:
+        return np.multiply(a.T, delta, out=out)
+    return np.dot(a.T, delta, out=out)
 
 
 def _slope(name):

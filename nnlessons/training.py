@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from .network import MLP, _parts
+from .network import MLP
 
 # A weight or bias larger than this in size means training has blown up (see `diverged`).
 LIMIT = 1e6
@@ -59,36 +59,43 @@ def sgd_step(net, grads, learning_rate, l2=0.0, scratch=None):
     r"""The update rule, for every layer: $W \leftarrow W - \eta(\partial L/\partial W + \lambda W)$,
     $b \leftarrow b - \eta\,\partial L/\partial b$. Changes `net` in place.
 
-    `scratch`, if given, is where the steps are computed (`_scratch`): the training loop makes
+    `scratch`, if given, is where the steps are computed (`_Scratch`): the training loop makes
     it once, so no step makes a new array."""
+    scratch = scratch or _Scratch(net)
+    vector = net._parameter_vector()
+    if vector is not None and not l2 and grads is scratch.gradients:
+        # the whole step in two numpy calls: the gradients are the parts of one flat vector
+        # laid out like the parameters' own (the loop's backward pass wrote them there), and
+        # at a batch of 32 a numpy call costs more than its arithmetic
+        np.multiply(scratch.gradient_vector, learning_rate, out=scratch.step_vector)
+        vector -= scratch.step_vector
+        return
     params = net.parameters()
-    steps, all_steps = _scratch(params) if scratch is None else scratch
     for name, p in params.items():
-        step = steps[name]
+        step = scratch.steps[name]
         if l2 and name.startswith("W"):
             np.multiply(p, l2, out=step)
             step += grads[name]              # the gradient plus the decay, lambda W
             step *= learning_rate
         else:
             np.multiply(grads[name], learning_rate, out=step)
-    vector = net._parameter_vector()
     if vector is not None:
-        # one subtraction for all: the parameters are the parts of one flat vector, and the
-        # steps the parts of another, laid out alike (at a batch of 32 a numpy call costs more
-        # than its arithmetic)
-        vector -= all_steps
+        vector -= scratch.step_vector        # one subtraction for all: laid out alike
     else:
         for name, p in params.items():
-            p -= steps[name]                 # in place: the network's own arrays move
+            p -= scratch.steps[name]         # in place: the network's own arrays move
 
 
-def _scratch(params):
-    """Where the training loop computes each update's steps (see `sgd_step`): an array shaped
-    like each parameter, by name, made once, so no update makes a new array. They are parts of
-    one flat array, laid out like the network's vector of parameters (`MLP.__init__`), returned
-    too: `sgd_step` subtracts it whole, and after the step `_all_within` reuses it."""
-    flat = np.empty(sum(p.size for p in params.values()))
-    return dict(zip(params, _parts(flat, [p.shape for p in params.values()]))), flat
+class _Scratch:
+    """Where the training loop writes each update's gradients and steps, made once for a
+    network, so no update makes a new array: each as arrays by name, shaped like the
+    parameters, which are the parts of one flat vector laid out like the network's vector of
+    parameters (`MLP._new_gradients`). `sgd_step` moves the parameters by the whole step
+    vector at once, and after the step `_all_within` reuses it."""
+
+    def __init__(self, net):
+        self.gradients, self.gradient_vector = net._new_gradients()
+        self.steps, self.step_vector = net._new_gradients()
 
 
 def diverged(net, limit=LIMIT):
@@ -99,26 +106,24 @@ def diverged(net, limit=LIMIT):
     far the weights run off. Weights past a million mean every step overshoots by more than it
     corrects (the learning rate is too large); no network of this course, trained on data of
     ordinary size, comes near them."""
-    params = net.parameters()
-    return not _all_within(net, params, _scratch(params), limit)
+    return not _all_within(net, _Scratch(net), limit)
 
 
-def _all_within(net, params, scratch, limit):
+def _all_within(net, scratch, limit):
     """Every entry of every parameter finite and at most `limit` in size (`not diverged`): the
-    sizes |p| of all parameters are written side by side into the flat array of `_scratch`
+    sizes |p| of all parameters are written side by side into the step vector of `_Scratch`
     (the training loop's, free again once the step is taken), and its largest entry says so
     (NaN makes the max NaN and the comparison False). Where the parameters are the parts of
     the network's one vector, that is one pass for all of them, else one per parameter; one
     max in all: at a batch of 32 a numpy call costs more than its arithmetic. Not a BLAS dot
     product, whose worker threads would have to wake up for it after every update."""
-    parts, flat = scratch
     vector = net._parameter_vector()
     if vector is not None:
-        np.abs(vector, out=flat)
+        np.abs(vector, out=scratch.step_vector)
     else:
-        for name, p in params.items():
-            np.abs(p, out=parts[name])
-    return flat.max() <= limit
+        for name, p in net.parameters().items():
+            np.abs(p, out=scratch.steps[name])
+    return scratch.step_vector.max() <= limit
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,19 +163,20 @@ def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuf
                  epoch, step, scratch=None):
     """`train_epoch` on data already checked (by `fit`, once for every epoch). Returns the
     losses and whether the weights diverged. `scratch`: where each update's steps are
-    computed (`_scratch`), made here unless given."""
+    computed (`_Scratch`), made here unless given."""
     batch_losses, blew_up = [], False
-    params = net.parameters()
-    scratch = scratch or _scratch(params)
+    scratch = scratch or _Scratch(net)
     for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
-        value, grads = net._loss_and_gradients(X_batch, t_batch, loss)
+        value, grads = net._loss_and_gradients(X_batch, t_batch, loss, scratch.gradients)
         value += l2_penalty(net, l2)
         if on_update is not None:
-            on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value, grads,
-                             learning_rate))
+            # copies: the loop writes the next update's gradients into the same arrays
+            gradients = {name: g.copy() for name, g in grads.items()}
+            on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value,
+                             gradients, learning_rate))
         batch_losses.append(value)
         sgd_step(net, grads, learning_rate, l2, scratch)
-        if not _all_within(net, params, scratch, LIMIT):  # diverged(net)
+        if not _all_within(net, scratch, LIMIT):  # diverged(net)
             blew_up = True
             break
     return batch_losses, blew_up
@@ -294,7 +300,7 @@ def fit(net, X, y, loss="auto", epochs=20, batch_size=32, learning_rate=0.1, l2=
     # out (the best epoch's): copied after every epoch into these arrays, made once
     last_good = _snapshot(net)
     best = _snapshot(net) if patience is not None else None
-    scratch = _scratch(net.parameters())  # where every update's steps are computed
+    scratch = _Scratch(net)  # where every update's gradients and steps are computed
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             # 1. one epoch of mini-batch updates, at this epoch's learning rate

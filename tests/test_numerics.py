@@ -160,6 +160,23 @@ def test_network_loss_is_not_clipped_and_stays_quiet_at_extreme_logits():
             assert value == pytest.approx(2 * z) and np.all(np.isfinite(grads["W1"]))
 
 
+def test_the_sums_by_blas_are_the_sums_and_their_vectors_of_ones_stay_ones():
+    """`_row_sums` and `_column_sums` multiply by a vector of ones made once for each length;
+    nothing a caller does to a result can change those ones."""
+    values = np.arange(12.0).reshape(3, 4)
+    for _ in range(2):  # the second time from the kept vectors of ones
+        np.testing.assert_allclose(act._row_sums(values), [6.0, 22.0, 38.0])
+        np.testing.assert_allclose(act._column_sums(values), [12.0, 15.0, 18.0, 21.0])
+        out = np.empty(4)
+        assert act._column_sums(values, out=out) is out
+        np.testing.assert_allclose(out, [12.0, 15.0, 18.0, 21.0])
+    with pytest.raises(ValueError, match="read-only"):
+        act._ones(4)[0] = 2.0
+    assert np.array_equal(act._ones(3), np.ones(3))
+    rows = np.random.default_rng(0).normal(size=(257, 7))
+    np.testing.assert_allclose(act._column_sums(rows), rows.sum(axis=0), rtol=1e-13, atol=1e-13)
+
+
 def test_softmax_and_its_cross_entropy_computed_together_are_the_numbers_computed_apart():
     """The network's forward pass takes both from one set of exponentials
     (`losses._softmax_and_cross_entropy`): the probabilities must be `softmax`'s and the loss

@@ -172,15 +172,19 @@ from nnlessons import training  # noqa: E402
 from nnlessons.training import decay, diverged, score, sgd_step, train_epoch  # noqa: E402
 
 
-def test_train_epoch_is_the_loop_of_minibatches_gradients_and_steps():
+@pytest.mark.parametrize("l2", [0.0, 0.01])
+def test_train_epoch_is_the_loop_of_minibatches_gradients_and_steps(l2):
+    """The loop writes its gradients into arrays it made once and, without weight decay, steps
+    the whole vector of parameters at once: the same numbers, to the last bit, as the public
+    functions' new arrays and their step parameter by parameter."""
     X, y = data.two_moons(50, seed=1)
     net, twin = (MLP([2, 5, 2], ["tanh", "softmax"], seed=3) for _ in range(2))
-    losses = train_epoch(net, X, y, "cross_entropy", 0.3, 16, np.random.default_rng(7), l2=0.01)
+    losses = train_epoch(net, X, y, "cross_entropy", 0.3, 16, np.random.default_rng(7), l2=l2)
     expected = []
     for X_batch, y_batch in minibatches(X, y, 16, np.random.default_rng(7)):
         value, grads = twin.loss_and_gradients(X_batch, y_batch, "cross_entropy")
-        expected.append(value + training.l2_penalty(twin, 0.01))
-        sgd_step(twin, grads, 0.3, l2=0.01)
+        expected.append(value + training.l2_penalty(twin, l2))
+        sgd_step(twin, grads, 0.3, l2=l2)
     assert losses == expected and len(losses) == 4  # 50 = 16 + 16 + 16 + 2
     for mine, theirs in zip(net.parameters().values(), twin.parameters().values()):
         assert np.array_equal(mine, theirs)
@@ -216,6 +220,25 @@ def test_on_update_sees_every_update_before_its_step():
     assert [(e, s) for e, s, _, _ in seen] == [(1, 0), (1, 1), (2, 2), (2, 3), (3, 4), (3, 5)]
     assert [loss for _, _, loss, _ in seen] == history.update_loss
     assert [rate for _, _, _, rate in seen] == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+
+
+def test_the_gradients_on_update_sees_stay_that_updates_own():
+    """The loop reuses its arrays of gradients from update to update; what `on_update` is
+    handed is a copy, so a list of them kept across updates holds each update's own."""
+    X, y = data.two_moons(24, seed=3)
+    net = MLP([2, 4, 2], ["relu", "softmax"], seed=2)
+    kept, recomputed = [], []
+
+    def keep(update):
+        kept.append(update.gradients)
+        recomputed.append(net.loss_and_gradients(update.X, update.targets, "cross_entropy")[1])
+
+    fit(net, X, y, epochs=2, batch_size=8, learning_rate=0.5, on_update=keep)
+    assert len(kept) == 6
+    for mine, theirs in zip(kept, recomputed):
+        for name in theirs:
+            assert np.array_equal(mine[name], theirs[name])
+    assert not np.array_equal(kept[0]["W1"], kept[-1]["W1"])
 
 
 def test_on_epoch_end_counts_the_updates_and_can_stop():
