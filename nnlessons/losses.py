@@ -5,6 +5,8 @@ A loss is one number that says how wrong the network is. Every loss here takes
 the number of examples. Each `*_gradient` returns $\partial L/\partial\,\text{outputs}$, an array
 shaped like `outputs`.
 """
+import functools
+
 import numpy as np
 
 from . import _validate as v
@@ -183,8 +185,16 @@ def _softmax_and_cross_entropy(z, labels):
 def _flat_places(scores, columns):
     """Where the entry `columns[i]` of each row `i` of the (n, k) `scores` lies in
     `scores.ravel()`: at i k + columns[i]."""
-    n, k = scores.shape
-    return np.arange(0, n * k, k) + columns
+    return _row_starts(*scores.shape) + columns
+
+
+@functools.lru_cache(maxsize=64)
+def _row_starts(n, k):
+    """0, k, 2k, ..., (n - 1) k: where each row of an (n, k) array starts in its flat array.
+    Made once for each shape (a training loop asks three times per update) and read-only."""
+    starts = np.arange(0, n * k, k)
+    starts.setflags(write=False)
+    return starts
 
 
 def categorical_cross_entropy_from_logits_gradient(logits, labels):
