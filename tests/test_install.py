@@ -61,6 +61,18 @@ def test_an_undeclared_or_unused_dependency_is_a_problem(imports, monkeypatch):
         "it: move it to an extra, or drop it"]
 
 
+def test_a_hosted_module_imported_anywhere_else_is_a_problem(imports, monkeypatch):
+    """jupyter_server need not be declared for the server extension, which only a Jupyter server
+    loads; imported by any other file, it must be."""
+    rows, problems = imports.compare()
+    assert ("jupyter_server", "(its host)", ["nnlessons/server_extension.py"]) in rows
+    monkeypatch.setattr(imports, "HOSTED", {"jupyter_server": ["nnlessons/elsewhere.py"]})
+    monkeypatch.setattr(imports, "distribution_of", lambda module: imports.canonical(module))
+    _, problems = imports.compare()
+    assert "jupyter-server is imported but not declared in pyproject.toml's dependencies" \
+        in problems
+
+
 def test_lowest_pins(constraints):
     assert constraints.lowest_pins(["numpy>=1.24", "jupyter_client >= 6.1.12"]) == [
         "numpy==1.24.*", "jupyter_client==6.1.12.*"]

@@ -34,14 +34,14 @@ NOT_SOURCES = shutil.ignore_patterns(".git", ".ci-venv", ".venv", "build", "dist
                                      "__pycache__", ".ipynb_checkpoints", "test-artifacts")
 
 
-def setuptools_can_build():
-    """pyproject.toml needs setuptools 77 or later (its license field); an older one installed
-    here means the build must fetch its own (pip's build isolation)."""
+def backend_can_build():
+    """pyproject.toml builds with hatchling 1.27 or later (its license field); without one
+    installed here, the build must fetch its own (pip's build isolation)."""
     try:
-        major = int(importlib.metadata.version("setuptools").split(".")[0])
-    except (importlib.metadata.PackageNotFoundError, ValueError):
+        version = importlib.metadata.version("hatchling").split(".")
+        return (int(version[0]), int(version[1])) >= (1, 27)
+    except (importlib.metadata.PackageNotFoundError, ValueError, IndexError):
         return False
-    return major >= 77
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def wheel(tmp_path_factory):
     shutil.copytree(ROOT, source, ignore=NOT_SOURCES)  # the build writes into its source tree
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
                str(tmp / "dist"), str(source)]
-    if setuptools_can_build():
+    if backend_can_build():
         command.insert(4, "--no-build-isolation")
     built = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, f"the wheel did not build:\n{built.stdout}\n{built.stderr}"
@@ -148,6 +148,11 @@ def test_the_wheel_ships_the_package_and_the_public_suites(wheel):
     assert any(name.startswith("nnlessons/_data/") and name.endswith(".npz") for name in names)
     assert all(name.startswith(("nnlessons/", "nnlessons-")) for name in names), \
         [name for name in names if not name.startswith(("nnlessons/", "nnlessons-"))]
+    # the file that enables the course's Jupyter server extension, installed into the
+    # environment's etc/jupyter/jupyter_server_config.d (nnlessons/server_extension.py)
+    enabling = [name for name in names
+                if name.endswith("/data/etc/jupyter/jupyter_server_config.d/nnlessons.json")]
+    assert len(enabling) == 1 and "nnlessons/server_extension.py" in names
 
 
 def test_no_file_of_instructor_is_in_the_wheel(wheel):
