@@ -28,6 +28,9 @@ DISTRIBUTION = "nnlessons"
 KERNEL = "python3"
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# What an install adds to the package's metadata for itself, not for the course: hatchling's
+# editable installs (`pip install -e`) need `editables` to map the package to the checkout.
+INSTALL_MACHINERY = {"editables"}
 KERNEL_CODE = ("import sys; print(sys.executable); print(sys.prefix)\n"
                "import nnlessons; print(nnlessons.__version__)")
 
@@ -85,6 +88,8 @@ def requirements(extra=""):
     found = {}
     for line in metadata.requires(DISTRIBUTION) or []:
         requirement = Requirement(line)
+        if canonical(requirement.name) in INSTALL_MACHINERY:
+            continue
         marker = requirement.marker
         if extra:
             wanted = marker is not None and marker.evaluate({"extra": extra}) \

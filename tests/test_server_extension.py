@@ -45,6 +45,18 @@ def test_the_handler_turns_nagle_off_before_it_opens_and_is_wrapped_once():
     assert handler.calls == [("set_nodelay", True), ("open", "k1")]
 
 
+def test_a_handler_whose_open_is_a_plain_function_still_opens():
+    class Plain(FakeHandler):
+        def open(self, kernel_id):
+            self.calls.append(("open", kernel_id))
+            return None
+
+    server_extension.sends_at_once(Plain)
+    handler = Plain()
+    assert asyncio.run(handler.open("k2")) is None
+    assert handler.calls == [("set_nodelay", True), ("open", "k2")]
+
+
 @pytest.mark.skipif(importlib.util.find_spec("jupyter_server") is None,
                     reason="needs jupyter_server (the lab extra)")
 def test_loading_the_extension_wraps_the_servers_kernel_websocket_handler(monkeypatch):

@@ -161,7 +161,7 @@ def _files_under(folder):
 
 def package_files(root):
     """{name in the zip: file} for the package: pyproject.toml, the files it names (README,
-    licences) and the nnlessons/ folder, which is what `pip install .` reads."""
+    licences, jupyter-config/) and the nnlessons/ folder, which is what `pip install .` reads."""
     root = Path(root)
     members = {}
     for path in sorted(root.iterdir()):
@@ -169,8 +169,9 @@ def package_files(root):
                                              "setup.py", "MANIFEST.in")
                                or path.name.startswith(("LICENSE", "LICENCE"))):
             members[f"package/{path.name}"] = path
-    for relative in _files_under(root / "nnlessons"):
-        members[f"package/nnlessons/{relative.as_posix()}"] = root / "nnlessons" / relative
+    for folder in ("nnlessons", "jupyter-config"):
+        for relative in _files_under(root / folder):
+            members[f"package/{folder}/{relative.as_posix()}"] = root / folder / relative
     return members
 
 
