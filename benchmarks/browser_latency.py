@@ -83,7 +83,7 @@ JS_NEXT_PICTURE = "isMove => window.__latDone(isMove)"
 
 # The floor: what showing a new picture costs when nothing is computed or drawn. Run in the
 # lesson's kernel after its widgets were measured, this makes every explorer answer a move by
-# sending one of the last two pictures it drew (and its readout, as it does), so the same drags
+# sending one of the last two pictures it drew (its readout first, as it does), so the same drags
 # then time only the rest of the round trip: the browser, the server, the kernel's messages.
 KERNEL_REPLAY = """
 import gc as _gc
@@ -97,9 +97,8 @@ def _nnl_replaying(explorer):
         else:
             pictures.append(pictures.pop(0))
             explorer.state = explorer.compute(**explorer.settings())
+            explorer._show_text(explorer.state)  # first, as Explorer.update sends it
             explorer.image.value = pictures[-1]
-            explorer.readout.value = (f'<div style="{_nnl_base.TEXT_STYLE}">'
-                                      f'{explorer.describe(explorer.state)}</div>')
         return pictures[-1]
     explorer.update = update
 

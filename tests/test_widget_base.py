@@ -86,15 +86,28 @@ def _failing_at(explorer, name, value, where="compute"):
     setattr(explorer, where, failing)
 
 
+def test_the_readout_and_message_are_sent_before_the_picture():
+    """The browser lays out the text while the kernel draws the picture: every change of the
+    readout and the message comes before the picture's."""
+    e = descent_w.descent_explorer()
+    sent = []
+    for name, part in (("readout", e.readout), ("message", e.alert), ("picture", e.image)):
+        part.observe(lambda change, name=name: sent.append(name), names="value")
+    e.controls["learning_rate"].value = 5.0  # the walk diverges: the message changes too
+    assert sent and sent[-1] == "picture" and "readout" in sent and "message" in sent
+    assert sent.index("picture") == len(sent) - 1
+
+
 def test_an_error_in_a_callback_shows_in_the_widget_and_the_next_change_recovers():
     e = loss_w.loss_explorer()
     _failing_at(e, "guess", 700)
-    before = e.image.value
+    before, readout = e.image.value, e.readout.value
     e.controls["guess"].value = 700  # as the browser does it: through the control's observer
     assert "could not redraw" in e.alert.value
     assert "ZeroDivisionError: a bug in the demo" in e.alert.value
     assert "Traceback" in e.alert.value and isinstance(e.error, ZeroDivisionError)
     assert e.image.value == before  # the last picture that worked stays
+    assert e.readout.value == readout  # and the numbers of that picture
     e.controls["guess"].value = 600
     assert e.alert.value == "" and e.error is None and "10,000" in e.readout.value
     with pytest.raises(ZeroDivisionError):  # from code, an error is raised as usual
@@ -104,8 +117,10 @@ def test_an_error_in_a_callback_shows_in_the_widget_and_the_next_change_recovers
 def test_a_draw_that_fails_half_way_leaves_no_trace_in_the_next_picture():
     e = descent_w.descent_explorer()
     _failing_at(e, "steps", 7, where="draw")
+    readout = e.readout.value
     e.controls["steps"].value = 7
     assert "ZeroDivisionError" in e.alert.value
+    assert e.readout.value == readout  # the numbers of the picture still shown, not of 7 steps
     e.controls["steps"].value = 12
     fresh = descent_w.descent_explorer(steps=12)
     assert np.array_equal(pixels(e.image.value), pixels(fresh.image.value))

@@ -146,6 +146,7 @@ class Explorer:
         self.alert = w.HTML(layout=w.Layout(**MESSAGE_LAYOUT))
         self.alert.add_class("nnlessons-message")
         self.error = None  # the exception of the last callback that failed, if any
+        self._drawn_readout = None  # the readout of the picture shown
         self._holding = False
         for control in controls.values():
             control.observe(self.guarded(self._changed), names="value")
@@ -248,6 +249,8 @@ class Explorer:
         """Say in the message line that the last change failed, with the error and its
         traceback, and get ready to draw the whole figure afresh on the next change."""
         self.error = error
+        if self._drawn_readout is not None:  # the numbers of the picture still shown
+            self.readout.value = self._drawn_readout
         self.alert.layout.max_height = None  # the details for a bug report may be long
         self._layers.reset(self.fig, self.axes)
         trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
@@ -264,8 +267,13 @@ class Explorer:
             self.update()
 
     def update(self):
-        """Recompute from the controls, redraw the figure and the readout; return the PNG bytes."""
+        """Recompute from the controls, redraw the figure and the readout; return the PNG bytes.
+
+        The readout and the message go first, before the figure is drawn: the browser lays
+        them out while the kernel draws (each on a core of its own), so that work no longer
+        stands between the picture's arrival and its showing."""
         self.state = self.compute(**self.settings())
+        self._show_text(self.state)
         # ax.clear() and new artists read matplotlib's global settings: keep the course's look
         # even where plots.use_style() was never called (a test, a benchmark, a learner's script)
         with matplotlib.rc_context(plots.STYLE):
@@ -284,13 +292,17 @@ class Explorer:
             else:
                 png = self._layers.render(self, self.state, key)
         self.image.value = png
-        self.readout.value = f'<div style="{TEXT_STYLE}">{self.describe(self.state)}</div>'
-        note = self.message(self.state)
+        self._drawn_readout = self.readout.value
+        self.error = None
+        return png
+
+    def _show_text(self, state):
+        """The readout of `state`, and its message or none."""
+        self.readout.value = f'<div style="{TEXT_STYLE}">{self.describe(state)}</div>'
+        note = self.message(state)
         self.alert.layout.max_height = MESSAGE_LAYOUT["max_height"]
         self.alert.value = (f'<div style="color:#D55E00;font-weight:bold;{TEXT_STYLE}">'
                             f'{html.escape(note)}</div>' if note else "")
-        self.error = None
-        return png
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
