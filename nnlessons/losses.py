@@ -191,7 +191,8 @@ def _flat_places(scores, columns):
 @functools.lru_cache(maxsize=64)
 def _row_starts(n, k):
     """0, k, 2k, ..., (n - 1) k: where each row of an (n, k) array starts in its flat array.
-    Made once for each shape (a training loop asks three times per update) and read-only."""
+    Made once for each shape (a cross-entropy training loop asks three times per update) and
+    read-only."""
     starts = np.arange(0, n * k, k)
     starts.setflags(write=False)
     return starts

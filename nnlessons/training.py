@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from .network import MLP
+from .network import MLP, _parts
 
 # A weight or bias larger than this in size means training has blown up (see `diverged`).
 LIMIT = 1e6
@@ -97,6 +97,15 @@ class _Scratch:
         self.gradients, self.gradient_vector = net._new_gradients()
         self.steps, self.step_vector = net._new_gradients()
 
+    def frozen_gradients(self):
+        """A read-only copy of this update's gradients, by name, for `on_update`: the loop
+        writes the next update's gradients into its own arrays, and the step is taken from
+        those, so a hook that could write into what it is given would change nothing."""
+        vector = self.gradient_vector.copy()
+        vector.setflags(write=False)  # its parts, views of it, are read-only too
+        shapes = [g.shape for g in self.gradients.values()]
+        return dict(zip(self.gradients, _parts(vector, shapes)))
+
 
 def diverged(net, limit=LIMIT):
     r"""Has training blown up? True when any weight or bias is NaN, infinite, or larger than
@@ -129,7 +138,8 @@ def _all_within(net, scratch, limit):
 @dataclass(frozen=True, eq=False)
 class Update:
     """One update, as `on_update` sees it: after the gradients of the mini-batch `X`, `targets`
-    were computed and before the step. `epoch` counts from 1, `step` (the updates before this
+    were computed and before the step. `gradients` is a read-only copy: a hook watches the
+    step, it does not change it. `epoch` counts from 1, `step` (the updates before this
     one) from 0; `loss` is the mini-batch's loss (with the L2 penalty) at the current weights."""
     epoch: int
     step: int
@@ -162,18 +172,16 @@ def train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2=0.0, s
 def _train_epoch(net, X, targets, loss, learning_rate, batch_size, rng, l2, shuffle, on_update,
                  epoch, step, scratch=None):
     """`train_epoch` on data already checked (by `fit`, once for every epoch). Returns the
-    losses and whether the weights diverged. `scratch`: where each update's steps are
-    computed (`_Scratch`), made here unless given."""
+    losses and whether the weights diverged. `scratch`: where each update's gradients and
+    steps are computed (`_Scratch`), made here unless given."""
     batch_losses, blew_up = [], False
     scratch = scratch or _Scratch(net)
     for X_batch, t_batch in minibatches(X, targets, batch_size, rng, shuffle):
         value, grads = net._loss_and_gradients(X_batch, t_batch, loss, scratch.gradients)
         value += l2_penalty(net, l2)
         if on_update is not None:
-            # copies: the loop writes the next update's gradients into the same arrays
-            gradients = {name: g.copy() for name, g in grads.items()}
             on_update(Update(epoch, step + len(batch_losses), X_batch, t_batch, value,
-                             gradients, learning_rate))
+                             scratch.frozen_gradients(), learning_rate))
         batch_losses.append(value)
         sgd_step(net, grads, learning_rate, l2, scratch)
         if not _all_within(net, scratch, LIMIT):  # diverged(net)

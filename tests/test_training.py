@@ -224,7 +224,8 @@ def test_on_update_sees_every_update_before_its_step():
 
 def test_the_gradients_on_update_sees_stay_that_updates_own():
     """The loop reuses its arrays of gradients from update to update; what `on_update` is
-    handed is a copy, so a list of them kept across updates holds each update's own."""
+    handed is a read-only copy, so a list of them kept across updates holds each update's
+    own."""
     X, y = data.two_moons(24, seed=3)
     net = MLP([2, 4, 2], ["relu", "softmax"], seed=2)
     kept, recomputed = [], []
@@ -234,7 +235,9 @@ def test_the_gradients_on_update_sees_stay_that_updates_own():
         recomputed.append(net.loss_and_gradients(update.X, update.targets, "cross_entropy")[1])
 
     fit(net, X, y, epochs=2, batch_size=8, learning_rate=0.5, on_update=keep)
-    assert len(kept) == 6
+    assert len(kept) == 6 and list(kept[0]) == ["W1", "b1", "W2", "b2"]
+    with pytest.raises(ValueError, match="read-only"):  # a hook watches the step, no more
+        kept[0]["W1"][0, 0] = 0.0
     for mine, theirs in zip(kept, recomputed):
         for name in theirs:
             assert np.array_equal(mine[name], theirs[name])
