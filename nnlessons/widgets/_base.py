@@ -269,9 +269,9 @@ class Explorer:
     def update(self):
         """Recompute from the controls, redraw the figure and the readout; return the PNG bytes.
 
-        The readout and the message go first, before the figure is drawn: the browser lays
-        them out while the kernel draws (each on a core of its own), so that work no longer
-        stands between the picture's arrival and its showing."""
+        The readout and the message go first, before the figure is drawn: the learner reads
+        the new numbers while the picture is drawn, and the browser lays them out meanwhile
+        rather than between the picture's arrival and its showing."""
         self.state = self.compute(**self.settings())
         self._show_text(self.state)
         # ax.clear() and new artists read matplotlib's global settings: keep the course's look
