@@ -110,6 +110,25 @@ def test_encode_png_round_trips_opaque_and_transparent_images():
         plots.encode_png(np.zeros((3, 3, 3), np.uint8))
 
 
+def test_encode_png_gives_the_same_pixels_with_isal_and_with_zlib(monkeypatch):
+    """The fast compressor is the one installed (a dependency), and the fallback for a platform
+    without it, zlib, draws the very same picture: a widget's real figure through both."""
+    import zlib
+
+    from nnlessons.widgets import descent
+
+    assert plots._deflate.__name__ == "isal.isal_zlib"
+    explorer = descent.descent_explorer()
+    rgba = np.asarray(explorer.fig.canvas.buffer_rgba())
+    fast = plots.encode_png(rgba, dpi=explorer.fig.dpi)
+    monkeypatch.setattr(plots, "_deflate", zlib)
+    slow = plots.encode_png(rgba, dpi=explorer.fig.dpi)
+    assert fast != slow  # two compressors, two byte streams ...
+    for png in (fast, slow):  # ... one picture, and its resolution
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")), rgba)
+        assert plots.png_dpi(png) == pytest.approx(explorer.fig.dpi, rel=1e-3)
+
+
 def test_middle_layer_is_drawn_once_per_middle_key():
     from nnlessons.widgets import neuron
 
