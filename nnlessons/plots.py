@@ -21,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 try:
-    # ISA-L's deflate writes the same zlib format as zlib, four to seven times faster at level 1
-    # and a little smaller (benchmarks/widgets.py): a widget compresses a picture per slider move
+    # ISA-L's deflate writes the same zlib format as zlib, four to six times faster at level 1
+    # and a little smaller, measured on the widgets' pictures: a widget compresses one per move
     from isal import isal_zlib as _deflate
 except ImportError:  # a platform without its wheel: zlib, slower, same pictures
     _deflate = zlib
@@ -135,7 +135,7 @@ def encode_png(rgba, dpi=None):
     A widget sends a new image on every slider move, and Pillow's encoder took 14 ms of a 50 ms
     budget, most of it choosing a filter per row. Rows of a plot are mostly flat colour, which
     deflate alone packs as small, so this writes every row unfiltered and compresses lightly: the
-    same size in a third of the time. zlib's level 1 still took 5-7 ms of an 850-pixel-wide
+    same size in a third of the time. zlib's level 1 still took 4-8 ms of an 850-pixel-wide
     picture, and in the browser that time is spent while the page competes for the same two
     cores; ISA-L's level 1 (`isal`) takes about 1 ms. The pixels stay RGBA: dropping the alpha
     channel copies the image byte by byte, which costs more than packing the constant alpha.
